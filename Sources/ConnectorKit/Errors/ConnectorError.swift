@@ -1,0 +1,51 @@
+import Foundation
+
+/// The process exit codes of SPEC §1.3 (sysexits).
+public enum ExitCode: Int32, Sendable, CaseIterable {
+    case ok = 0
+    case usage = 64
+    case dataError = 65
+    case unavailable = 69
+    case software = 70
+    case queued = 75
+    case permission = 77
+    case configuration = 78
+}
+
+/// Every failure the operator can see. Each case carries one human sentence (already free of secrets)
+/// and maps to exactly one exit code.
+public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Unknown flag, missing value, missing required flag.
+    case usage(String)
+    /// Connector.config or a template is missing, malformed or inconsistent.
+    case configuration(String)
+    /// OpCon or the ITSM answered with something unusable, or the daily job does not exist.
+    case data(String)
+    /// A service could not be reached (connection refused or reset, timeout, 5xx/429 past the deadline).
+    case unavailable(String)
+    /// 401/403 from OpCon or the ITSM.
+    case permission(String)
+    /// A bug: something that should not happen.
+    case `internal`(String)
+
+    public var message: String {
+        switch self {
+        case .usage(let text), .configuration(let text), .data(let text), .unavailable(let text),
+            .permission(let text), .internal(let text):
+            return text
+        }
+    }
+
+    public var exitCode: ExitCode {
+        switch self {
+        case .usage: return .usage
+        case .configuration: return .configuration
+        case .data: return .dataError
+        case .unavailable: return .unavailable
+        case .permission: return .permission
+        case .internal: return .software
+        }
+    }
+
+    public var description: String { message }
+}

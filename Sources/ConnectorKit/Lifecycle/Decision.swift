@@ -1,0 +1,50 @@
+import Foundation
+
+/// What the lifecycle does with one failure event (SPEC §5 step 7).
+public enum Decision: Sendable, Equatable {
+    /// No ticket on the job: open one.
+    case create
+    /// An open ticket: add the new failure to it, no state change.
+    case update(ExistingTicket)
+    /// A resolved ticket: move it back to an open state and add the failure.
+    case reopen(ExistingTicket)
+    /// A closed or cancelled ticket (or a rule that always wants a new one): open a new ticket that names
+    /// the previous one, and replace the job's ticket.
+    case replace(ExistingTicket)
+    /// A rule deliberately made no ticket (EXIT tag, once-per-day window).
+    case skip(reason: String)
+
+    /// One word for logs and `explain`.
+    public var verb: String {
+        switch self {
+        case .create: return "create"
+        case .update: return "update"
+        case .reopen: return "reopen"
+        case .replace: return "replace"
+        case .skip: return "skip"
+        }
+    }
+
+    public var existing: ExistingTicket? {
+        switch self {
+        case .update(let ticket), .reopen(let ticket), .replace(let ticket): return ticket
+        case .create, .skip: return nil
+        }
+    }
+}
+
+/// Template rules that shape the decision; each backend fills them from its own template keys.
+public struct DecisionRules: Sendable, Equatable {
+    /// ServiceNow `alwaysCreateNewTicket`: every failure gets a new ticket.
+    public var alwaysCreateNewTicket: Bool
+    /// ServiceNow `allowTicketReopen` (default true): when false, a resolved ticket is treated like a closed one.
+    public var allowReopen: Bool
+    /// Summit `submitSingleIncidentPerDay`: at most one new ticket per job per operations day.
+    public var singleIncidentPerDay: Bool
+
+    public init(alwaysCreateNewTicket: Bool = false, allowReopen: Bool = true, singleIncidentPerDay: Bool = false) {
+        self.alwaysCreateNewTicket = alwaysCreateNewTicket
+        self.allowReopen = allowReopen
+        self.singleIncidentPerDay = singleIncidentPerDay
+    }
+}

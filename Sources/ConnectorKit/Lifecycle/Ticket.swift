@@ -1,0 +1,79 @@
+import Foundation
+
+/// A ticket as the connector records it: the value for OpCon's Incident Ticket ID, the number people
+/// read, and the link OpCon shows.
+public struct TicketReference: Codable, Sendable, Equatable {
+    /// What goes into OpCon's Incident Ticket ID (ServiceNow: `<number>/<sys_id>`, Summit: the number).
+    public var recordedID: String
+    /// The number people quote (`INC0010042`, `4507`).
+    public var number: String
+    /// The deep link written to OpCon's incident ticket URL.
+    public var url: String
+    /// Backend-specific handle (ServiceNow `sys_id`); empty when the backend has none.
+    public var internalID: String
+
+    public init(recordedID: String, number: String, url: String, internalID: String = "") {
+        self.recordedID = recordedID
+        self.number = number
+        self.url = url
+        self.internalID = internalID
+    }
+}
+
+/// A ticket's state, normalised across backends so the decision and `sync` are shared.
+public enum TicketStatus: Sendable, Equatable, Codable {
+    case new
+    case inProgress
+    case onHold
+    case resolved
+    case closed
+    case cancelled
+    /// A state the backend does not map; treated as open.
+    case other(String)
+
+    /// Closed and cancelled tickets are never written to again: a new ticket replaces them.
+    public var isFinal: Bool { self == .closed || self == .cancelled }
+}
+
+/// A ticket that already exists in the ITSM for this job.
+public struct ExistingTicket: Sendable, Equatable, Codable {
+    public var reference: TicketReference
+    public var status: TicketStatus
+    /// The state as the ITSM spells it (`"6"`, `"Resolved"`), for logs and `explain`.
+    public var rawState: String
+    /// True when found by a backend-side search (ServiceNow `correlation_id`) rather than from the job's
+    /// Incident Ticket ID: a run created it and died before writing it back.
+    public var foundBySearch: Bool
+
+    public init(reference: TicketReference, status: TicketStatus, rawState: String, foundBySearch: Bool = false) {
+        self.reference = reference
+        self.status = status
+        self.rawState = rawState
+        self.foundBySearch = foundBySearch
+    }
+}
+
+/// One field name and value for a ticket, in the order the layers produced them.
+public struct TicketField: Sendable, Equatable, Codable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// The job action a ticket state maps to (SPEC §6.3), with the OpCon action name as raw value.
+public enum JobActionKind: String, Sendable, Codable, CaseIterable {
+    case markUnderReview, markFixed, restart, cancel
+}
+
+/// One job-log file fetched from OpCon, already cut to the size limit.
+public struct JobLogFile: Sendable, Equatable {
+    public var name: String
+    public var data: Data
+    public init(name: String, data: Data) {
+        self.name = name
+        self.data = data
+    }
+}

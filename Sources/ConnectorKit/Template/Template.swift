@@ -1,0 +1,87 @@
+import Foundation
+
+/// A routing entry of a template's `tags` array.
+public struct TagRule: Sendable, Equatable {
+    /// `TAG_START`, `TAG_END`, `DEFAULT`, `EXIT`, or a backend's own indicator (Summit `ASSIGNTO`, `CATNAME`).
+    public var indicator: String
+    public var indicatorValue: String
+    public var attribute: String
+    public var value: String
+
+    public init(indicator: String, indicatorValue: String, attribute: String, value: String) {
+        self.indicator = indicator
+        self.indicatorValue = indicatorValue
+        self.attribute = attribute
+        self.value = value
+    }
+}
+
+/// One day's working window, `HHmm` strings as in the SMA templates.
+public struct WorkingWindow: Sendable, Equatable {
+    /// Minutes after midnight.
+    public var start: Int
+    public var stop: Int
+
+    public init(start: Int, stop: Int) {
+        self.start = start
+        self.stop = stop
+    }
+
+    /// `0000`–`0000` marks a non-working day.
+    public var isNonWorkingDay: Bool { start == 0 && stop == 0 }
+    /// A stop earlier than the start means the window runs past midnight into the next day.
+    public var spansMidnight: Bool { stop < start }
+}
+
+/// A template file: the parts every SMA format shares, parsed; the raw JSON for what a backend adds.
+public struct Template: Sendable {
+    /// File name as given with `-t` (e.g. `basic.json`).
+    public var name: String
+    /// Full path of the file that was read.
+    public var path: String
+    public var raw: JSONValue
+    /// Id of the backend plugin that serves this template.
+    public var backendID: String
+
+    /// `address.value`: `host[:port]` or a full base URL.
+    public var address: String?
+    /// `rules`: template switches, looked up without regard to case.
+    public var rules: [String: Bool]
+    /// `urls`: name → value, names lower-cased.
+    public var urls: [String: String]
+    public var attributes: [TicketField]
+    /// Weekday (1 = Sunday ... 7 = Saturday, as `Calendar` numbers them) → window. Nil when the template has none.
+    public var workingHours: [Int: WorkingWindow]?
+    public var workingHoursAttributes: [TicketField]
+    public var nonWorkingHoursAttributes: [TicketField]
+    public var tags: [TagRule]
+    /// `variables`, as written.
+    public var variables: [String: JSONValue]
+
+    public init(name: String, path: String, raw: JSONValue, backendID: String, address: String? = nil,
+                rules: [String: Bool] = [:], urls: [String: String] = [:], attributes: [TicketField] = [],
+                workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
+                nonWorkingHoursAttributes: [TicketField] = [], tags: [TagRule] = [], variables: [String: JSONValue] = [:]) {
+        self.name = name
+        self.path = path
+        self.raw = raw
+        self.backendID = backendID
+        self.address = address
+        self.rules = rules
+        self.urls = urls
+        self.attributes = attributes
+        self.workingHours = workingHours
+        self.workingHoursAttributes = workingHoursAttributes
+        self.nonWorkingHoursAttributes = nonWorkingHoursAttributes
+        self.tags = tags
+        self.variables = variables
+    }
+
+    /// A rule's value, or `defaultValue` when the template does not set it.
+    public func rule(_ name: String, default defaultValue: Bool) -> Bool {
+        rules[name.lowercased()] ?? defaultValue
+    }
+
+    /// A `urls` entry by name (case-insensitive).
+    public func url(named name: String) -> String? { urls[name.lowercased()] }
+}
