@@ -12,6 +12,10 @@ public protocol ITSMBackend: Sendable {
     /// The lowest-precedence field values (Summit: `[DEFAULTS]`). Default: none.
     var defaultFields: [TicketField] { get }
 
+    /// Whether the job log is attached when the template's `includeJobLogAttachment` rule is absent
+    /// (the SMA ServiceNow connector defaults it on, the newest Summit connector off). Default: true.
+    var attachesJobLogByDefault: Bool { get }
+
     /// Backend-only tag routing applied after the shared `TAG_START`/`TAG_END`/`DEFAULT` rules
     /// (Summit's `WRKGRP_`, `CATNAME_`, `ASSIGNTO_`). Default: no change.
     func applyBackendRouting(jobTags: [String], to fields: inout [TicketField])
@@ -50,6 +54,7 @@ public protocol ITSMBackend: Sendable {
 
 extension ITSMBackend {
     public var defaultFields: [TicketField] { [] }
+    public var attachesJobLogByDefault: Bool { true }
     public func applyBackendRouting(jobTags: [String], to fields: inout [TicketField]) {}
 }
 
