@@ -1,0 +1,234 @@
+import Foundation
+
+/// A template read from disk, with the warnings an operator should see (unknown keys, plain http).
+public struct LoadedTemplate: Sendable {
+    public var template: Template
+    public var plugin: BackendPlugin
+    public var warnings: [String]
+}
+
+/// Finds, parses and validates template files (SPEC §3): resolves `-t`, picks the backend, parses the parts every
+/// SMA format shares, and lets the backend plugin validate the rest. Every error names the file and the JSON path.
+public struct TemplateLoader: Sendable {
+    public let registry: BackendRegistry
+    /// The templates directory (absolute).
+    public let directory: String
+
+    /// Top-level keys ConnectorKit itself reads.
+    static let commonKeys: Set<String> = [
+        "connector", "address", "rules", "credentials", "urls", "attributes", "workingHours",
+        "workingHoursAttributes", "nonWorkingHoursAttributes", "tags", "variables",
+    ]
+
+    public init(registry: BackendRegistry, directory: String) {
+        self.registry = registry
+        self.directory = directory
+    }
+
+    /// The file a `-t` value names: a path when it contains a separator, else a name inside the templates directory
+    /// (`basic` finds `basic.json`).
+    public func path(for nameOrPath: String) -> String {
+        let isPath = nameOrPath.contains("/") || nameOrPath.contains("\\")
+        let candidate = isPath ? nameOrPath : (directory as NSString).appendingPathComponent(nameOrPath)
+        if !FileManager.default.fileExists(atPath: candidate), !candidate.lowercased().hasSuffix(".json"),
+            FileManager.default.fileExists(atPath: candidate + ".json")
+        {
+            return candidate + ".json"
+        }
+        return candidate
+    }
+
+    /// Loads and validates one template against `config`.
+    public func load(_ nameOrPath: String, config: ConnectorConfig) throws(ConnectorError) -> LoadedTemplate {
+        let file = path(for: nameOrPath)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            let exists = FileManager.default.fileExists(atPath: file)
+            throw .configuration(
+                exists
+                    ? "Template \(file) cannot be read: check its permissions."
+                    : "Template \(file) does not exist: check -t and TEMPLATES_DIRECTORY in Connector.config.")
+        }
+        let raw: JSONValue
+        do {
+            raw = try JSONValue.parse(data)
+        } catch {
+            throw .configuration("Template \(file) is not valid JSON: \(error.description).")
+        }
+        guard raw.objectValue != nil else {
+            throw .configuration("Template \(file) must be a JSON object, found \(raw.typeName).")
+        }
+        guard let plugin = registry.plugin(for: raw) else {
+            let known = registry.ids.joined(separator: ", ")
+            if let named = raw["connector"]?.scalarText {
+                throw .configuration("Template \(file): \"connector\": \"\(named)\" names no installed backend; known backends: \(known).")
+            }
+            throw .configuration(
+                "Template \(file) matches no backend: add \"connector\": \"<id>\" with one of: \(known).")
+        }
+
+        var issues: [TemplateIssue] = []
+        let template = Self.parseCommon(raw, name: nameOrPath, path: file, backendID: plugin.id, issues: &issues)
+        let known = Self.commonKeys.union(plugin.knownTemplateKeys)
+        for key in (raw.objectValue ?? [:]).keys.sorted() where !known.contains(key) {
+            issues.append(TemplateIssue(.warning, path: key, "unknown key, ignored"))
+        }
+        issues += plugin.validate(template, config)
+
+        let errors = issues.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            let list = errors.map(\.description).joined(separator: "; ")
+            throw .configuration("Template \(file) is not valid (\(plugin.displayName)): \(list).")
+        }
+        var warnings = issues.filter { $0.severity == .warning }.map { "Template \(file): \($0.description)." }
+        if let address = template.address, ServiceAddress(address)?.isPlainHTTP == true {
+            warnings.append("Template \(file): address.value uses plain http; use https outside simulators and labs.")
+        }
+        return LoadedTemplate(template: template, plugin: plugin, warnings: warnings)
+    }
+
+    /// Parses the parts all SMA formats share, recording problems with their JSON paths.
+    static func parseCommon(_ raw: JSONValue, name: String, path: String, backendID: String, issues: inout [TemplateIssue]) -> Template {
+        var template = Template(name: name, path: path, raw: raw, backendID: backendID)
+
+        if let address = raw["address"] {
+            if let value = address["value"]?.stringValue {
+                if ServiceAddress(value) == nil {
+                    issues.append(TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\""))
+                }
+                template.address = value
+            } else {
+                issues.append(TemplateIssue(.error, path: "address.value", "expected a string"))
+            }
+        }
+
+        if let rules = raw["rules"] {
+            if let members = rules.objectValue {
+                for (key, value) in members {
+                    if case .bool(let flag) = value {
+                        template.rules[key.lowercased()] = flag
+                    } else {
+                        issues.append(TemplateIssue(.error, path: "rules.\(key)", "expected true or false, found \(value.typeName)"))
+                    }
+                }
+            } else {
+                issues.append(TemplateIssue(.error, path: "rules", "expected an object, found \(raw["rules"]!.typeName)"))
+            }
+        }
+
+        if let urls = raw["urls"] {
+            if let entries = urls.arrayValue {
+                for (index, entry) in entries.enumerated() {
+                    guard let entryName = entry["name"]?.stringValue else {
+                        issues.append(TemplateIssue(.error, path: "urls[\(index)].name", "expected a string"))
+                        continue
+                    }
+                    guard let value = entry["value"]?.stringValue else {
+                        issues.append(TemplateIssue(.error, path: "urls[\(index)].value", "expected a string"))
+                        continue
+                    }
+                    template.urls[entryName.lowercased()] = value
+                }
+            } else {
+                issues.append(TemplateIssue(.error, path: "urls", "expected an array of {name, value}"))
+            }
+        }
+
+        template.attributes = parseFields(raw["attributes"], key: "attributes", issues: &issues)
+        template.workingHoursAttributes = parseFields(raw["workingHoursAttributes"], key: "workingHoursAttributes", issues: &issues)
+        template.nonWorkingHoursAttributes = parseFields(raw["nonWorkingHoursAttributes"], key: "nonWorkingHoursAttributes", issues: &issues)
+        template.workingHours = parseWorkingHours(raw["workingHours"], issues: &issues)
+        template.tags = parseTags(raw["tags"], issues: &issues)
+
+        if let variables = raw["variables"] {
+            if let members = variables.objectValue {
+                template.variables = members
+            } else {
+                issues.append(TemplateIssue(.error, path: "variables", "expected an object"))
+            }
+        }
+        return template
+    }
+
+    static func parseFields(_ value: JSONValue?, key: String, issues: inout [TemplateIssue]) -> [TicketField] {
+        guard let value, !value.isNull else { return [] }
+        guard let entries = value.arrayValue else {
+            issues.append(TemplateIssue(.error, path: key, "expected an array of {name, value}"))
+            return []
+        }
+        var fields: [TicketField] = []
+        for (index, entry) in entries.enumerated() {
+            guard let name = entry["name"]?.stringValue, !name.isEmpty else {
+                issues.append(TemplateIssue(.error, path: "\(key)[\(index)].name", "expected a non-empty string"))
+                continue
+            }
+            guard let text = entry["value"]?.scalarText ?? (entry["value"]?.isNull == true ? "" : nil) else {
+                issues.append(TemplateIssue(.error, path: "\(key)[\(index)].value", "expected a string"))
+                continue
+            }
+            fields.append(TicketField(name: name, value: text))
+        }
+        return fields
+    }
+
+    static let weekdays: [(String, Int)] = [
+        ("sunday", 1), ("monday", 2), ("tuesday", 3), ("wednesday", 4), ("thursday", 5), ("friday", 6), ("saturday", 7),
+    ]
+
+    static func parseWorkingHours(_ value: JSONValue?, issues: inout [TemplateIssue]) -> [Int: WorkingWindow]? {
+        guard let value, !value.isNull else { return nil }
+        guard let days = value.objectValue else {
+            issues.append(TemplateIssue(.error, path: "workingHours", "expected an object with one entry per weekday"))
+            return nil
+        }
+        var windows: [Int: WorkingWindow] = [:]
+        for (key, window) in days {
+            guard let weekday = weekdays.first(where: { $0.0 == key.lowercased() })?.1 else {
+                issues.append(TemplateIssue(.warning, path: "workingHours.\(key)", "not a weekday name, ignored"))
+                continue
+            }
+            let start = minutes(window["start"])
+            let stop = minutes(window["stop"])
+            if start == nil {
+                issues.append(TemplateIssue(.error, path: "workingHours.\(key).start", "expected HHmm such as \"0800\""))
+            }
+            if stop == nil {
+                issues.append(TemplateIssue(.error, path: "workingHours.\(key).stop", "expected HHmm such as \"1900\""))
+            }
+            if let start, let stop { windows[weekday] = WorkingWindow(start: start, stop: stop) }
+        }
+        return windows
+    }
+
+    /// `"0800"` → 480. `"2400"` is accepted as the end of the day.
+    static func minutes(_ value: JSONValue?) -> Int? {
+        guard let text = value?.scalarText?.trimmingCharacters(in: .whitespaces),
+            text.count == 4, let number = Int(text), number >= 0
+        else { return nil }
+        let hours = number / 100
+        let minutes = number % 100
+        guard minutes < 60, hours < 24 || (hours == 24 && minutes == 0) else { return nil }
+        return hours * 60 + minutes
+    }
+
+    static func parseTags(_ value: JSONValue?, issues: inout [TemplateIssue]) -> [TagRule] {
+        guard let value, !value.isNull else { return [] }
+        guard let entries = value.arrayValue else {
+            issues.append(TemplateIssue(.error, path: "tags", "expected an array of {indicator, indicatorValue, attribute, value}"))
+            return []
+        }
+        var rules: [TagRule] = []
+        for (index, entry) in entries.enumerated() {
+            guard let indicator = entry["indicator"]?.stringValue, !indicator.isEmpty else {
+                issues.append(TemplateIssue(.error, path: "tags[\(index)].indicator", "expected TAG_START, TAG_END, DEFAULT, EXIT or a backend indicator"))
+                continue
+            }
+            rules.append(
+                TagRule(
+                    indicator: indicator.uppercased(),
+                    indicatorValue: entry["indicatorValue"]?.scalarText ?? "",
+                    attribute: entry["attribute"]?.scalarText ?? "",
+                    value: entry["value"]?.scalarText ?? ""))
+        }
+        return rules
+    }
+}
