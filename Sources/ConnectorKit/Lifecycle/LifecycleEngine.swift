@@ -1,0 +1,238 @@
+import Foundation
+
+/// Runs the shared algorithm of SPEC §5 for one template and its backend: lock, read the job, EXIT tags, field
+/// layering, the decision, the ITSM write, write-back, documentation, job log, release. Each completed step is
+/// recorded in the event's outbox item before the next one starts, so an interrupted run can be finished later
+/// without a second ticket.
+public struct LifecycleEngine: Sendable {
+    public var template: Template
+    public var backend: any ITSMBackend
+    public var opcon: any OpConService
+    public var config: ConnectorConfig
+    public var outbox: Outbox
+    public var locks: JobLocks
+    public var logger: Logger
+    public var calendar: Calendar
+    public var now: @Sendable () -> Date
+    /// How long a run waits for another run of the same job to finish.
+    public var lockTimeout: Double
+
+    public init(template: Template, backend: any ITSMBackend, opcon: any OpConService, config: ConnectorConfig,
+                outbox: Outbox, locks: JobLocks, logger: Logger, calendar: Calendar = .current,
+                now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60) {
+        self.template = template
+        self.backend = backend
+        self.opcon = opcon
+        self.config = config
+        self.outbox = outbox
+        self.locks = locks
+        self.logger = logger
+        self.calendar = calendar
+        self.now = now
+        self.lockTimeout = lockTimeout
+    }
+
+    // MARK: Entry points
+
+    /// Handles a new failure event. Throws `ConnectorError` for everything that is not worth retrying.
+    public func handle(_ event: FailureEvent) async throws -> RunOutcome {
+        let lock = try await locks.acquire(jobID: event.dailyJobID, timeout: lockTimeout)
+        guard let lock else {
+            var item = OutboxItem(event: event, now: now())
+            return try queue(&item, because: "another run for job \(event.dailyJobID) held its lock for more than \(Int(lockTimeout)) s")
+        }
+        defer { lock.release() }
+        var item = OutboxItem(event: event, now: now())
+        do {
+            try outbox.save(item)  // the journal entry a crash leaves behind
+        } catch {
+            logger.warning("\(error.message) The run continues, but an interruption now could not be recovered.")
+        }
+        return try await execute(&item)
+    }
+
+    /// Continues an outbox item from its recorded progress. The caller holds the job's lock.
+    public func resume(_ item: OutboxItem) async throws -> RunOutcome {
+        var item = item
+        return try await execute(&item)
+    }
+
+    /// What a run would do, without changing anything: reads the job and the existing ticket, decides,
+    /// and returns the payload the write would send (`explain`).
+    public func plan(_ event: FailureEvent) async throws -> Plan {
+        let job = try await opcon.dailyJob(for: event)
+        if let exit = FieldResolver.exitRule(jobTags: job.tags, rules: template.tags) {
+            return Plan(decision: .skip(reason: exitReason(exit)), draft: makeDraft(event, job), payload: nil)
+        }
+        var draft = makeDraft(event, job)
+        let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
+        let decision = decide(existing: existing, job: job)
+        if case .replace(let old) = decision { draft.previousTicket = old.reference }
+        if case .skip = decision { return Plan(decision: decision, draft: draft, payload: nil) }
+        return Plan(decision: decision, draft: draft, payload: backend.previewPayload(for: decision, draft: draft))
+    }
+
+    /// The result of `plan`.
+    public struct Plan: Sendable {
+        public var decision: Decision
+        public var draft: TicketDraft
+        /// The body of the ITSM write; nil for a skip.
+        public var payload: JSONValue?
+    }
+
+    // MARK: The algorithm
+
+    private func execute(_ item: inout OutboxItem) async throws -> RunOutcome {
+        do {
+            let outcome = try await advance(&item)
+            outbox.remove(item)
+            return outcome
+        } catch let error as ConnectorError where error.exitCode == .unavailable {
+            return try queue(&item, because: error.message)
+        } catch let error as ConnectorError {
+            outbox.remove(item)
+            if let ticket = item.progress.ticket {
+                logger.error("Ticket \(ticket.number) was written but the run then failed: \(error.message)")
+            }
+            throw error
+        } catch {
+            outbox.remove(item)
+            throw ConnectorError.internal("Unexpected error: \(error)")
+        }
+    }
+
+    /// Saves the item for a later delivery; exit 75, or 69 when even the outbox cannot be written.
+    private func queue(_ item: inout OutboxItem, because reason: String) throws -> RunOutcome {
+        item.attempts += 1
+        item.lastError = reason
+        item.updatedAt = now()
+        do {
+            try outbox.save(item)
+        } catch {
+            throw ConnectorError.unavailable("\(reason) The event could not be saved for later either: \(error.message) Fix the folder's permissions; this failure must be ticketed by hand.")
+        }
+        logger.warning("\(reason) The event was saved to the outbox and will be delivered by a later run or `connector outbox flush`.")
+        return RunOutcome(status: .queued(reason: reason), decision: item.progress.decision ?? "pending", ticket: item.progress.ticket, jobID: item.event.dailyJobID)
+    }
+
+    private func checkpoint(_ item: inout OutboxItem) {
+        item.updatedAt = now()
+        do { try outbox.save(item) } catch { logger.warning(error.message) }
+    }
+
+    private func advance(_ item: inout OutboxItem) async throws -> RunOutcome {
+        let event = item.event
+        var job = try await opcon.dailyJob(for: event)
+
+        if !item.progress.ticketDone {
+            if let exit = FieldResolver.exitRule(jobTags: job.tags, rules: template.tags) {
+                let reason = exitReason(exit)
+                logger.info(reason)
+                return RunOutcome(status: .skipped(reason: reason), decision: "skip", ticket: nil, jobID: event.dailyJobID)
+            }
+            var draft = makeDraft(event, job)
+            let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
+            let decision = decide(existing: existing, job: job)
+            let ticket: TicketReference
+            switch decision {
+            case .skip(let reason):
+                logger.info("No ticket: \(reason).")
+                return RunOutcome(status: .skipped(reason: reason), decision: "skip", ticket: existing?.reference, jobID: event.dailyJobID)
+            case .create:
+                ticket = try await backend.create(draft)
+            case .replace(let old):
+                draft.previousTicket = old.reference
+                item.progress.previousTicket = old.reference
+                ticket = try await backend.create(draft)
+            case .update(let old):
+                try await backend.update(old, with: draft)
+                ticket = old.reference
+            case .reopen(let old):
+                try await backend.reopen(old, with: draft)
+                ticket = old.reference
+            }
+            item.progress.decision = decision.verb
+            item.progress.ticket = ticket
+            checkpoint(&item)
+            logger.info("\(decision.verb) ticket \(ticket.number) for job \(event.dailyJobID).")
+        }
+        guard let ticket = item.progress.ticket else { throw ConnectorError.internal("progress lost its ticket") }
+
+        if !item.progress.ticketWrittenBack {
+            if job.incidentTicketID != ticket.recordedID || (job.incidentTicketURL ?? "") != ticket.url {
+                guard let uid = job.uid else {
+                    throw ConnectorError.data("OpCon returned daily job \(job.id) without a uid, so ticket \(ticket.number) cannot be written back.")
+                }
+                try await opcon.writeTicket(ticket, jobUID: uid, hadTicket: job.incidentTicketID != nil)
+            }
+            item.progress.ticketWrittenBack = true
+            checkpoint(&item)
+        }
+
+        if !item.progress.documentationUpdated {
+            let current = job.documentation ?? ""
+            var documentation = current
+            if let previous = item.progress.previousTicket {
+                documentation = JobDocumentation.settingPreviousTicket(previous.number, in: documentation)
+            }
+            if backend.decisionRules.singleIncidentPerDay, ["create", "replace"].contains(item.progress.decision) {
+                documentation = JobDocumentation.settingLastIncidentDate(DecisionMaker.localDate(now(), calendar: calendar), in: documentation)
+            }
+            if documentation != current {
+                job = try await opcon.updateDocumentation(of: job, to: documentation)
+            }
+            item.progress.documentationUpdated = true
+            checkpoint(&item)
+        }
+
+        if !item.progress.jobLogDone {
+            if template.rule("includeJobLogAttachment", default: backend.attachesJobLogByDefault) {
+                try await attachJobLog(job: job, ticket: ticket, item: &item)
+            }
+            item.progress.jobLogDone = true
+        }
+        return RunOutcome(status: .handled, decision: item.progress.decision ?? "update", ticket: ticket, jobID: event.dailyJobID)
+    }
+
+    /// Fetching the log is best effort (SPEC §4); attaching it is not: an unreachable ITSM queues the rest.
+    private func attachJobLog(job: DailyJob, ticket: TicketReference, item: inout OutboxItem) async throws {
+        guard let jobNumber = job.jobNumber else {
+            logger.warning("OpCon returned no jobNumber for \(job.id); the job log is not attached.")
+            return
+        }
+        let files: [JobLogFile]
+        do {
+            files = try await opcon.jobLogs(jobNumber: jobNumber, maxBytes: config.general.maxJobLogBytes)
+        } catch {
+            logger.warning("The job log of \(job.id) could not be retrieved (\(ServiceFailure.map(error, service: "OpCon").message)); ticket \(ticket.number) has no log attached.")
+            return
+        }
+        for file in files where !item.progress.attachedFiles.contains(file.name) {
+            try await backend.attach(file, to: ticket)
+            item.progress.attachedFiles.append(file.name)
+            checkpoint(&item)
+        }
+    }
+
+    // MARK: Pieces
+
+    func decide(existing: ExistingTicket?, job: DailyJob) -> Decision {
+        DecisionMaker.decide(
+            existing: existing, rules: backend.decisionRules, documentation: job.documentation,
+            dailyStartHour: config.general.dailyStartHour, now: now(), calendar: calendar)
+    }
+
+    func makeDraft(_ event: FailureEvent, _ job: DailyJob) -> TicketDraft {
+        let jobID = job.id.isEmpty ? event.dailyJobID : job.id
+        return TicketDraft(
+            event: event, job: job,
+            fields: FieldResolver.resolve(template: template, backend: backend, event: event, job: job, now: now(), calendar: calendar),
+            previousTicket: nil,
+            correlationID: "\(config.opcon.correlationAddress),\(jobID)",
+            timeZone: calendar.timeZone)
+    }
+
+    func exitReason(_ rule: TagRule) -> String {
+        "Ticket creation skipped: the job carries the EXIT tag \(rule.indicatorValue) of template \(template.name)"
+    }
+}
