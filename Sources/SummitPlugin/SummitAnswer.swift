@@ -1,0 +1,102 @@
+import ConnectorKit
+import Foundation
+
+/// One answer of the Summit API, read defensively: Summit reports failures in-band (HTTP 200 with a non-empty
+/// `Errors`), answers an unknown or unpermitted `ServiceName` with an empty body, sometimes double-encodes its JSON,
+/// and proxies in front of it answer with HTML.
+struct SummitAnswer: Sendable, Equatable {
+    /// The answer's JSON object.
+    var body: JSONValue
+    /// The non-empty `Errors` text, if any.
+    var errors: String?
+
+    static let service = "Symphony Summit"
+
+    /// Reads an HTTP answer to `action` (e.g. "create the incident"). Throws for anything that is not a JSON object;
+    /// an in-band error is returned in `errors` for the caller to judge.
+    static func read(_ response: HTTPResponse, action: String) throws(ConnectorError) -> SummitAnswer {
+        guard response.isSuccess else {
+            let failure = ServiceFailure.map(response, service: service, action: action, serverMessage: ServiceFailure.message(from: response.body))
+            if response.status == 404 || response.status == 415 {
+                // 415 is what the bare Summit_RESTWCF.svc (the SOAP endpoint) answers to JSON.
+                throw .data(failure.message + " Check address.value and the urls entries of the template.")
+            }
+            throw failure
+        }
+        let text = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else {
+            throw .data(
+                "\(service) answered \"\(action)\" with an empty body; the service may not be enabled for this API key "
+                    + "(ask the Summit administrator to allow it in the API user's role template).")
+        }
+        var json: JSONValue
+        do {
+            json = try JSONValue.parse(text)
+        } catch {
+            let what = ServiceFailure.message(from: response.body) ?? "text that is not JSON"
+            throw .data("\(service) answered \"\(action)\" with \(what) instead of JSON; check address.value and urls in the template.")
+        }
+        // Some Summit versions wrap their JSON in a JSON string: decode it once more.
+        if case .string(let inner) = json {
+            guard let decoded = try? JSONValue.parse(inner) else {
+                throw .data("\(service) answered \"\(action)\" with a JSON string that does not hold a JSON object.")
+            }
+            json = decoded
+        }
+        guard json.objectValue != nil else {
+            throw .data("\(service) answered \"\(action)\" with \(json.typeName) where an object was expected.")
+        }
+        return SummitAnswer(body: json, errors: errorsText(json["Errors"]))
+    }
+
+    /// `Errors` as text when it says anything (it is `""` or null on success).
+    static func errorsText(_ value: JSONValue?) -> String? {
+        guard let value, !value.isNull else { return nil }
+        let text: String
+        switch value {
+        case .string(let string): text = string
+        case .array(let items) where items.isEmpty: return nil
+        case .object(let members) where members.isEmpty: return nil
+        default: text = value.scalarText ?? value.serialized()
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// Wording public Summit integrations treat as a refused API key.
+    static let authWording = ["api key", "apikey", "invalid api", "authentication", "unauthorized", "unauthorised",
+                              "invalid key", "access denied", "not authorized", "not authorised", "expired key", "key expired"]
+
+    static func isAuthFailure(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return authWording.contains { lowered.contains($0) }
+    }
+
+    /// Wording of the "no such incident" business error (the simulators and the clients seen use these).
+    static let unknownTicketWording = ["not found", "does not exist", "doesn't exist", "not exist", "no record",
+                                       "invalid ticket", "no ticket", "no incident", "no data"]
+
+    static func isUnknownTicket(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return unknownTicketWording.contains { lowered.contains($0) }
+    }
+
+    /// The number of the incident a create made: `TicketNo`, else `TicketID_Internal`, else the digits in `Message`.
+    var createdTicketNumber: String? {
+        for key in ["TicketNo", "TicketID_Internal"] {
+            if let text = body[key]?.scalarText?.trimmingCharacters(in: .whitespaces), Self.isTicketNumber(text),
+                text.contains(where: { $0 != "0" })
+            {
+                return text
+            }
+        }
+        guard let message = body["Message"]?.stringValue else { return nil }
+        let digits = message.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).first
+        return digits.map(String.init)
+    }
+
+    /// Summit numbers its incidents with whole numbers.
+    static func isTicketNumber(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+}

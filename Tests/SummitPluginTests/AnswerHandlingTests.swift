@@ -1,0 +1,84 @@
+import ConnectorKit
+import Foundation
+import Testing
+@testable import SummitPlugin
+
+@Suite("Reading Summit's answers")
+struct AnswerHandlingTests {
+    func createError(_ response: HTTPResponse) async throws -> ConnectorError? {
+        let backend = try makeBackend(transport: StubTransport([response]))
+        return await connectorError { _ = try await backend.create(makeDraft()) }
+    }
+
+    @Test(arguments: ["Invalid API Key", "Authentication failed", "Unauthorized request", "Access denied for user", "User not authorized"])
+    func inBandAuthErrorsArePermissionErrors(_ text: String) async throws {
+        let error = try await createError(answer(["Errors": .string(text), "Message": ""]))
+        #expect(error?.exitCode == .permission)
+        #expect(error?.message.contains("credentials.apiKey") == true)
+        #expect(error?.message.contains(text) == true)
+    }
+
+    @Test func theKeyNeverReachesTheMessage() async throws {
+        let error = try await createError(answer(["Errors": .string("Invalid API key \(testKey)")]))
+        #expect(error?.exitCode == .permission)
+        #expect(error?.message.contains(testKey) == false)
+        #expect(error?.message.contains("****") == true)
+    }
+
+    @Test func otherInBandErrorsAreDataErrorsWithSummitsText() async throws {
+        let error = try await createError(answer(["Errors": "Invalid Priority_Name 'P9'", "Message": ""]))
+        #expect(error == .data("Symphony Summit could not create the incident: Invalid Priority_Name 'P9'."))
+    }
+
+    @Test func emptyBodyIsADataError() async throws {
+        let error = try await createError(answer(text: "  \n"))
+        #expect(error?.exitCode == .dataError)
+        #expect(error?.message.contains("empty body") == true)
+    }
+
+    @Test func htmlIsADataErrorNamingThePage() async throws {
+        let error = try await createError(answer(text: "<html><head><title>Request Rejected</title></head><body>WAF</body></html>"))
+        #expect(error?.exitCode == .dataError)
+        #expect(error?.message.contains("HTML page (Request Rejected)") == true)
+    }
+
+    @Test func textThatIsNotJSONIsADataError() async throws {
+        let error = try await createError(answer(text: "{\"Errors\": \"\", \"TicketNo\": 45"))
+        #expect(error?.exitCode == .dataError)
+        #expect(error?.message.contains("instead of JSON") == true)
+    }
+
+    @Test func doubleEncodedJSONIsDecodedOnce() async throws {
+        let inner: JSONValue = ["Errors": "", "Message": "Ticket 4507 logged successfully", "TicketNo": 4507]
+        let backend = try makeBackend(transport: StubTransport([answer(.string(inner.serialized()))]))
+        #expect(try await backend.create(makeDraft()).number == "4507")
+    }
+
+    @Test func doubleEncodedInBandErrorIsStillAnError() async throws {
+        let inner: JSONValue = ["Errors": "Unauthorized", "Message": ""]
+        let error = try await createError(answer(.string(inner.serialized())))
+        #expect(error?.exitCode == .permission)
+    }
+
+    @Test func jsonThatIsNotAnObjectIsADataError() async throws {
+        let error = try await createError(answer([1, 2]))
+        #expect(error?.exitCode == .dataError)
+    }
+
+    @Test func serverErrorsAndUnreachableServiceAreUnavailable() async throws {
+        #expect(try await createError(answer(text: "busy", status: 503))?.exitCode == .unavailable)
+        let backend = try makeBackend(transport: StubTransport(failing: .connectionFailed(host: "summit.example.com", reason: "refused")))
+        let error = await connectorError { _ = try await backend.create(makeDraft()) }
+        #expect(error?.exitCode == .unavailable)
+    }
+
+    @Test func httpRefusalIsAPermissionError() async throws {
+        #expect(try await createError(answer(text: "denied", status: 401))?.exitCode == .permission)
+    }
+
+    @Test func wrongEndpointPointsAtTheTemplate() async throws {
+        let error = try await createError(answer(text: "Unsupported Media Type", status: 415))
+        #expect(error?.exitCode == .dataError)
+        #expect(error?.message.contains("urls") == true)
+    }
+}

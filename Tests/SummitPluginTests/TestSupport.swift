@@ -1,0 +1,144 @@
+import ConnectorKit
+import Foundation
+@testable import SummitPlugin
+
+/// A transport that records every request and answers from a queue (or with a handler).
+final class StubTransport: ClientTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [Result<HTTPResponse, TransportError>]
+    private var recorded: [HTTPRequest] = []
+
+    init(_ answers: [HTTPResponse]) { self.answers = answers.map { .success($0) } }
+    init(failing error: TransportError) { self.answers = [.failure(error)] }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let next: Result<HTTPResponse, TransportError>? = lock.withLock {
+            recorded.append(request)
+            return answers.isEmpty ? nil : answers.removeFirst()
+        }
+        guard let next else { return HTTPResponse(status: 599, body: Data("no canned answer left".utf8)) }
+        return try next.get()
+    }
+
+    var requests: [HTTPRequest] {
+        lock.withLock { recorded }
+    }
+
+    /// Each request's body as JSON.
+    var bodies: [JSONValue] { requests.compactMap { $0.body.flatMap { try? JSONValue.parse($0) } } }
+}
+
+/// An HTTP 200 with a JSON body.
+func answer(_ json: JSONValue, status: Int = 200) -> HTTPResponse {
+    HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: json.data())
+}
+
+func answer(text: String, status: Int = 200) -> HTTPResponse {
+    HTTPResponse(status: status, body: Data(text.utf8))
+}
+
+/// The details answer for one incident in the shape Summit returns.
+func detailsAnswer(number: Int, status: String, subject: String = "OpCon job PAYROLL01 failed (schedule NIGHTLY)") -> HTTPResponse {
+    answer([
+        "Errors": "", "Message": "", "OrgID": 1,
+        "OutputObject": [
+            "IncidentDetails": [
+                "TicketDetails": [[
+                    "Ticket_ID": 31844, "Ticket_No": .string(String(number)), "Status": .string(status), "Subject": .string(subject),
+                    "WG_Name": "DevOps", "Updated_Time": "2024-09-21 07:30:00", "Assigned_Engineer_Name": .null,
+                ]],
+                "ChangeHistory": [], "CustomAttributes": [],
+            ]
+        ],
+    ])
+}
+
+let testKey = "k3y-Secret-9931"
+
+/// The SMA §6.2 sample as a Summit template (hosts replaced, rules as booleans).
+func sampleRaw(rules: JSONValue? = nil, extra: [String: JSONValue] = [:]) -> JSONValue {
+    var raw: [String: JSONValue] = [
+        "ticketDescription": "OpCon Task Failure ( date @EV_Date schedule @EV_Schedule job @EV_Job server @EV_Agent error code @EV_errorcode )",
+        "ticketInformation": "Failure of @ev_job reported by OpCon",
+        "address": ["name": "production", "value": "summit.example.com"],
+        "viewAddress": ["name": "view-address", "value": "itsm.example.com"],
+        "rules": rules ?? [
+            "includeJobLogAttachment": true, "includeTagRouting": true, "includeCategoryNameTag": true,
+            "includeWorkGroupNameTag": true, "submitSingleIncidentPerDay": false, "includeAssignToTag": true,
+        ],
+        "credentials": ["apiKey": "env:SUMMIT_API_KEY"],
+        "urls": [
+            ["name": "incident", "value": "api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall_JSON"],
+            ["name": "attachment", "value": "api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded"],
+            ["name": "viewIncident", "value": "https://{0}/MDLIncidentMgmt/IM_TicketDetail.aspx?ID={1}"],
+        ],
+        "attributes": [["name": "Impact_Name", "value": "Low"]],
+        "customAttributes": [
+            ["groupName": "Other Details", "name": "Job Name", "value": "@EV_Job"],
+            ["groupName": "Other Details", "name": "Abend", "value": "Yes"],
+        ],
+        "tags": [
+            ["indicator": "EXIT", "indicatorValue": "NOTICKET", "attribute": "", "value": ""],
+            ["indicator": "ASSIGNTO", "indicatorValue": "ASSIGNTO", "attribute": "Assigned_Engineer_Email", "value": "@example.com"],
+            ["indicator": "DEFAULT", "indicatorValue": "DEFAULT", "attribute": "Assigned_WorkGroup_Name", "value": "DevOps"],
+        ],
+    ]
+    for (key, value) in extra { raw[key] = value }
+    return .object(raw)
+}
+
+/// Builds a `Template` the way ConnectorKit's loader fills the shared parts.
+func makeTemplate(_ raw: JSONValue, name: String = "summit.json", path: String = "") -> Template {
+    var template = Template(name: name, path: path, raw: raw, backendID: "summit")
+    template.address = raw["address"]?["value"]?.stringValue
+    for (key, value) in raw["rules"]?.objectValue ?? [:] {
+        if case .bool(let flag) = value { template.rules[key.lowercased()] = flag }
+    }
+    for entry in raw["urls"]?.arrayValue ?? [] {
+        if let name = entry["name"]?.stringValue, let value = entry["value"]?.stringValue { template.urls[name.lowercased()] = value }
+    }
+    template.tags = (raw["tags"]?.arrayValue ?? []).compactMap { entry in
+        guard let indicator = entry["indicator"]?.stringValue else { return nil }
+        return TagRule(indicator: indicator.uppercased(), indicatorValue: entry["indicatorValue"]?.scalarText ?? "",
+                       attribute: entry["attribute"]?.scalarText ?? "", value: entry["value"]?.scalarText ?? "")
+    }
+    template.variables = raw["variables"]?.objectValue ?? [:]
+    return template
+}
+
+func makeBackend(_ raw: JSONValue = sampleRaw(), transport: any ClientTransport, sole: Bool = true) throws -> SummitBackend {
+    let settings = try SummitSettings(template: makeTemplate(raw))
+    return SummitBackend(settings: settings, apiKey: testKey, http: HTTPClient(transport: transport), isSoleSummitTemplate: sole)
+}
+
+let failedAt = Date(timeIntervalSince1970: 1_726_902_000)  // 2024-09-21 07:00 UTC
+
+func makeDraft(fields: [TicketField] = [], previous: TicketReference? = nil) -> TicketDraft {
+    let event = FailureEvent(
+        agent: "WIN01", schedule: "NIGHTLY", job: "PAYROLL01", termination: "0000000005", scheduleDate: "2024-09-21",
+        scheduleID: 12, scheduleInstance: 1, template: "summit.json", failedAt: failedAt)
+    let job = DailyJob(raw: ["id": "20240921|12|1|PAYROLL01", "uid": 881, "jobNumber": 4711, "tags": ["WRKGRP_Batch"]])
+    return TicketDraft(event: event, job: job, fields: fields, previousTicket: previous, correlationID: "",
+                       timeZone: TimeZone(identifier: "UTC")!)
+}
+
+func existing(_ number: String, status: TicketStatus, raw: String) -> ExistingTicket {
+    ExistingTicket(
+        reference: TicketReference(recordedID: number, number: number, url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=\(number)"),
+        status: status, rawState: raw)
+}
+
+/// Runs `body` and returns the ConnectorError it threw, or nil.
+func connectorError(_ body: () async throws -> Void) async -> ConnectorError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as ConnectorError {
+        return error
+    } catch {
+        return .internal("not a ConnectorError: \(error)")
+    }
+}
+
+/// The expected `_ProxyDetails` for `testKey`.
+let expectedProxy: JSONValue = ["AuthType": "APIKEY", "APIKey": .string(testKey), "ProxyID": 0, "ReturnType": "JSON", "OrgID": 1, "TokenID": ""]

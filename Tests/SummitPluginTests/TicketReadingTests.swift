@@ -1,0 +1,102 @@
+import ConnectorKit
+import Foundation
+import Testing
+@testable import SummitPlugin
+
+@Suite("Finding, describing and checking access")
+struct TicketReadingTests {
+    @Test(arguments: [
+        ("New", TicketStatus.new), ("Assigned", .other("Assigned")), ("In-Progress", .inProgress), ("In Progress", .inProgress),
+        ("Pending", .onHold), ("Resolved", .resolved), ("Closed", .closed), ("Cancelled", .cancelled), ("Canceled", .cancelled),
+        ("Reopened", .other("Reopened")),
+    ])
+    func statusesAreNormalised(_ raw: String, _ expected: TicketStatus) {
+        #expect(SummitStatus.normalized(raw) == expected)
+    }
+
+    @Test func recordedNumberIsReadWithItsStatus() async throws {
+        let backend = try makeBackend(transport: StubTransport([detailsAnswer(number: 4507, status: "Resolved")]))
+        let ticket = try await backend.findTicket(recordedID: "4507", draft: makeDraft())
+        #expect(ticket == ExistingTicket(
+            reference: TicketReference(recordedID: "4507", number: "4507",
+                                       url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", internalID: "31844"),
+            status: .resolved, rawState: "Resolved"))
+    }
+
+    @Test func noRecordedNumberMeansNoTicketAndNoRequest() async throws {
+        let transport = StubTransport([])
+        let backend = try makeBackend(transport: transport)
+        #expect(try await backend.findTicket(recordedID: nil, draft: makeDraft()) == nil)
+        #expect(try await backend.findTicket(recordedID: "  ", draft: makeDraft()) == nil)
+        #expect(try await backend.findTicket(recordedID: "INC0010042/abc", draft: makeDraft()) == nil)
+        #expect(transport.requests.isEmpty)
+    }
+
+    @Test func numberSummitDoesNotKnowMeansNoTicket() async throws {
+        let emptyRows = answer(["Errors": "", "OutputObject": ["IncidentDetails": ["TicketDetails": []]]])
+        let nullOutput = answer(["Errors": "", "OutputObject": .null])
+        let businessError = answer(["Errors": "Ticket 9999 does not exist", "OutputObject": .null])
+        let backend = try makeBackend(transport: StubTransport([emptyRows, nullOutput, businessError]))
+        for _ in 0..<3 {
+            #expect(try await backend.findTicket(recordedID: "9999", draft: makeDraft()) == nil)
+        }
+    }
+
+    @Test func otherReadErrorsAreNotMistakenForAMissingTicket() async throws {
+        let backend = try makeBackend(transport: StubTransport([
+            answer(["Errors": "Service IM_GetIncidentDetailsAndChangeHistory is disabled"]),
+            answer(["Errors": "", "OutputObject": ["Something": 1]]),
+            answer(["Errors": "Invalid API key"]),
+        ]))
+        #expect(await connectorError { _ = try await backend.findTicket(recordedID: "1", draft: makeDraft()) }?.exitCode == .dataError)
+        #expect(await connectorError { _ = try await backend.findTicket(recordedID: "1", draft: makeDraft()) }?.exitCode == .dataError)
+        #expect(await connectorError { _ = try await backend.findTicket(recordedID: "1", draft: makeDraft()) }?.exitCode == .permission)
+    }
+
+    @Test func ticketStatusServesSync() async throws {
+        let backend = try makeBackend(transport: StubTransport([detailsAnswer(number: 12, status: "Cancelled")]))
+        let ticket = try await backend.ticketStatus(recordedID: "12")
+        #expect(ticket?.status == .cancelled)
+        #expect(ticket?.rawState == "Cancelled")
+    }
+
+    @Test func describeTicketPrintsTheEssentials() async throws {
+        let backend = try makeBackend(transport: StubTransport([detailsAnswer(number: 4507, status: "In-Progress")]))
+        let text = try await backend.describeTicket(number: "4507")
+        #expect(text == """
+            Incident:  4507
+            Status:    In-Progress
+            Subject:   OpCon job PAYROLL01 failed (schedule NIGHTLY)
+            Workgroup: DevOps
+            Engineer:  -
+            Updated:   2024-09-21 07:30:00
+            Link:      https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507
+            """)
+    }
+
+    @Test func describeUnknownTicketIsADataError() async throws {
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": "", "OutputObject": .null])]))
+        let error = await connectorError { _ = try await backend.describeTicket(number: "77") }
+        #expect(error == .data("Symphony Summit has no incident 77."))
+    }
+
+    @Test func verifyAccessAcceptsABusinessErrorForTicketZero() async throws {
+        let transport = StubTransport([answer(["Errors": "Ticket 0 not found"])])
+        let backend = try makeBackend(transport: transport)
+        try await backend.verifyAccess()
+        #expect(transport.bodies.first?.value(atPath: "objCommonParameters.TicketNo") == 0)
+        #expect(transport.bodies.first?["ServiceName"] == "IM_GetIncidentDetailsAndChangeHistory")
+    }
+
+    @Test func verifyAccessReportsARefusedKey() async throws {
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": "Invalid API Key"])]))
+        let error = await connectorError { try await backend.verifyAccess() }
+        #expect(error?.exitCode == .permission)
+        #expect(error?.message.contains("summit.json") == true)
+    }
+
+    @Test func verifyAccessReportsAnEmptyBody() async throws {
+        let backend = try makeBackend(transport: StubTransport([answer(text: "")]))
+        #expect(await connectorError { try await backend.verifyAccess() }?.exitCode == .dataError)
+    }
+}
