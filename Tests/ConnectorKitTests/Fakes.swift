@@ -1,0 +1,172 @@
+import Foundation
+@testable import ConnectorKit
+
+/// Thread-safe box for fakes' recorded state.
+final class Recorder<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func read<T>(_ body: (Value) -> T) -> T { lock.withLock { body(value) } }
+    func update<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+    var current: Value { read { $0 } }
+}
+
+/// An in-memory ITSM behind the backend protocol: tickets by number with a status, and failure switches.
+struct FakeBackend: ITSMBackend {
+    struct State: Sendable {
+        var tickets: [String: TicketStatus] = [:]
+        var created: [TicketDraft] = []
+        var updates: [String] = []
+        var reopens: [String] = []
+        var attachments: [(String, JobLogFile)] = []
+        var nextNumber = 1000
+        /// Outcomes of the next calls of an operation ("create", "attach", ...), consumed in order: nil lets a call through.
+        var failures: [String: [ConnectorError?]] = [:]
+        /// When set, `findTicket` without a recorded id returns this ticket (like a correlation search).
+        var searchable: String?
+    }
+
+    let state = Recorder(State())
+    var decisionRules = DecisionRules()
+    var placeholderStyle = PlaceholderStyle.indexed
+    var defaultFields: [TicketField] = []
+    var routing: @Sendable ([String], inout [TicketField]) -> Void = { _, _ in }
+
+    func applyBackendRouting(jobTags: [String], to fields: inout [TicketField]) { routing(jobTags, &fields) }
+
+    private func failIfAsked(_ operation: String) throws {
+        let failure = state.update { state -> ConnectorError? in
+            guard var queue = state.failures[operation], !queue.isEmpty else { return nil }
+            let first = queue.removeFirst()
+            state.failures[operation] = queue
+            return first
+        }
+        if let failure { throw failure }
+    }
+
+    func reference(_ number: String) -> TicketReference {
+        TicketReference(recordedID: number, number: number, url: "https://itsm/\(number)")
+    }
+
+    func findTicket(recordedID: String?, draft: TicketDraft) async throws -> ExistingTicket? {
+        try failIfAsked("find")
+        if let recordedID {
+            return state.read { $0.tickets[recordedID] }.map { ExistingTicket(reference: reference(recordedID), status: $0, rawState: "\($0)") }
+        }
+        guard let number = state.read({ $0.searchable }), let status = state.read({ $0.tickets[number] }) else { return nil }
+        return ExistingTicket(reference: reference(number), status: status, rawState: "\(status)", foundBySearch: true)
+    }
+
+    func create(_ draft: TicketDraft) async throws -> TicketReference {
+        try failIfAsked("create")
+        let number = state.update { state -> String in
+            state.nextNumber += 1
+            state.tickets["T\(state.nextNumber)"] = .new
+            state.created.append(draft)
+            return "T\(state.nextNumber)"
+        }
+        return reference(number)
+    }
+
+    func update(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
+        try failIfAsked("update")
+        state.update { $0.updates.append(ticket.reference.number) }
+    }
+
+    func reopen(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
+        try failIfAsked("reopen")
+        state.update {
+            $0.reopens.append(ticket.reference.number)
+            $0.tickets[ticket.reference.number] = .inProgress
+        }
+    }
+
+    func attach(_ file: JobLogFile, to ticket: TicketReference) async throws {
+        try failIfAsked("attach")
+        state.update { $0.attachments.append((ticket.number, file)) }
+    }
+
+    func previewPayload(for decision: Decision, draft: TicketDraft) -> JSONValue {
+        .object(Dictionary(draft.fields.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { $1 }))
+    }
+
+    func ticketStatus(recordedID: String) async throws -> ExistingTicket? {
+        state.read { $0.tickets[recordedID] }.map { ExistingTicket(reference: reference(recordedID), status: $0, rawState: "\($0)") }
+    }
+
+    func owns(recordedID: String, ticketURL: String?) -> Bool { recordedID.hasPrefix("T") }
+    func describeTicket(number: String) async throws -> String { number }
+    func verifyAccess() async throws {}
+}
+
+/// An in-memory OpCon behind `OpConService`.
+struct FakeOpCon: OpConService {
+    struct State: Sendable {
+        var jobs: [String: DailyJob] = [:]
+        var writeBacks: [(TicketReference, Bool)] = []
+        var documentationPuts: [String] = []
+        var logs: [JobLogFile] = []
+        var logFailure: ConnectorError?
+        var actions: [(JobActionKind, String)] = []
+        var failures: [String: [ConnectorError]] = [:]
+    }
+
+    let state = Recorder(State())
+
+    init(jobs: [DailyJob]) {
+        state.update { state in for job in jobs { state.jobs[job.id] = job } }
+    }
+
+    private func failIfAsked(_ operation: String) throws {
+        let failure = state.update { state -> ConnectorError? in
+            guard var queue = state.failures[operation], !queue.isEmpty else { return nil }
+            let first = queue.removeFirst()
+            state.failures[operation] = queue
+            return first
+        }
+        if let failure { throw failure }
+    }
+
+    func dailyJob(for event: FailureEvent) async throws -> DailyJob {
+        try failIfAsked("job")
+        guard let job = state.read({ $0.jobs[event.dailyJobID] }) else { throw ConnectorError.data("no job \(event.dailyJobID)") }
+        return job
+    }
+
+    func writeTicket(_ ticket: TicketReference, jobUID: Int, hadTicket: Bool) async throws {
+        try failIfAsked("writeBack")
+        state.update { state in
+            state.writeBacks.append((ticket, hadTicket))
+            for (id, job) in state.jobs where job.uid == jobUID {
+                state.jobs[id] = DailyJob(raw: job.raw.setting("incidentTicketId", to: .string(ticket.recordedID))
+                    .setting("incidentTicketURL", to: .string(ticket.url)))
+            }
+        }
+    }
+
+    func updateDocumentation(of job: DailyJob, to text: String) async throws -> DailyJob {
+        try failIfAsked("documentation")
+        let updated = job.withDocumentation(text)
+        state.update {
+            $0.documentationPuts.append(text)
+            $0.jobs[job.id] = updated
+        }
+        return updated
+    }
+
+    func jobLogs(jobNumber: Int, maxBytes: Int) async throws -> [JobLogFile] {
+        if let failure = state.read({ $0.logFailure }) { throw failure }
+        return state.read { $0.logs }
+    }
+
+    func dailyJobs(dates: [String], categories: [String]) async throws -> [DailyJob] {
+        state.read { Array($0.jobs.values) }.filter { job in
+            categories.contains { $0.caseInsensitiveCompare(job.statusCategory ?? "") == .orderedSame }
+        }
+    }
+
+    func applyJobAction(_ action: JobActionKind, jobID: String, reason: String) async throws -> String? {
+        state.update { $0.actions.append((action, jobID)) }
+        return nil
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import ConnectorKit
+
+@Suite("Template loading and validation (SPEC §3)")
+struct TemplateLoaderTests {
+    static func plugin(_ id: String, marker: String) -> BackendPlugin {
+        BackendPlugin(
+            id: id, displayName: id.capitalized, recognizes: { $0[marker] != nil }, knownTemplateKeys: [marker],
+            validate: { template, _ in
+                template.url(named: "incident") == nil ? [TemplateIssue(.error, path: "urls", "needs an entry named incident")] : []
+            },
+            make: { _, _ in throw ConnectorError.internal("not used") })
+    }
+
+    let registry = BackendRegistry([plugin("alpha", marker: "alphaKey"), plugin("beta", marker: "betaKey")])
+
+    func write(_ text: String, name: String = "t.json") throws -> (TemplateLoader, String) {
+        let directory = NSTemporaryDirectory() + "templates-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+        return (TemplateLoader(registry: registry, directory: directory), directory)
+    }
+
+    func loadError(_ text: String) throws -> ConnectorError? {
+        let (loader, _) = try write(text)
+        do {
+            _ = try loader.load("t.json", config: ConnectorConfig())
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("the backend comes from \"connector\", else from the template's shape")
+    func choosesBackend() throws {
+        let (loader, directory) = try write(#"{"betaKey": 1, "urls": [{"name": "Incident", "value": "api/x"}]}"#)
+        #expect(try loader.load("t.json", config: ConnectorConfig()).plugin.id == "beta")
+        try #"{"connector": "alpha", "betaKey": 1, "urls": [{"name": "incident", "value": "x"}]}"#
+            .write(toFile: directory + "/named.json", atomically: true, encoding: .utf8)
+        #expect(try loader.load("named", config: ConnectorConfig()).plugin.id == "alpha")
+        #expect(try loader.load(directory + "/named.json", config: ConnectorConfig()).plugin.id == "alpha")
+    }
+
+    @Test("a template no plugin recognises lists the known backends (exit 78)")
+    func unknownBackend() throws {
+        let error = try #require(try loadError(#"{"something": 1}"#))
+        #expect(error.exitCode == .configuration)
+        #expect(error.message.contains("alpha, beta"))
+        let named = try #require(try loadError(#"{"connector": "jira"}"#))
+        #expect(named.message.contains("\"jira\""))
+    }
+
+    @Test("validation errors name the file and the JSON path", arguments: [
+        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": 5}]}"#, "urls[0].value"),
+        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "rules": {"includeTagRouting": "yes"}}"#, "rules.includeTagRouting"),
+        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "attributes": [{"value": "x"}]}"#, "attributes[0].name"),
+        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "workingHours": {"monday": {"start": "8am", "stop": "1900"}}}"#, "workingHours.monday.start"),
+        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "tags": [{"indicatorValue": "X"}]}"#, "tags[0].indicator"),
+        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "address": {"value": "not a host"}}"#, "address.value"),
+        (#"{"alphaKey": 1}"#, "urls: needs an entry named incident"),
+        (#"{"alphaKey": 1, "rules": {"submitSingleIncidentPerDay": day}}"#, "line 1 column 57"),
+    ])
+    func pathInMessage(text: String, path: String) throws {
+        let error = try #require(try loadError(text))
+        #expect(error.exitCode == .configuration)
+        #expect(error.message.contains("t.json"))
+        #expect(error.message.contains(path), "message was: \(error.message)")
+    }
+
+    @Test("unknown keys and plain http are warnings, not errors")
+    func warnings() throws {
+        let (loader, _) = try write(#"{"alphaKey": 1, "mystery": true, "address": {"value": "http://127.0.0.1:8080"}, "urls": [{"name": "incident", "value": "x"}]}"#)
+        let loaded = try loader.load("t.json", config: ConnectorConfig())
+        #expect(loaded.warnings.contains { $0.contains("mystery") })
+        #expect(loaded.warnings.contains { $0.contains("plain http") })
+    }
+
+    @Test("common parts are parsed: rules, urls, working hours, tags")
+    func commonParts() throws {
+        let (loader, _) = try write(#"""
+            {"alphaKey": 1, "address": {"name": "prod", "value": "acme.example.com"},
+             "rules": {"includeTagRouting": true},
+             "urls": [{"name": "incident", "value": "api/now/table/incident"}],
+             "workingHours": {"monday": {"start": "0800", "stop": "1900"}, "sunday": {"start": "0000", "stop": "0000"}},
+             "tags": [{"indicator": "tag_start", "indicatorValue": "ROUTE", "attribute": "group", "value": "Ops"}]}
+            """#)
+        let template = try loader.load("t.json", config: ConnectorConfig()).template
+        #expect(template.rule("includeTagRouting", default: false))
+        #expect(template.url(named: "INCIDENT") == "api/now/table/incident")
+        #expect(template.workingHours?[2] == WorkingWindow(start: 480, stop: 1140))
+        #expect(template.workingHours?[1]?.isNonWorkingDay == true)
+        #expect(template.tags.first?.indicator == "TAG_START")
+        #expect(ServiceAddress(template.address!)?.baseURL == "https://acme.example.com")
+    }
+
+    @Test("a missing template names the file and the setting to check")
+    func missing() throws {
+        let loader = TemplateLoader(registry: registry, directory: "/nonexistent")
+        #expect(throws: ConnectorError.configuration("Template /nonexistent/basic.json does not exist: check -t and TEMPLATES_DIRECTORY in Connector.config.")) {
+            try loader.load("basic.json", config: ConnectorConfig())
+        }
+    }
+
+    @Test("ServiceAddress: host[:port] means https; full URLs are used as given, never doubled")
+    func serviceAddress() {
+        #expect(ServiceAddress("acme.service-now.com")?.baseURL == "https://acme.service-now.com")
+        #expect(ServiceAddress("127.0.0.1:8443")?.url(forPath: "/api/now/table/incident")?.absoluteString == "https://127.0.0.1:8443/api/now/table/incident")
+        #expect(ServiceAddress("http://127.0.0.1:9000/")?.url(forPath: "api_integration/x")?.absoluteString == "http://127.0.0.1:9000/api_integration/x")
+        #expect(ServiceAddress("http://127.0.0.1:9000")?.isPlainHTTP == true)
+        #expect(ServiceAddress("") == nil)
+    }
+}
