@@ -18,7 +18,7 @@ public enum ServiceNowAnswer {
             document = try JSONValue.parse(response.body)
         } catch {
             if response.bodyText.lowercased().contains("<html"), let page = ServiceFailure.message(from: response.body) {
-                throw unusable(service, action, response, "\(page) instead of JSON; is the instance awake and the address right?")
+                throw unusable(service, action, response, "\(page) instead of JSON; check that the instance is awake and address.value is right")
             }
             throw unusable(service, action, response, "malformed or truncated JSON (\(error.description))")
         }

@@ -1,0 +1,129 @@
+import ConnectorKit
+import Foundation
+import Testing
+
+@testable import ServiceNowPlugin
+
+/// Never a second POST for one failure without proof that the first did not land.
+@Suite("Creating exactly one incident")
+struct CreationSafetyTests {
+    @Test func anUnconfirmedPostThatLandedIsAdoptedWithoutASecondPost() async throws {
+        let transport = ScriptedTransport([
+            .json(503, #"{"error":{"message":"Service Unavailable","detail":""},"status":"failure"}"#),
+            Fixture.list([("INC0010042", Fixture.sysID, "1")]),
+        ])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings())
+
+        let ticket = try await backend.create(Fixture.draft())
+
+        #expect(ticket == Fixture.reference())
+        #expect(transport.requests.map(\.method) == [.post, .get])
+        #expect(transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix("sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^ORDERBYDESCsys_created_on") == true)
+    }
+
+    @Test func anUnconfirmedPostThatDidNotLandIsSentAgain() async throws {
+        let pauses = PauseRecorder()
+        let transport = ScriptedTransport([
+            .failure(TransportError.timedOut(host: "acme.service-now.com", seconds: 30)),
+            .json(200, #"{"result":[]}"#),
+            Fixture.created(),
+        ])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses)
+
+        let ticket = try await backend.create(Fixture.draft())
+
+        #expect(ticket.number == "INC0010042")
+        #expect(transport.requests.map(\.method) == [.post, .get, .post])
+        #expect(transport.requests[0].body == transport.requests[2].body)
+        #expect(pauses.waits.count == 1)
+    }
+
+    @Test func attemptsAreBoundedAndTheFinalErrorSaysNoIncidentExists() async throws {
+        let pauses = PauseRecorder()
+        let transport = ScriptedTransport([
+            .json(500, "{}"), .json(200, #"{"result":[]}"#),
+            .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")), .json(200, #"{"result":[]}"#),
+            .text(504, "<html><title>Gateway Timeout</title></html>"), .json(200, #"{"result":[]}"#),
+        ])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses)
+        do {
+            _ = try await backend.create(Fixture.draft())
+            Issue.record("create should fail")
+        } catch let error as ConnectorError {
+            #expect(error.exitCode == .unavailable)
+            #expect(error.message.contains("after 3 attempts (last: HTTP 504: an HTML page (Gateway Timeout))"))
+            #expect(error.message.contains("no incident with this job's correlation_id exists"))
+        }
+        #expect(transport.requests.map(\.method) == [.post, .get, .post, .get, .post, .get])
+        #expect(pauses.waits == [0.5, 1.0])
+    }
+
+    @Test func withoutCorrelationAnUnconfirmedPostIsNeverRepeated() async throws {
+        let transport = ScriptedTransport([.json(500, #"{"error":{"message":"Transaction cancelled","detail":"maximum execution time exceeded"},"status":"failure"}"#)])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": false]))
+        do {
+            _ = try await backend.create(Fixture.draft())
+            Issue.record("create should fail")
+        } catch let error as ConnectorError {
+            #expect(error.exitCode == .unavailable)
+            #expect(error.message.contains("HTTP 500: Transaction cancelled: maximum execution time exceeded"))
+            #expect(error.message.contains("includeCorrelationId"))
+        }
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func whenReplacingTheOlderIncidentsOfTheJobAreNotMistakenForTheNewOne() async throws {
+        let previous = Fixture.reference(number: "INC0010024", sysID: Fixture.otherSysID)
+        let newSysID = "0123456789abcdef0123456789abcdef"
+        let transport = ScriptedTransport([
+            // Before the POST: the resolved incident being replaced is still active with this correlation_id.
+            Fixture.list([("INC0010024", Fixture.otherSysID, "6")]),
+            .json(504, "{}"),
+            // After: only the old one, so the POST did not land and is repeated.
+            Fixture.list([("INC0010024", Fixture.otherSysID, "6")]),
+            .json(503, "{}"),
+            // Now the new one shows up first.
+            Fixture.list([("INC0010043", newSysID, "1"), ("INC0010024", Fixture.otherSysID, "6")]),
+        ])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["allowTicketReopen": false]))
+
+        let ticket = try await backend.create(Fixture.draft(previous: previous))
+
+        #expect(ticket.number == "INC0010043")
+        #expect(ticket.internalID == newSysID)
+        #expect(transport.requests.map(\.method) == [.get, .post, .get, .post, .get])
+        #expect(transport.requests[2].url.query?.hasSuffix("sysparm_limit=2") == true)
+    }
+
+    @Test func aRateLimitThatOutlastedTheRetriesIsUnavailable() async throws {
+        let transport = ScriptedTransport([.json(429, #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#, headers: ["Retry-After": "3600"])])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings())
+        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) could not create an incident (HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded).")) {
+            _ = try await backend.create(Fixture.draft())
+        }
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func aRejectedPostIsNotRepeated() async throws {
+        let transport = ScriptedTransport([.json(400, #"{"error":{"message":"Invalid field","detail":"urgency: bad value"},"status":"failure"}"#)])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings())
+        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) could not create an incident (HTTP 400: Invalid field: urgency: bad value).")) {
+            _ = try await backend.create(Fixture.draft())
+        }
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func anEmptyCorrelationIDIsRefusedBeforeAnythingIsSent() async throws {
+        let transport = ScriptedTransport([])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings())
+        await #expect(throws: ConnectorError.self) { _ = try await backend.create(Fixture.draft(correlationID: "")) }
+        #expect(transport.requests.isEmpty)
+    }
+
+    @Test func aCreateAnswerWithoutTheSysIDNamesTheNotation() async throws {
+        let backend = Fixture.backend(ScriptedTransport([.json(201, #"{"result":{"number":"INC0010042"}}"#)]), settings: try Fixture.settings())
+        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) created an incident but its answer has no sys_id at result.sys_id, so it cannot be recorded on the job; check parseNotations (incidentnumber, incidentsysid).")) {
+            _ = try await backend.create(Fixture.draft())
+        }
+    }
+}
