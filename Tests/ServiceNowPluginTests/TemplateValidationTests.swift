@@ -147,3 +147,26 @@ struct RecognitionTests {
         #expect(ServiceNowPlugin.plugin.knownTemplateKeys.contains("resolvedAction"))
     }
 }
+
+@Suite("The example template")
+struct ExampleTemplateTests {
+    /// `templates/servicenow.json` in this repository.
+    private var examplePath: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("templates/servicenow.json").path
+    }
+
+    @Test func itLoadsWithoutWarningsAndUsesTheDocumentedFeatures() throws {
+        let folder = URL(fileURLWithPath: examplePath).deletingLastPathComponent().path
+        let loader = TemplateLoader(registry: BackendRegistry([ServiceNowPlugin.plugin]), directory: folder)
+        let loaded = try loader.load("servicenow.json", config: ConnectorConfig())
+        #expect(loaded.warnings.isEmpty)
+        let settings = try ServiceNowSettings(template: loaded.template)
+        #expect(settings.includeCorrelationID)
+        #expect(settings.userSetting.hasPrefix("env:"))
+        #expect(settings.passwordSetting.hasPrefix("env:"))
+        #expect(settings.documentationXMLTag == "ServiceNowInstructions")
+        #expect(settings.documentationRouting?.routingAttribute == "assignment_group")
+        #expect(loaded.template.tags.map(\.indicator) == ["EXIT", "TAG_START", "TAG_END", "DEFAULT"])
+    }
+}
