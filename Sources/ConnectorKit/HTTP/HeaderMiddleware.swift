@@ -1,0 +1,30 @@
+import Foundation
+
+/// Adds fixed headers (typically authentication) to every request that does not already carry them.
+public struct HeaderMiddleware: ClientMiddleware {
+    public let headers: [String: String]
+
+    public init(_ headers: [String: String]) { self.headers = headers }
+
+    /// OpCon's `Authorization: Token <token>`.
+    public static func opConToken(_ token: String) -> HeaderMiddleware {
+        HeaderMiddleware(["Authorization": "Token \(token)"])
+    }
+
+    /// HTTP basic authentication (ServiceNow).
+    public static func basicAuthentication(user: String, password: String) -> HeaderMiddleware {
+        let credentials = Data("\(user):\(password)".utf8).base64EncodedString()
+        return HeaderMiddleware(["Authorization": "Basic \(credentials)"])
+    }
+
+    public func intercept(
+        _ request: HTTPRequest,
+        next: @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
+        var request = request
+        for (name, value) in headers where request.header(name) == nil {
+            request.setHeader(name, value)
+        }
+        return try await next(request)
+    }
+}

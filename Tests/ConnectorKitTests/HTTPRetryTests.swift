@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+@testable import ConnectorKit
+
+@Suite("HTTP retries")
+struct HTTPRetryTests {
+    let url = "https://opcon.test:9010/api/dailyjobs"
+
+    /// A client with only the retry middleware; jitter always picks the ceiling so delays are predictable.
+    func client(_ transport: ScriptedTransport, sleeper: SleepRecorder, deadline: Deadline = Deadline(seconds: 120),
+                now: Date = Date()) -> HTTPClient {
+        HTTPClient(transport: transport, middlewares: [
+            RetryMiddleware(deadline: deadline, sleep: sleeper.sleep, random: { $0 }, now: { now }),
+        ])
+    }
+
+    @Test("a GET answered 503 is retried with exponential backoff until it succeeds")
+    func backoff() async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(503, "")), .success(.json(503, "")), .success(.json(200, "[]"))])
+        let sleeper = SleepRecorder()
+        let response = try await client(transport, sleeper: sleeper).send(.get(url))
+        #expect(response.status == 200)
+        #expect(transport.requests.count == 3)
+        #expect(sleeper.delays == [0.2, 0.4])
+    }
+
+    @Test("jitter is drawn between zero and the capped ceiling", arguments: [1, 2, 3, 4, 5, 6])
+    func jitterBounds(attempts: Int) async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(503, ""))])
+        let sleeper = SleepRecorder()
+        let ceilings = CeilingRecorder()
+        let middleware = RetryMiddleware(policy: RetryPolicy(maxAttempts: attempts + 1), deadline: Deadline(seconds: 120),
+                                         sleep: sleeper.sleep, random: { ceilings.add($0); return $0 / 2 })
+        _ = try await HTTPClient(transport: transport, middlewares: [middleware]).send(.get(url))
+        let expected = (1...attempts).map { min(5, 0.2 * pow(2, Double($0 - 1))) }
+        #expect(ceilings.values == expected)
+        #expect(sleeper.delays == expected.map { $0 / 2 })
+    }
+
+    @Test("429, 502, 503 and 504 are retried for a GET", arguments: [429, 502, 503, 504])
+    func retryableStatuses(status: Int) async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(status, "")), .success(.json(200, "{}"))])
+        let response = try await client(transport, sleeper: SleepRecorder()).send(.get(url))
+        #expect(response.status == 200)
+        #expect(transport.requests.count == 2)
+    }
+
+    @Test("500, 400 and 404 are not retried", arguments: [500, 400, 404])
+    func finalStatuses(status: Int) async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(status, "")), .success(.json(200, "{}"))])
+        let response = try await client(transport, sleeper: SleepRecorder()).send(.get(url))
+        #expect(response.status == status)
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test("Retry-After in seconds is honoured instead of the backoff")
+    func retryAfterSeconds() async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(429, "", headers: ["Retry-After": "3"])), .success(.json(200, "{}"))])
+        let sleeper = SleepRecorder()
+        _ = try await client(transport, sleeper: sleeper).send(.get(url))
+        #expect(sleeper.delays == [3])
+    }
+
+    @Test("Retry-After as an HTTP date is honoured")
+    func retryAfterDate() async throws {
+        let now = Date(timeIntervalSince1970: 784_111_770) // Sun, 06 Nov 1994 08:49:30 GMT
+        let transport = ScriptedTransport(sequence: [
+            .success(.json(503, "", headers: ["Retry-After": "Sun, 06 Nov 1994 08:49:37 GMT"])), .success(.json(200, "{}")),
+        ])
+        let sleeper = SleepRecorder()
+        _ = try await client(transport, sleeper: sleeper, now: now).send(.get(url))
+        #expect(sleeper.delays == [7])
+    }
+
+    @Test("a plain POST is never retried on 503")
+    func postNotRetriedOn503() async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(503, "")), .success(.json(200, "{}"))])
+        let response = try await client(transport, sleeper: SleepRecorder()).send(.post(url))
+        #expect(response.status == 503)
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test("a plain POST is never retried after a connection error or a timeout",
+          arguments: [TransportError.connectionFailed(host: "opcon.test", reason: "reset"), .timedOut(host: "opcon.test", seconds: 30)])
+    func postNotRetriedOnTransportErrors(error: TransportError) async throws {
+        let transport = ScriptedTransport(sequence: [.failure(error), .success(.json(200, "{}"))])
+        await #expect(throws: error) { try await client(transport, sleeper: SleepRecorder()).send(.post(url)) }
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test("a plain POST is retried on 429: the server did not process it")
+    func postRetriedOn429() async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(429, "")), .success(.json(201, "{}"))])
+        let response = try await client(transport, sleeper: SleepRecorder()).send(.post(url))
+        #expect(response.status == 201)
+        #expect(transport.requests.count == 2)
+    }
+
+    @Test("a POST marked retry-safe is retried on 503 and on connection errors")
+    func retrySafePost() async throws {
+        let transport = ScriptedTransport(sequence: [
+            .success(.json(503, "")), .failure(.connectionFailed(host: "opcon.test", reason: "refused")), .success(.json(200, "{}")),
+        ])
+        let response = try await client(transport, sleeper: SleepRecorder()).send(.post(url, retrySafe: true))
+        #expect(response.status == 200)
+        #expect(transport.requests.count == 3)
+    }
+
+    @Test("a GET is retried after a connection error, but not after a TLS failure")
+    func transportErrorsForGet() async throws {
+        let refused = ScriptedTransport(sequence: [.failure(.connectionFailed(host: "opcon.test", reason: "refused")), .success(.json(200, "{}"))])
+        #expect(try await client(refused, sleeper: SleepRecorder()).send(.get(url)).status == 200)
+
+        let untrusted = TransportError.tlsFailure(host: "opcon.test", reason: "self-signed certificate")
+        let tls = ScriptedTransport(sequence: [.failure(untrusted), .success(.json(200, "{}"))])
+        await #expect(throws: untrusted) { try await client(tls, sleeper: SleepRecorder()).send(.get(url)) }
+        #expect(tls.requests.count == 1)
+    }
+
+    @Test("after the last attempt the last answer is returned")
+    func maxAttempts() async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(503, ""))])
+        let response = try await client(transport, sleeper: SleepRecorder()).send(.get(url))
+        #expect(response.status == 503)
+        #expect(transport.requests.count == RetryPolicy.standard.maxAttempts)
+    }
+
+    @Test("no retry waits past the deadline, even when the server asks for it")
+    func retryAfterBeyondDeadline() async throws {
+        let clock = ManualClock()
+        let deadline = Deadline(seconds: 10, clock: clock.now)
+        let transport = ScriptedTransport(sequence: [.success(.json(503, "", headers: ["Retry-After": "30"])), .success(.json(200, "{}"))])
+        let sleeper = SleepRecorder(advancing: clock)
+        let response = try await client(transport, sleeper: sleeper, deadline: deadline).send(.get(url))
+        #expect(response.status == 503)
+        #expect(sleeper.delays.isEmpty)
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test("retries stop when the deadline runs out between attempts")
+    func retriesStopAtDeadline() async throws {
+        let clock = ManualClock()
+        let deadline = Deadline(seconds: 5, clock: clock.now)
+        // Each answer takes 2 s of the 5 s budget: after the second, the 0.5 s wait would end at the deadline.
+        let transport = ScriptedTransport { _ in
+            clock.advance(2)
+            return .json(503, "", headers: ["Retry-After": "0.5"])
+        }
+        let sleeper = SleepRecorder(advancing: clock)
+        let response = try await client(transport, sleeper: sleeper, deadline: deadline).send(.get(url))
+        #expect(response.status == 503)
+        #expect(transport.requests.count == 2)
+        #expect(sleeper.delays == [0.5])
+    }
+}
+
+@Suite("Retry-After parsing")
+struct HTTPRetryAfterTests {
+    let now = Date(timeIntervalSince1970: 784_111_777) // Sun, 06 Nov 1994 08:49:37 GMT
+
+    @Test func seconds() {
+        #expect(RetryAfter.delay(from: "120", now: now) == 120)
+        #expect(RetryAfter.delay(from: " 0 ", now: now) == 0)
+        #expect(RetryAfter.delay(from: "1.5", now: now) == 1.5)
+    }
+
+    @Test func dates() {
+        #expect(RetryAfter.delay(from: "Sun, 06 Nov 1994 08:50:37 GMT", now: now) == 60)
+        #expect(RetryAfter.delay(from: "Sunday, 06-Nov-94 08:49:47 GMT", now: now) == 10)
+        #expect(RetryAfter.delay(from: "Sun Nov  6 08:49:57 1994", now: now) == 20)
+        // A date in the past means "now".
+        #expect(RetryAfter.delay(from: "Sun, 06 Nov 1994 08:00:00 GMT", now: now) == 0)
+    }
+
+    @Test func unreadable() {
+        #expect(RetryAfter.delay(from: nil, now: now) == nil)
+        #expect(RetryAfter.delay(from: "", now: now) == nil)
+        #expect(RetryAfter.delay(from: "-5", now: now) == nil)
+        #expect(RetryAfter.delay(from: "soon", now: now) == nil)
+    }
+}
+
+/// Collects the jitter ceilings the middleware asked for.
+private final class CeilingRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Double] = []
+    func add(_ value: Double) { lock.withLock { stored.append(value) } }
+    var values: [Double] { lock.withLock { stored } }
+}
