@@ -15,7 +15,7 @@ extension ServiceNowBackend {
         if settings.includeCorrelationID, draft.correlationID.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ConnectorError.internal("Refusing to create a ServiceNow incident with an empty correlation_id: the SMA business rules could not route it and it could not be found again.")
         }
-        let canCheck = settings.includeCorrelationID && EncodedQuery.isSafe(draft.correlationID)
+        let canCheck = settings.includeCorrelationID && IncidentQuery.isSafe(draft.correlationID)
 
         // When a ticket of this job is being replaced, older incidents may carry the same correlation_id: note them,
         // so that the check after an unconfirmed POST does not mistake one of them for the new incident.

@@ -3,9 +3,9 @@ import Foundation
 
 /// The JSON bodies of every incident write, built in one place so that `explain` shows exactly what is sent.
 public struct IncidentPayloads: Sendable {
-    public let settings: ServiceNowSettings
+    public let settings: ServiceNowTemplateSettings
 
-    public init(settings: ServiceNowSettings) { self.settings = settings }
+    public init(settings: ServiceNowTemplateSettings) { self.settings = settings }
 
     /// Template attributes the SMA connector filled itself; left empty in a template, they are not sent.
     static let connectorFilledFields: Set<String> = ["state", "correlation_id"]
@@ -23,7 +23,7 @@ public struct IncidentPayloads: Sendable {
             if !value.isEmpty { members[routing.routingAttribute] = .string(value) }
         }
         if settings.includeCorrelationID {
-            members["correlation_display"] = .string(ServiceNowSettings.correlationDisplay)
+            members["correlation_display"] = .string(ServiceNowTemplateSettings.correlationDisplay)
             members["correlation_id"] = .string(draft.correlationID)
         }
         let extraLines = [documentationInstructions(draft), draft.previousTicketLine].compactMap { $0 }

@@ -4,7 +4,7 @@ import Foundation
 /// The ServiceNow incident backend: the Table API on `incident` and the Attachment API, with basic auth
 /// (SPEC §6.2). The lifecycle engine decides; this type reads and writes incidents.
 public struct ServiceNowBackend: ITSMBackend {
-    public let settings: ServiceNowSettings
+    public let settings: ServiceNowTemplateSettings
     let requests: ServiceNowRequests
     let payloads: IncidentPayloads
     let http: HTTPClient
@@ -15,13 +15,13 @@ public struct ServiceNowBackend: ITSMBackend {
     let maxCreateAttempts: Int
 
     /// A backend with resolved credentials. The basic-auth header is registered with `masker` so it never reaches a log.
-    public init(settings: ServiceNowSettings, user: String, password: String, http: HTTPClient, logger: Logger,
+    public init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
                 masker: SecretMasker) {
         self.init(settings: settings, user: user, password: password, http: http, logger: logger, masker: masker,
                   pause: { seconds in try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) })
     }
 
-    init(settings: ServiceNowSettings, user: String, password: String, http: HTTPClient, logger: Logger,
+    init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
          masker: SecretMasker, pause: @escaping @Sendable (Double) async throws -> Void, maxCreateAttempts: Int = 3) {
         self.settings = settings
         self.requests = ServiceNowRequests(settings: settings, authorization: masker.registerBasicAuth(user: user, password: password))
@@ -65,7 +65,7 @@ public struct ServiceNowBackend: ITSMBackend {
     /// The newest active incident with this job's `correlation_id` (other than `excluded`), marked `foundBySearch`.
     func adoptUnrecorded(_ draft: TicketDraft, excluding excluded: String?) async throws -> ExistingTicket? {
         guard settings.includeCorrelationID else { return nil }
-        guard EncodedQuery.isSafe(draft.correlationID) || draft.correlationID.isEmpty else {
+        guard IncidentQuery.isSafe(draft.correlationID) || draft.correlationID.isEmpty else {
             logger.warning("\(service): the correlation_id \"\(draft.correlationID)\" cannot be searched (it contains '^'); a ticket opened by an interrupted run is not looked for.")
             return nil
         }
@@ -114,7 +114,7 @@ public struct ServiceNowBackend: ITSMBackend {
 
     public func describeTicket(number: String) async throws -> String {
         let action = "read incident \(number)"
-        let document = try await send(requests.query(try EncodedQuery.number(number), limit: 1), action: action)
+        let document = try await send(requests.query(try IncidentQuery.number(number), limit: 1), action: action)
         guard let record = try records(in: document, action: action).first else {
             throw ConnectorError.data("\(service) has no incident numbered \(number).")
         }
@@ -154,9 +154,9 @@ public struct ServiceNowBackend: ITSMBackend {
         let action = "read incident \(recorded.number)"
         let query: String
         if let sysID = recorded.sysID {
-            query = try EncodedQuery.sysID(sysID)
+            query = try IncidentQuery.sysID(sysID)
         } else {
-            query = try EncodedQuery.number(recorded.number)
+            query = try IncidentQuery.number(recorded.number)
         }
         let document = try await send(requests.query(query, limit: 1), action: action, notFoundIsEmpty: true)
         guard var record = try records(in: document, action: action).first else { return nil }
@@ -166,7 +166,7 @@ public struct ServiceNowBackend: ITSMBackend {
 
     /// Active incidents carrying `correlationID`, newest first.
     func searchActive(correlationID: String, limit: Int) async throws -> [IncidentRecord] {
-        let query = try EncodedQuery.activeByCorrelation(correlationID)
+        let query = try IncidentQuery.activeByCorrelation(correlationID)
         let action = "search incidents by correlation_id"
         let document = try await send(requests.query(query, limit: limit), action: action, notFoundIsEmpty: true)
         return try records(in: document, action: action)

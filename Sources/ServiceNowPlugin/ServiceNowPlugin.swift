@@ -8,7 +8,7 @@ public enum ServiceNowPlugin {
         displayName: "ServiceNow",
         recognizes: recognizes,
         knownTemplateKeys: knownTemplateKeys,
-        validate: { template, _ in ServiceNowSettings.read(template).1 },
+        validate: { template, _ in ServiceNowTemplateSettings.read(template).1 },
         make: makeBackend)
 
     /// Top-level keys of the SMA ServiceNow template, plus this project's `resolvedAction` and `connector`.
@@ -27,7 +27,7 @@ public enum ServiceNowPlugin {
 
     /// Reads the template, resolves the credentials through the run's secret resolver and builds the backend.
     static func makeBackend(_ template: Template, _ environment: BackendEnvironment) throws -> any ITSMBackend {
-        let settings = try ServiceNowSettings(template: template)
+        let settings = try ServiceNowTemplateSettings(template: template)
         let user = try environment.secrets.resolve(settings.userSetting, field: "\(template.path) credentials.user")
         let password = try environment.secrets.resolve(settings.passwordSetting, field: "\(template.path) credentials.password")
         for warning in [user.warning, password.warning].compactMap({ $0 }) {

@@ -3,11 +3,11 @@ import Foundation
 
 /// Builds the HTTP requests of the Table and Attachment APIs: URLs from the template's `urls`, basic auth, JSON.
 public struct ServiceNowRequests: Sendable {
-    public let settings: ServiceNowSettings
+    public let settings: ServiceNowTemplateSettings
     /// `Basic <base64>`; registered with the masker by whoever built it.
     let authorization: String
 
-    public init(settings: ServiceNowSettings, authorization: String) {
+    public init(settings: ServiceNowTemplateSettings, authorization: String) {
         self.settings = settings
         self.authorization = authorization
     }

@@ -68,7 +68,7 @@ struct AnswerHandlingTests {
     @Test func attachingWithoutAnAttachmentURLIsAConfigurationError() async throws {
         let json = Fixture.templateJSON(rules: ["includeJobLogAttachment": false])
             .replacingOccurrences(of: #",\#n    { "name": "attachment", "value": "api/now/attachment/file" }"#, with: "")
-        let settings = try ServiceNowSettings(template: Fixture.load(json).template)
+        let settings = try ServiceNowTemplateSettings(template: Fixture.load(json).template)
         let transport = ScriptedTransport([])
         let backend = Fixture.backend(transport, settings: settings)
         await #expect(throws: ConnectorError.self) {

@@ -22,7 +22,7 @@ struct TemplateValidationTests {
         let loaded = try Fixture.load(Fixture.templateJSON())
         #expect(loaded.plugin.id == "servicenow")
         #expect(loaded.warnings.isEmpty)
-        let settings = try ServiceNowSettings(template: loaded.template)
+        let settings = try ServiceNowTemplateSettings(template: loaded.template)
         #expect(settings.address.baseURL == "https://acme.service-now.com")
         #expect(settings.incidentPath == "api/now/table/incident")
         #expect(settings.attachmentPath == "api/now/attachment/file")
@@ -34,7 +34,7 @@ struct TemplateValidationTests {
 
     @Test func getincidentDefaultsToTheIncidentURL() throws {
         let json = Fixture.templateJSON().replacingOccurrences(of: #"{ "name": "getincident", "value": "api/now/table/incident" },"#, with: "")
-        let settings = try ServiceNowSettings(template: Fixture.load(json).template)
+        let settings = try ServiceNowTemplateSettings(template: Fixture.load(json).template)
         #expect(settings.getIncidentPath == "api/now/table/incident")
     }
 
@@ -56,7 +56,7 @@ struct TemplateValidationTests {
         }
         #expect(withoutAttachment([:]).contains("attachment") == false)
         #expect(loadError(withoutAttachment([:]))?.contains(#"needs an entry {"name": "attachment""#) == true)
-        let settings = try ServiceNowSettings(template: Fixture.load(withoutAttachment(["includeJobLogAttachment": false])).template)
+        let settings = try ServiceNowTemplateSettings(template: Fixture.load(withoutAttachment(["includeJobLogAttachment": false])).template)
         #expect(settings.attachmentPath == nil)
     }
 
@@ -95,7 +95,7 @@ struct TemplateValidationTests {
 
     @Test func customParseNotationsAreUsed() throws {
         let json = Fixture.templateJSON().replacingOccurrences(of: #""notation": "result.number""#, with: #""notation": "result.record.number""#)
-        let settings = try ServiceNowSettings(template: Fixture.load(json).template)
+        let settings = try ServiceNowTemplateSettings(template: Fixture.load(json).template)
         #expect(settings.notations.path(.incidentNumber) == "result.record.number")
         #expect(settings.notations.path(.incidentSysID) == "result.sys_id")
     }
@@ -161,7 +161,7 @@ struct ExampleTemplateTests {
         let loader = TemplateLoader(registry: BackendRegistry([ServiceNowPlugin.plugin]), directory: folder)
         let loaded = try loader.load("servicenow.json", config: ConnectorConfig())
         #expect(loaded.warnings.isEmpty)
-        let settings = try ServiceNowSettings(template: loaded.template)
+        let settings = try ServiceNowTemplateSettings(template: loaded.template)
         #expect(settings.includeCorrelationID)
         #expect(settings.userSetting.hasPrefix("env:"))
         #expect(settings.passwordSetting.hasPrefix("env:"))

@@ -129,12 +129,12 @@ enum Fixture {
         return try loader.load(name, config: ConnectorConfig())
     }
 
-    static func settings(rules: [String: Bool] = [:], extra: String = "", address: String = "https://acme.service-now.com") throws -> ServiceNowSettings {
-        try ServiceNowSettings(template: load(templateJSON(rules: rules, extra: extra, address: address)).template)
+    static func settings(rules: [String: Bool] = [:], extra: String = "", address: String = "https://acme.service-now.com") throws -> ServiceNowTemplateSettings {
+        try ServiceNowTemplateSettings(template: load(templateJSON(rules: rules, extra: extra, address: address)).template)
     }
 
     /// A backend talking to `transport` with resolved credentials; waits are recorded in `pauses`.
-    static func backend(_ transport: ScriptedTransport, settings: ServiceNowSettings, pauses: PauseRecorder = PauseRecorder(),
+    static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: PauseRecorder = PauseRecorder(),
                         logger: Logger = .silent, masker: SecretMasker = SecretMasker()) -> ServiceNowBackend {
         ServiceNowBackend(settings: settings, user: user, password: password, http: HTTPClient(transport: transport),
                           logger: logger, masker: masker, pause: { pauses.record($0) })

@@ -91,7 +91,7 @@ struct TicketReadingTests {
             _ = try await backend.findTicket(recordedID: nil, draft: Fixture.draft(correlationID: ""))
         }
         #expect(transport.requests.isEmpty)
-        #expect(throws: ConnectorError.self) { try EncodedQuery.activeByCorrelation("  ") }
+        #expect(throws: ConnectorError.self) { try IncidentQuery.activeByCorrelation("  ") }
     }
 
     @Test func aClosedRecordedTicketGivesWayToTheReplacementAnInterruptedRunOpened() async throws {

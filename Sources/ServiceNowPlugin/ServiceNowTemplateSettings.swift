@@ -1,7 +1,7 @@
 import ConnectorKit
 
 /// The parts of a ServiceNow template the backend uses, read and checked once (SMA format, sma-connectors §6.1).
-public struct ServiceNowSettings: Sendable, Equatable {
+public struct ServiceNowTemplateSettings: Sendable, Equatable {
     /// The instance: `address.value`.
     public var address: ServiceAddress
     /// `urls` `incident`: where incidents are created (POST) and updated (PUT `<path>/<sys_id>`).
@@ -52,7 +52,7 @@ public struct ServiceNowSettings: Sendable, Equatable {
 
     /// Reads the settings and collects every issue, each with the JSON path of the culprit. Settings are nil when
     /// there is at least one error.
-    public static func read(_ template: Template) -> (ServiceNowSettings?, [TemplateIssue]) {
+    public static func read(_ template: Template) -> (ServiceNowTemplateSettings?, [TemplateIssue]) {
         var issues: [TemplateIssue] = []
         let raw = template.raw
 
@@ -171,7 +171,7 @@ public struct ServiceNowSettings: Sendable, Equatable {
             let user, let password
         else { return (nil, issues) }
 
-        let settings = ServiceNowSettings(
+        let settings = ServiceNowTemplateSettings(
             address: address, incidentPath: incidentPath, getIncidentPath: getIncidentPath, attachmentPath: attachmentPath,
             notations: notations,
             includeCorrelationID: template.rule("includeCorrelationId", default: false),

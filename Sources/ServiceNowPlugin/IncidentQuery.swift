@@ -2,7 +2,7 @@ import ConnectorKit
 
 /// The `sysparm_query` strings this backend sends. ServiceNow silently drops a query part it cannot read and
 /// matches an empty value literally, so every value is checked before it goes into a query.
-public enum EncodedQuery {
+public enum IncidentQuery {
     /// The incident with this `sys_id`.
     public static func sysID(_ sysID: String) throws(ConnectorError) -> String {
         "sys_id=" + (try checked(sysID, what: "sys_id"))
