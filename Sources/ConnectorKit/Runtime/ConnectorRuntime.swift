@@ -1,0 +1,122 @@
+import Foundation
+
+/// Everything one process builds from its install directory: config, logging, secrets, HTTP, templates,
+/// backends and the engines. Commands ask it for what they need; tests build it with an injected transport.
+public struct ConnectorRuntime: Sendable {
+    public let home: InstallDirectory
+    public let config: ConnectorConfig
+    public let registry: BackendRegistry
+    public let masker: SecretMasker
+    public let logger: Logger
+    /// The same log without the console: for the failure the command line prints itself.
+    let fileLogger: Logger
+    public let secrets: SecretResolver
+    public let deadline: Deadline
+    public let now: @Sendable () -> Date
+    public let calendar: Calendar
+    public let http: HTTPClient
+    let counter: RequestCounter
+
+    /// Reads `Connector.config` and prepares logging. Configuration problems throw `.configuration` (exit 78).
+    public static func load(home: InstallDirectory, registry: BackendRegistry, environment: [String: String],
+                            transport: (any ClientTransport)? = nil) throws(ConnectorError) -> ConnectorRuntime {
+        let config = try ConnectorConfigLoader.load(path: home.configFile)
+        let masker = SecretMasker()
+        let file = FileLogSink(directory: home.logDirectory, format: config.general.logFormat,
+                               maxBytes: config.general.logMaxBytes, keepFiles: config.general.logKeepFiles)
+        let level: LogLevel = config.general.debug ? .debug : .info
+        let fileLogger = Logger(sinks: [file], minimumLevel: level, masker: masker)
+        let logger = Logger(sinks: [file, StandardErrorSink(minimumLevel: .warning)], minimumLevel: level, masker: masker)
+        for warning in config.warnings { logger.warning(warning) }
+        let deadline = Deadline(seconds: config.general.deadlineSeconds)
+        let counter = RequestCounter()
+        let http = HTTPStack.make(config: config, deadline: deadline, logger: logger, transport: transport).adding(counter)
+        var secrets = SecretResolver(masker: masker, environment: environment)
+        secrets.baseDirectory = home.path
+        return ConnectorRuntime(
+            home: home, config: config, registry: registry, masker: masker, logger: logger, fileLogger: fileLogger,
+            secrets: secrets, deadline: deadline,
+            now: try RunClock.now(environment: environment), calendar: .current, http: http, counter: counter)
+    }
+
+    /// Requests made so far by this process.
+    public var requestCount: Int { counter.value }
+
+    /// Time given to earlier outbox items before a run handles its own event.
+    public var outboxBudget: Double { min(10, config.general.deadlineSeconds / 4) }
+
+    public var templatesDirectory: String { home.file(config.general.templatesDirectory) }
+
+    public var loader: TemplateLoader { TemplateLoader(registry: registry, directory: templatesDirectory) }
+
+    /// `http(s)://SERVER:PORT`, for messages.
+    public var opconBaseURL: String {
+        (try? OpConClient.baseURL(for: config.opcon, configPath: home.configFile).absoluteString) ?? config.opcon.server
+    }
+
+    /// Loads a template and logs its warnings.
+    public func loadTemplate(_ name: String) throws(ConnectorError) -> LoadedTemplate {
+        let loaded = try loader.load(name, config: config)
+        for warning in loaded.warnings { logger.warning(warning) }
+        return loaded
+    }
+
+    public func backend(for loaded: LoadedTemplate) throws(ConnectorError) -> any ITSMBackend {
+        let environment = BackendEnvironment(http: http, secrets: secrets, logger: logger.scoped(job: nil, template: loaded.template.name),
+                                             config: config, now: now)
+        do {
+            return try loaded.plugin.make(loaded.template, environment)
+        } catch let error as ConnectorError {
+            throw error
+        } catch {
+            throw .configuration("Template \(loaded.template.path): \(error)")
+        }
+    }
+
+    /// The OpCon client, with the token resolved (and masked from now on).
+    public func opconClient() throws(ConnectorError) -> OpConClient {
+        let token = try secrets.resolve(config.opcon.token, field: "\(home.configFile) [OPCON API CONNECTION] TOKEN")
+        if let warning = token.warning { logger.warning(warning) }
+        return try OpConClient(config: config, token: token.value, http: http, deadline: deadline, logger: logger)
+    }
+
+    /// The lifecycle engine for one template.
+    public func engine(forTemplate name: String) throws(ConnectorError) -> LifecycleEngine {
+        let loaded = try loadTemplate(name)
+        return LifecycleEngine(
+            template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(), config: config,
+            outbox: Outbox(directory: home.outboxDirectory), locks: JobLocks(directory: home.locksDirectory),
+            logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now,
+            lockTimeout: max(1, min(60, deadline.remaining / 2)))
+    }
+
+    public func syncEngine(forTemplate name: String) throws(ConnectorError) -> SyncEngine {
+        let loaded = try loadTemplate(name)
+        return SyncEngine(template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(),
+                          logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now)
+    }
+
+    /// Delivery of waiting outbox items; each item is replayed with its own template.
+    public func outboxDelivery() -> OutboxDelivery {
+        OutboxDelivery(
+            outbox: Outbox(directory: home.outboxDirectory), locks: JobLocks(directory: home.locksDirectory),
+            logger: logger, now: now,
+            engineFor: { item in try engine(forTemplate: item.event.template) })
+    }
+
+    /// Logs a failure (masked) and returns it, so a command can `throw runtime.report(error)`.
+    public func report(_ error: ConnectorError, logger: Logger? = nil) -> ConnectorError {
+        var log = fileLogger
+        if let logger { log = fileLogger.scoped(job: logger.job, template: logger.template) }
+        log.error(error.message)
+        let masked = masker.mask(error.message)
+        switch error {
+        case .usage: return .usage(masked)
+        case .configuration: return .configuration(masked)
+        case .data: return .data(masked)
+        case .unavailable: return .unavailable(masked)
+        case .permission: return .permission(masked)
+        case .internal: return .internal(masked)
+        }
+    }
+}
