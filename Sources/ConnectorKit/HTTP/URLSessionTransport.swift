@@ -13,6 +13,9 @@ public final class URLSessionTransport: ClientTransport, @unchecked Sendable {
     private let session: URLSession
 
     public init(timeoutSeconds: Double = 30, proxy: ConnectorConfig.Proxy = ConnectorConfig.Proxy()) {
+        // swift-corelibs-foundation truncates the timeout to whole seconds, so below 1 s it would fire at once;
+        // shorter limits are the deadline middleware's job.
+        let timeoutSeconds = max(1, timeoutSeconds)
         self.timeoutSeconds = timeoutSeconds
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
