@@ -8,6 +8,7 @@ import Foundation
 /// cancelled. A task group waits for its children, so this needs transports that honour cancellation, which
 /// `URLSessionTransport` does by cancelling its data task.
 public struct DeadlineMiddleware: ClientMiddleware {
+    /// The run's budget.
     public let deadline: Deadline
     /// The per-request limit (`TIMEOUT_SECONDS`).
     public let requestTimeout: Double

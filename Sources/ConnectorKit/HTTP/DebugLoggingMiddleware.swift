@@ -8,6 +8,7 @@ public struct DebugLoggingMiddleware: ClientMiddleware {
     /// Headers whose values are replaced by `[redacted]`, whatever the masker knows.
     public static let credentialHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
 
+    /// Logs at debug level through this logger (and its masker).
     public let logger: Logger
 
     public init(logger: Logger) { self.logger = logger }

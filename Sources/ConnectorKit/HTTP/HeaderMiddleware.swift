@@ -2,6 +2,7 @@ import Foundation
 
 /// Adds fixed headers (typically authentication) to every request that does not already carry them.
 public struct HeaderMiddleware: ClientMiddleware {
+    /// Header names and values to add.
     public let headers: [String: String]
 
     public init(_ headers: [String: String]) { self.headers = headers }
