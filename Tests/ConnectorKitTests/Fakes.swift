@@ -11,6 +11,24 @@ final class Recorder<Value: Sendable>: @unchecked Sendable {
     var current: Value { read { $0 } }
 }
 
+/// Scripted outcomes of a fake's operations ("create", "attach", "writeBack", ...), consumed in order:
+/// nil lets a call through, an error is thrown.
+final class FailureScript: @unchecked Sendable {
+    private let queues = Recorder([String: [ConnectorError?]]())
+
+    func set(_ operation: String, _ outcomes: [ConnectorError?]) { queues.update { $0[operation] = outcomes } }
+
+    func check(_ operation: String) throws {
+        let failure = queues.update { queues -> ConnectorError? in
+            guard var queue = queues[operation], !queue.isEmpty else { return nil }
+            let first = queue.removeFirst()
+            queues[operation] = queue
+            return first
+        }
+        if let failure { throw failure }
+    }
+}
+
 /// An in-memory ITSM behind the backend protocol: tickets by number with a status, and failure switches.
 struct FakeBackend: ITSMBackend {
     struct State: Sendable {
@@ -20,13 +38,12 @@ struct FakeBackend: ITSMBackend {
         var reopens: [String] = []
         var attachments: [(String, JobLogFile)] = []
         var nextNumber = 1000
-        /// Outcomes of the next calls of an operation ("create", "attach", ...), consumed in order: nil lets a call through.
-        var failures: [String: [ConnectorError?]] = [:]
         /// When set, `findTicket` without a recorded id returns this ticket (like a correlation search).
         var searchable: String?
     }
 
     let state = Recorder(State())
+    let failures = FailureScript()
     var decisionRules = DecisionRules()
     var placeholderStyle = PlaceholderStyle.indexed
     var defaultFields: [TicketField] = []
@@ -34,22 +51,13 @@ struct FakeBackend: ITSMBackend {
 
     func applyBackendRouting(jobTags: [String], to fields: inout [TicketField]) { routing(jobTags, &fields) }
 
-    private func failIfAsked(_ operation: String) throws {
-        let failure = state.update { state -> ConnectorError? in
-            guard var queue = state.failures[operation], !queue.isEmpty else { return nil }
-            let first = queue.removeFirst()
-            state.failures[operation] = queue
-            return first
-        }
-        if let failure { throw failure }
-    }
 
     func reference(_ number: String) -> TicketReference {
         TicketReference(recordedID: number, number: number, url: "https://itsm/\(number)")
     }
 
     func findTicket(recordedID: String?, draft: TicketDraft) async throws -> ExistingTicket? {
-        try failIfAsked("find")
+        try failures.check("find")
         if let recordedID {
             return state.read { $0.tickets[recordedID] }.map { ExistingTicket(reference: reference(recordedID), status: $0, rawState: "\($0)") }
         }
@@ -58,7 +66,7 @@ struct FakeBackend: ITSMBackend {
     }
 
     func create(_ draft: TicketDraft) async throws -> TicketReference {
-        try failIfAsked("create")
+        try failures.check("create")
         let number = state.update { state -> String in
             state.nextNumber += 1
             state.tickets["T\(state.nextNumber)"] = .new
@@ -69,12 +77,12 @@ struct FakeBackend: ITSMBackend {
     }
 
     func update(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
-        try failIfAsked("update")
+        try failures.check("update")
         state.update { $0.updates.append(ticket.reference.number) }
     }
 
     func reopen(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
-        try failIfAsked("reopen")
+        try failures.check("reopen")
         state.update {
             $0.reopens.append(ticket.reference.number)
             $0.tickets[ticket.reference.number] = .inProgress
@@ -82,7 +90,7 @@ struct FakeBackend: ITSMBackend {
     }
 
     func attach(_ file: JobLogFile, to ticket: TicketReference) async throws {
-        try failIfAsked("attach")
+        try failures.check("attach")
         state.update { $0.attachments.append((ticket.number, file)) }
     }
 
@@ -108,33 +116,24 @@ struct FakeOpCon: OpConService {
         var logs: [JobLogFile] = []
         var logFailure: ConnectorError?
         var actions: [(JobActionKind, String)] = []
-        var failures: [String: [ConnectorError]] = [:]
     }
 
     let state = Recorder(State())
+    let failures = FailureScript()
 
     init(jobs: [DailyJob]) {
         state.update { state in for job in jobs { state.jobs[job.id] = job } }
     }
 
-    private func failIfAsked(_ operation: String) throws {
-        let failure = state.update { state -> ConnectorError? in
-            guard var queue = state.failures[operation], !queue.isEmpty else { return nil }
-            let first = queue.removeFirst()
-            state.failures[operation] = queue
-            return first
-        }
-        if let failure { throw failure }
-    }
 
     func dailyJob(for event: FailureEvent) async throws -> DailyJob {
-        try failIfAsked("job")
+        try failures.check("job")
         guard let job = state.read({ $0.jobs[event.dailyJobID] }) else { throw ConnectorError.data("no job \(event.dailyJobID)") }
         return job
     }
 
     func writeTicket(_ ticket: TicketReference, jobUID: Int, hadTicket: Bool) async throws {
-        try failIfAsked("writeBack")
+        try failures.check("writeBack")
         state.update { state in
             state.writeBacks.append((ticket, hadTicket))
             for (id, job) in state.jobs where job.uid == jobUID {
@@ -145,7 +144,7 @@ struct FakeOpCon: OpConService {
     }
 
     func updateDocumentation(of job: DailyJob, to text: String) async throws -> DailyJob {
-        try failIfAsked("documentation")
+        try failures.check("documentation")
         let updated = job.withDocumentation(text)
         state.update {
             $0.documentationPuts.append(text)

@@ -91,7 +91,7 @@ struct LifecycleEngineTests {
     @Test("ITSM down → queued with exit 75 and one outbox item; the replay creates exactly one ticket")
     func queuedThenReplayed() async throws {
         let rig = rig()
-        rig.backend.state.update { $0.failures["create"] = [.unavailable("ITSM is unreachable")] }
+        rig.backend.failures.set("create", [.unavailable("ITSM is unreachable")])
         let first = try await rig.engine.handle(sampleEvent())
         #expect(first.exitCode == .queued)
         let waiting = rig.engine.outbox.pending().items
@@ -108,7 +108,7 @@ struct LifecycleEngineTests {
     @Test("write-back fails after the ticket was created → the replay writes back without a second ticket")
     func writeBackFailsThenReplay() async throws {
         let rig = rig()
-        rig.opcon.state.update { $0.failures["writeBack"] = [.unavailable("OpCon is unreachable")] }
+        rig.opcon.failures.set("writeBack", [.unavailable("OpCon is unreachable")])
         let first = try await rig.engine.handle(sampleEvent())
         #expect(first.exitCode == .queued)
         let item = try #require(rig.engine.outbox.pending().items.first)
@@ -138,7 +138,7 @@ struct LifecycleEngineTests {
     func attachResume() async throws {
         let rig = rig()
         rig.opcon.state.update { $0.logs = [JobLogFile(name: "a.log", data: Data("A".utf8)), JobLogFile(name: "b.log", data: Data("B".utf8))] }
-        rig.backend.state.update { $0.failures["attach"] = [nil, .unavailable("ITSM went away")] }
+        rig.backend.failures.set("attach", [nil, .unavailable("ITSM went away")])
         let first = try await rig.engine.handle(sampleEvent())
         #expect(first.exitCode == .queued)
         let item = try #require(rig.engine.outbox.pending().items.first)
@@ -163,7 +163,7 @@ struct LifecycleEngineTests {
         let rig = rig()
         try FileManager.default.createDirectory(atPath: rig.home, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: rig.home + "/outbox", contents: Data("not a folder".utf8))
-        rig.backend.state.update { $0.failures["create"] = [.unavailable("ITSM is unreachable")] }
+        rig.backend.failures.set("create", [.unavailable("ITSM is unreachable")])
         do {
             _ = try await rig.engine.handle(sampleEvent())
             Issue.record("expected an error")
