@@ -65,8 +65,9 @@ public struct ServiceNowBackend: ITSMBackend {
     /// The newest active incident with this job's `correlation_id` (other than `excluded`), marked `foundBySearch`.
     func adoptUnrecorded(_ draft: TicketDraft, excluding excluded: String?) async throws -> ExistingTicket? {
         guard settings.includeCorrelationID else { return nil }
-        guard IncidentQuery.isSafe(draft.correlationID) || draft.correlationID.isEmpty else {
-            logger.warning("\(service): the correlation_id \"\(draft.correlationID)\" cannot be searched (it contains '^'); a ticket opened by an interrupted run is not looked for.")
+        // An empty id goes on to be refused loudly: it means the engine built no correlation at all.
+        if !draft.correlationID.isEmpty, !IncidentQuery.isSafe(draft.correlationID) {
+            logger.warning("\(service): the correlation_id \"\(draft.correlationID)\" cannot be used in a ServiceNow query (it contains '^' or a line break); a ticket opened by an interrupted run is not looked for.")
             return nil
         }
         let candidates = try await searchActive(correlationID: draft.correlationID, limit: excluded == nil ? 1 : 2)

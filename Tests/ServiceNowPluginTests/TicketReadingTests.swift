@@ -94,6 +94,16 @@ struct TicketReadingTests {
         #expect(throws: ConnectorError.self) { try IncidentQuery.activeByCorrelation("  ") }
     }
 
+    @Test func aCorrelationIDThatCannotBeQueriedIsNotSearchedAndSaysSo() async throws {
+        let transport = ScriptedTransport([])
+        let sink = CollectingSink()
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), logger: Logger(sinks: [sink]))
+        let ticket = try await backend.findTicket(recordedID: nil, draft: Fixture.draft(correlationID: "opcon.example:9010,20240921|1|1|A^B"))
+        #expect(ticket == nil)
+        #expect(transport.requests.isEmpty)
+        #expect(sink.entries.contains { $0.level == .warning && $0.message.contains("cannot be used in a ServiceNow query") })
+    }
+
     @Test func aClosedRecordedTicketGivesWayToTheReplacementAnInterruptedRunOpened() async throws {
         let transport = ScriptedTransport([
             Fixture.list([("INC0010024", Fixture.otherSysID, "7")]),
