@@ -115,7 +115,7 @@ public struct ServiceNowBackend: ITSMBackend {
 
     public func describeTicket(number: String) async throws -> String {
         let action = "read incident \(number)"
-        let document = try await send(requests.query(try IncidentQuery.number(number), limit: 1), action: action)
+        let document = try await send(requests.query(try IncidentQuery.number(number), limit: 1), action: action, notFoundIsEmpty: true)
         guard let record = try records(in: document, action: action).first else {
             throw ConnectorError.data("\(service) has no incident numbered \(number).")
         }
@@ -138,7 +138,7 @@ public struct ServiceNowBackend: ITSMBackend {
     }
 
     public func verifyAccess() async throws {
-        _ = try await send(requests.query(nil, limit: 1), action: "list incidents")
+        _ = try await send(requests.query(nil, limit: 1), action: "list incidents", notFoundIsEmpty: true)
     }
 
     // MARK: Reading incidents

@@ -59,9 +59,17 @@ struct TicketReadingTests {
     }
 
     @Test func tableAPIv1NoRecordFoundMeansNone() async throws {
-        let transport = ScriptedTransport([.json(404, #"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#)])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings())
+        let noRecord = ScriptedTransport.Answer.json(404, #"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#)
+        let backend = Fixture.backend(ScriptedTransport([noRecord, noRecord]), settings: try Fixture.settings())
         #expect(try await backend.ticketStatus(recordedID: "INC0010042") == nil)
+        try await backend.verifyAccess()
+    }
+
+    @Test func anyOther404OnAQueryIsADataError() async throws {
+        let backend = Fixture.backend(ScriptedTransport([.json(404, #"{"error":{"message":"Invalid table u_opcon_import","detail":null},"status":"failure"}"#)]), settings: try Fixture.settings())
+        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) could not read incident INC0010042 (HTTP 404: Invalid table u_opcon_import).")) {
+            _ = try await backend.ticketStatus(recordedID: "INC0010042")
+        }
     }
 
     @Test func withoutARecordedTicketTheActiveIncidentWithThisCorrelationIDIsAdopted() async throws {
