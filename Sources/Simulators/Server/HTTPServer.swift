@@ -1,0 +1,208 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A small HTTP/1.1 server on 127.0.0.1: one thread per connection, keep-alive, chunked request
+/// bodies, and a clean `stop()` that closes the listener and every open connection.
+public final class HTTPServer: Sendable {
+    /// Turns one request into one response; runs on the connection's thread.
+    public typealias Handler = @Sendable (SimRequest) -> SimResponse
+
+    private struct State {
+        var listener: Int32 = -1
+        var wakeWrite: Int32 = -1
+        var port = 0
+        var acceptLoopDone: DispatchSemaphore?
+        var connections: Set<Int32> = []
+        var silent = false
+    }
+
+    private let handler: Handler
+    private let state = Locked(State())
+    /// How long a kept-alive connection may stay idle before the server closes it.
+    private let idleTimeout: Double
+    /// How long a client may take to send the rest of a request once it started.
+    private let requestTimeout: Double
+
+    public init(idleTimeout: Double = 120, requestTimeout: Double = 30, handler: @escaping Handler) {
+        self.handler = handler
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
+    }
+
+    /// The bound port, or nil while stopped.
+    public var port: Int? { state.withLock { $0.listener >= 0 ? $0.port : nil } }
+
+    public var isRunning: Bool { port != nil }
+
+    /// Silent mode: requests are read but never answered (for deadline tests).
+    public var isSilent: Bool {
+        get { state.withLock { $0.silent } }
+        set { state.withLock { $0.silent = newValue } }
+    }
+
+    /// Starts listening on 127.0.0.1:`port` (0 picks a free port) and returns the bound port.
+    @discardableResult
+    public func start(port requested: Int = 0) throws -> Int {
+        if let running = port { throw SimulatorError.alreadyRunning(port: running) }
+        let listener = socket(AF_INET, SocketSystem.streamType, 0)
+        guard listener >= 0 else { throw SimulatorError.cannotListen(port: requested, reason: SocketSystem.lastError) }
+        // SO_REUSEADDR lets a test stop the service and start it again on the same port at once.
+        SocketSystem.setOption(listener, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+        var address = SocketSystem.address(ipv4: SocketSystem.loopback, port: UInt16(clamping: requested))
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(listener, 128) == 0 else {
+            let reason = SocketSystem.lastError
+            SocketSystem.closeSocket(listener)
+            throw SimulatorError.cannotListen(port: requested, reason: reason)
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        let boundPort = Int(UInt16(bigEndian: actual.sin_port))
+
+        // A pipe wakes the accept loop on stop(); closing a socket does not wake poll() everywhere.
+        var wake: [Int32] = [-1, -1]
+        guard pipe(&wake) == 0 else {
+            SocketSystem.closeSocket(listener)
+            throw SimulatorError.cannotListen(port: requested, reason: "pipe: \(SocketSystem.lastError)")
+        }
+        let done = DispatchSemaphore(value: 0)
+        state.withLock {
+            $0.listener = listener
+            $0.wakeWrite = wake[1]
+            $0.port = boundPort
+            $0.acceptLoopDone = done
+        }
+        let wakeRead = wake[0]
+        Thread.detachNewThread { [self] in
+            acceptLoop(listener: listener, wakeRead: wakeRead)
+            SocketSystem.closeSocket(wakeRead)
+            done.signal()
+        }
+        return boundPort
+    }
+
+    /// Stops listening and closes every open connection; new connections are refused afterwards.
+    public func stop() {
+        let taken = state.withLock { current -> (Int32, Int32, DispatchSemaphore?) in
+            let taken = (current.listener, current.wakeWrite, current.acceptLoopDone)
+            current.listener = -1
+            current.wakeWrite = -1
+            current.acceptLoopDone = nil
+            return taken
+        }
+        guard taken.0 >= 0 else { return }
+        var byte: UInt8 = 1
+        _ = write(taken.1, &byte, 1)
+        taken.2?.wait()
+        SocketSystem.closeSocket(taken.1)
+        SocketSystem.closeSocket(taken.0)
+        // Shut down (not close) under the lock: each connection thread closes its own descriptor
+        // after deregistering, so a number is never shut down after it was reused.
+        state.withLock { current in
+            for connection in current.connections { SocketSystem.shutdownSocket(connection) }
+        }
+    }
+
+    deinit { stop() }
+
+    private func acceptLoop(listener: Int32, wakeRead: Int32) {
+        while true {
+            var entries = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&entries, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if entries[1].revents != 0 { return }
+            guard entries[0].revents != 0 else { continue }
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { continue }
+            SocketSystem.suppressSigPipe(client)
+            SocketSystem.setOption(client, level: Int32(IPPROTO_TCP), name: Int32(TCP_NODELAY), value: 1)
+            state.withLock { _ = $0.connections.insert(client) }
+            Thread.detachNewThread { [self] in
+                serve(connection: client)
+                state.withLock { _ = $0.connections.remove(client) }
+                SocketSystem.closeSocket(client)
+            }
+        }
+    }
+
+    private func serve(connection fd: Int32) {
+        let stream = SocketStream(fd: fd)
+        while true {
+            let request: SimRequest
+            switch readRequest(from: stream) {
+            case .end:
+                return
+            case .malformed:
+                try? stream.write(HTTPWire.serialize(.text("Malformed request", status: 400), keepAlive: false, includeBody: true))
+                return
+            case .request(let incoming):
+                request = incoming
+            }
+            var response = isSilent ? SimResponse.silence : handler(request)
+            switch response.disposition {
+            case .silence:
+                stream.drainUntilClosed()
+                return
+            case .drop:
+                return
+            case .answer:
+                break
+            }
+            let keepAlive = Self.keepsAlive(request) && isRunning
+            if response.status < 200 { response.status = 500 }
+            do {
+                try stream.write(HTTPWire.serialize(response, keepAlive: keepAlive, includeBody: request.method != "HEAD"))
+            } catch {
+                return
+            }
+            response.afterSend?()
+            if !keepAlive { return }
+        }
+    }
+
+    private enum Incoming {
+        case request(SimRequest)
+        /// The client closed the connection, went idle too long, or the server is stopping.
+        case end
+        case malformed
+    }
+
+    private func readRequest(from stream: SocketStream) -> Incoming {
+        do {
+            guard let headBytes = try stream.readHead(timeout: idleTimeout) else { return .end }
+            let head = try HTTPWire.parseHead(headBytes)
+            let parts = head.startLine.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else { return .malformed }
+            if head.headers["Expect"]?.lowercased() == "100-continue" {
+                try stream.write(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            }
+            let body = try HTTPWire.readBody(from: stream, headers: head.headers, untilClose: false, timeout: requestTimeout)
+            var request = SimRequest(method: String(parts[0]), target: String(parts[1]), headers: head.headers, body: body)
+            request.httpVersion = String(parts[2])
+            return .request(request)
+        } catch SimulatorError.malformed {
+            return .malformed
+        } catch {
+            return .end
+        }
+    }
+
+    private static func keepsAlive(_ request: SimRequest) -> Bool {
+        if request.headers.lists("Connection", token: "close") { return false }
+        if request.httpVersion == "HTTP/1.0" { return request.headers.lists("Connection", token: "keep-alive") }
+        return true
+    }
+}

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The socket details that differ between Linux and macOS, kept in one place.
+enum SocketSystem {
+    /// `SOCK_STREAM` as the platform's `socket(2)` wants it.
+    static var streamType: Int32 {
+        #if canImport(Glibc)
+        return Int32(SOCK_STREAM.rawValue)
+        #else
+        return SOCK_STREAM
+        #endif
+    }
+
+    /// Flags for `send(2)`: a peer that went away must not kill the process with SIGPIPE.
+    static var sendFlags: Int32 {
+        #if canImport(Glibc)
+        return Int32(MSG_NOSIGNAL)
+        #else
+        return 0
+        #endif
+    }
+
+    /// On macOS SIGPIPE is switched off per socket instead of per send.
+    static func suppressSigPipe(_ fd: Int32) {
+        #if canImport(Darwin)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+    }
+
+    /// An IPv4 socket address, `sin_len` filled where the platform has it.
+    static func address(ipv4 hostOrder: UInt32, port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        #if canImport(Darwin)
+        address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
+        #endif
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr = in_addr(s_addr: hostOrder.bigEndian)
+        return address
+    }
+
+    static let loopback: UInt32 = 0x7F00_0001
+
+    static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32) {
+        var value = value
+        setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// The text of the current `errno`.
+    static var lastError: String { String(cString: strerror(errno)) }
+
+    static func closeSocket(_ fd: Int32) { _ = close(fd) }
+
+    static func shutdownSocket(_ fd: Int32) { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+
+    /// Waits until `fd` is readable; false when `milliseconds` passed first.
+    static func waitReadable(_ fd: Int32, milliseconds: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&entry, 1, milliseconds)
+            if ready < 0 && errno == EINTR { continue }
+            return ready != 0
+        }
+    }
+}
