@@ -65,6 +65,10 @@ struct LifecycleEngineTests {
         #expect(rig.backend.state.current.created.first?.previousTicketLine == "Previous Ticket Number (T1)")
         #expect(rig.opcon.state.current.writeBacks.map(\.1) == [true])
         #expect(rig.opcon.state.current.documentationPuts == ["Previous Ticket Number (T1)\nCall GL"])
+        // The documentation PUT must not bring back the replaced ticket.
+        let stored = try #require(rig.opcon.state.current.jobs["20261123|16|1|GL LOAD"])
+        #expect(stored.incidentTicketID == "T1001")
+        #expect(stored.documentation == "Previous Ticket Number (T1)\nCall GL")
     }
 
     @Test("an EXIT tag skips with no call to the ITSM")

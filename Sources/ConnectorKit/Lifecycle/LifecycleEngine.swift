@@ -179,7 +179,10 @@ public struct LifecycleEngine: Sendable {
                 documentation = JobDocumentation.settingLastIncidentDate(DecisionMaker.localDate(now(), calendar: calendar), in: documentation)
             }
             if documentation != current {
-                job = try await opcon.updateDocumentation(of: job, to: documentation)
+                // The PUT sends the whole job: read it again so the ticket just written back, and any status a
+                // business rule changed meanwhile, are sent as OpCon has them now rather than as first read.
+                let fresh = try await opcon.dailyJob(for: event)
+                job = try await opcon.updateDocumentation(of: fresh, to: documentation)
             }
             item.progress.documentationUpdated = true
             checkpoint(&item)
