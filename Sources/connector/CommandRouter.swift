@@ -10,7 +10,7 @@ struct CommandRouter: Sendable {
 
     static let commands: [any ConnectorCommand.Type] = [
         RunCommand.self, ExplainCommand.self, CheckCommand.self, SyncCommand.self, OutboxCommand.self,
-        TemplatesCommand.self, EncryptCommand.self,
+        TemplatesCommand.self, EncryptCommand.self, DemoCommand.self, SimulateCommand.self,
     ]
 
     static let version = "1.0.0"

@@ -18,15 +18,16 @@ public struct ConnectorRuntime: Sendable {
     let counter: RequestCounter
 
     /// Reads `Connector.config` and prepares logging. Configuration problems throw `.configuration` (exit 78).
+    /// - Parameter console: also show warnings on stderr (off for in-process runs such as `connector demo`).
     public static func load(home: InstallDirectory, registry: BackendRegistry, environment: [String: String],
-                            transport: (any ClientTransport)? = nil) throws(ConnectorError) -> ConnectorRuntime {
+                            transport: (any ClientTransport)? = nil, console: Bool = true) throws(ConnectorError) -> ConnectorRuntime {
         let config = try ConnectorConfigLoader.load(path: home.configFile)
         let masker = SecretMasker()
         let file = FileLogSink(directory: home.logDirectory, format: config.general.logFormat,
                                maxBytes: config.general.logMaxBytes, keepFiles: config.general.logKeepFiles)
         let level: LogLevel = config.general.debug ? .debug : .info
         let fileLogger = Logger(sinks: [file], minimumLevel: level, masker: masker)
-        let logger = Logger(sinks: [file, StandardErrorSink(minimumLevel: .warning)], minimumLevel: level, masker: masker)
+        let logger = console ? Logger(sinks: [file, StandardErrorSink(minimumLevel: .warning)], minimumLevel: level, masker: masker) : fileLogger
         for warning in config.warnings { logger.warning(warning) }
         let deadline = Deadline(seconds: config.general.deadlineSeconds)
         let counter = RequestCounter()
