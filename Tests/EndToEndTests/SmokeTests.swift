@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+@Suite("The executable from outside")
+struct SmokeTests {
+    @Test("connector demo tells the whole story and exits 0")
+    func demo() async throws {
+        let run = try await ConnectorProcess.run(["demo"], home: nil)
+        #expect(run.exitCode == 0, "\(run)")
+        #expect(run.stdout.contains("Every step did what it should."))
+        #expect(!run.stdout.contains("✗"))
+    }
+
+    @Test("encrypt prints the SMA encoding; --version and --help exit 0; an unknown command is a usage error")
+    func basics() async throws {
+        let encoded = try await ConnectorProcess.run(["encrypt", "-v", "admin"], home: nil)
+        #expect(encoded.stdout == "595752746157343d\n")
+        #expect(try await ConnectorProcess.run(["--version"], home: nil).exitCode == 0)
+        #expect(try await ConnectorProcess.run(["--help"], home: nil).stdout.contains("Exit codes"))
+        let unknown = try await ConnectorProcess.run(["frobnicate"], home: nil)
+        #expect(unknown.exitCode == 64)
+        #expect(unknown.stderr.contains("frobnicate"))
+    }
+
+    @Test("a Notification Manager line with split words creates a ServiceNow incident and writes it back")
+    func serviceNowFailure() async throws {
+        let install = try SimulatedInstall()
+        let job = install.addFailedJob(schedule: "FINANCE DAILY", job: "GL LOAD 01", agent: "FINAPP01",
+                                       termination: "Exit Code 2", logFiles: ["GL LOAD 01.log": "line 1\r\nERROR\r\n"])
+        let run = try await install.run(install.failureWords(job, template: "servicenow.json"))
+        #expect(run.exitCode == 0, "\(run)")
+        let incident = try #require(install.serviceNow.incidents.first)
+        #expect(install.serviceNow.incidents.count == 1)
+        #expect(incident["short_description"]?.contains("schedule FINANCE DAILY job GL LOAD 01") == true)
+        #expect(install.opcon.incidentTicketID(of: job.id) == "\(incident["number"]!)/\(incident["sys_id"]!)")
+        #expect(install.read("log/connector.log")?.contains("Summary: job \(job.id), decision create") == true)
+    }
+}
