@@ -102,7 +102,7 @@ public final class SimulatedServices: Sendable {
             SERVER=127.0.0.1
             PORT=\(port)
             USES_TLS=False
-            TOKEN=\(Self.smaEncoded(opcon.token))
+            TOKEN=\(SMAEncoding.encode(opcon.token))
             RET_SERVER=127.0.0.1
             RET_PORT=\(port)
 
@@ -133,7 +133,7 @@ public final class SimulatedServices: Sendable {
         let template: JSONValue = [
             "address": ["name": "simulator", "value": .string(serviceNow.baseURL)],
             "rules": .object(rules.mapValues(JSONValue.bool)),
-            "credentials": ["user": .string(Self.smaEncoded(settings.user)), "password": .string(Self.smaEncoded(settings.password))],
+            "credentials": ["user": .string(SMAEncoding.encode(settings.user)), "password": .string(SMAEncoding.encode(settings.password))],
             "urls": [
                 ["name": "incident", "value": "api/now/table/incident"],
                 ["name": "getincident", "value": "api/now/table/incident"],
@@ -180,7 +180,7 @@ public final class SimulatedServices: Sendable {
             "address": ["name": "simulator", "value": .string(summit.baseURL)],
             "viewAddress": ["name": "view-address", "value": .string(hostAndPort)],
             "rules": .object(rules.mapValues(JSONValue.bool)),
-            "credentials": ["apiKey": .string(Self.smaEncoded(summit.settings.apiKey))],
+            "credentials": ["apiKey": .string(SMAEncoding.encode(summit.settings.apiKey))],
             "urls": [
                 ["name": "incident", "value": "api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall_JSON"],
                 ["name": "attachment", "value": "api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded"],
@@ -194,13 +194,5 @@ public final class SimulatedServices: Sendable {
             "tags": [["indicator": "EXIT", "indicatorValue": "NOTICKET", "attribute": "", "value": ""]],
         ]
         return template.serialized(pretty: true) + "\n"
-    }
-
-    /// The SMA `EncryptValue` form: lowercase hex of the base64 of the UTF-8 text.
-    static func smaEncoded(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString().utf8.map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
     }
 }

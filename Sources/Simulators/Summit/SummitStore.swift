@@ -6,6 +6,12 @@ public struct SummitCustomField: Sendable, Equatable {
     public var groupName: String
     public var name: String
     public var value: String
+
+    public init(groupName: String, name: String, value: String) {
+        self.groupName = groupName
+        self.name = name
+        self.value = value
+    }
 }
 
 /// One `ChangeHistory` row: a column that changed on update.
@@ -14,12 +20,24 @@ public struct SummitChange: Sendable, Equatable {
     public var oldValue: String
     public var newValue: String
     public var date: String
+
+    public init(column: String, oldValue: String, newValue: String, date: String) {
+        self.column = column
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.date = date
+    }
 }
 
 /// A file uploaded to a ticket.
 public struct SummitAttachment: Sendable, Equatable {
     public var fileName: String
     public var data: Data
+
+    public init(fileName: String, data: Data) {
+        self.fileName = fileName
+        self.data = data
+    }
 }
 
 /// A Summit incident as the simulator stores it.
