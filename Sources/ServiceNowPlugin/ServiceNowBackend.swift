@@ -14,7 +14,8 @@ public struct ServiceNowBackend: ITSMBackend {
     /// How many POSTs one create may send, each after proving the previous one did not land.
     let maxCreateAttempts: Int
 
-    /// A backend with resolved credentials. The basic-auth header is registered with `masker` so it never reaches a log.
+    /// A backend with resolved credentials. The basic-auth header is added innermost on `http` (below retries and debug
+    /// logging) and registered with `masker`, so it never reaches a log.
     public init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
                 masker: SecretMasker) {
         self.init(settings: settings, user: user, password: password, http: http, logger: logger, masker: masker,
@@ -24,9 +25,9 @@ public struct ServiceNowBackend: ITSMBackend {
     init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
          masker: SecretMasker, pause: @escaping @Sendable (Double) async throws -> Void, maxCreateAttempts: Int = 3) {
         self.settings = settings
-        self.requests = ServiceNowRequests(settings: settings, authorization: masker.registerBasicAuth(user: user, password: password))
+        self.requests = ServiceNowRequests(settings: settings)
         self.payloads = IncidentPayloads(settings: settings)
-        self.http = http
+        self.http = http.adding(HeaderMiddleware(["Authorization": masker.registerBasicAuth(user: user, password: password)]))
         self.logger = logger
         self.pause = pause
         self.maxCreateAttempts = maxCreateAttempts

@@ -1,15 +1,13 @@
 import ConnectorKit
 import Foundation
 
-/// Builds the HTTP requests of the Table and Attachment APIs: URLs from the template's `urls`, basic auth, JSON.
+/// Builds the HTTP requests of the Table and Attachment APIs: URLs from the template's `urls`, JSON headers.
+/// (Basic auth is added by a `HeaderMiddleware` on the backend's client.)
 public struct ServiceNowRequests: Sendable {
     public let settings: ServiceNowTemplateSettings
-    /// `Basic <base64>`; registered with the masker by whoever built it.
-    let authorization: String
 
-    public init(settings: ServiceNowTemplateSettings, authorization: String) {
+    public init(settings: ServiceNowTemplateSettings) {
         self.settings = settings
-        self.authorization = authorization
     }
 
     /// GET on `getincident` with an encoded query and an optional row limit.
@@ -46,7 +44,7 @@ public struct ServiceNowRequests: Sendable {
     }
 
     private func request(_ method: HTTPMethod, url: URL, json: JSONValue? = nil) -> HTTPRequest {
-        var headers = ["Accept": "application/json", "Authorization": authorization]
+        var headers = ["Accept": "application/json"]
         if json != nil { headers["Content-Type"] = "application/json" }
         return HTTPRequest(method: method, url: url, headers: headers, body: json?.data())
     }

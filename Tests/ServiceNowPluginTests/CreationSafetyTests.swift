@@ -22,7 +22,7 @@ struct CreationSafetyTests {
     }
 
     @Test func anUnconfirmedPostThatDidNotLandIsSentAgain() async throws {
-        let pauses = PauseRecorder()
+        let pauses = Recorder<Double>()
         let transport = ScriptedTransport([
             .failure(TransportError.timedOut(host: "acme.service-now.com", seconds: 30)),
             .json(200, #"{"result":[]}"#),
@@ -35,11 +35,11 @@ struct CreationSafetyTests {
         #expect(ticket.number == "INC0010042")
         #expect(transport.requests.map(\.method) == [.post, .get, .post])
         #expect(transport.requests[0].body == transport.requests[2].body)
-        #expect(pauses.waits.count == 1)
+        #expect(pauses.values.count == 1)
     }
 
     @Test func attemptsAreBoundedAndTheFinalErrorSaysNoIncidentExists() async throws {
-        let pauses = PauseRecorder()
+        let pauses = Recorder<Double>()
         let transport = ScriptedTransport([
             .json(500, "{}"), .json(200, #"{"result":[]}"#),
             .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")), .json(200, #"{"result":[]}"#),
@@ -55,7 +55,7 @@ struct CreationSafetyTests {
             #expect(error.message.contains("no incident with this job's correlation_id exists"))
         }
         #expect(transport.requests.map(\.method) == [.post, .get, .post, .get, .post, .get])
-        #expect(pauses.waits == [0.5, 1.0])
+        #expect(pauses.values == [0.5, 1.0])
     }
 
     @Test func withoutCorrelationAnUnconfirmedPostIsNeverRepeated() async throws {

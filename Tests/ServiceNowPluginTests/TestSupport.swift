@@ -52,18 +52,18 @@ final class CollectingSink: LogSink, @unchecked Sendable {
     }
 }
 
-/// Records the waits the backend asks for instead of sleeping.
-final class PauseRecorder: @unchecked Sendable {
+/// Values recorded from concurrent code (the waits the backend asks for, what a middleware saw).
+final class Recorder<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: [Double] = []
-    var waits: [Double] {
+    private var stored: [Value] = []
+    var values: [Value] {
         lock.lock()
         defer { lock.unlock() }
         return stored
     }
-    func record(_ seconds: Double) {
+    func record(_ value: Value) {
         lock.lock()
-        stored.append(seconds)
+        stored.append(value)
         lock.unlock()
     }
 }
@@ -134,7 +134,7 @@ enum Fixture {
     }
 
     /// A backend talking to `transport` with resolved credentials; waits are recorded in `pauses`.
-    static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: PauseRecorder = PauseRecorder(),
+    static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<Double> = Recorder(),
                         logger: Logger = .silent, masker: SecretMasker = SecretMasker()) -> ServiceNowBackend {
         ServiceNowBackend(settings: settings, user: user, password: password, http: HTTPClient(transport: transport),
                           logger: logger, masker: masker, pause: { pauses.record($0) })

@@ -42,6 +42,25 @@ struct WireFormatTests {
         #expect(masker.mask("Authorization: \(header)") == "Authorization: Basic ****")
     }
 
+    @Test func theAuthorizationHeaderIsAddedBelowTheSharedMiddlewares() async throws {
+        // Stands for the shared retry and debug-logging middlewares: they must never see the credentials.
+        struct Peek: ClientMiddleware {
+            let seen: Recorder<Bool>
+            func intercept(_ request: HTTPRequest, next: @Sendable (HTTPRequest) async throws -> HTTPResponse) async throws -> HTTPResponse {
+                seen.record(request.header("Authorization") != nil)
+                return try await next(request)
+            }
+        }
+        let seen = Recorder<Bool>()
+        let transport = ScriptedTransport([Fixture.created()])
+        let backend = ServiceNowBackend(
+            settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password,
+            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]), logger: .silent, masker: SecretMasker())
+        _ = try await backend.create(Fixture.draft())
+        #expect(seen.values == [false])
+        #expect(transport.requests.first?.header("Authorization")?.hasPrefix("Basic ") == true)
+    }
+
     @Test func withoutCorrelationTheCorrelationPairIsNotSentAndEmptyConnectorFieldsAreDropped() async throws {
         let transport = ScriptedTransport([Fixture.created()])
         let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": false]))
