@@ -62,6 +62,16 @@ struct FaultPlanTests {
         #expect(sim.faults.pending.isEmpty)
     }
 
+    @Test func aSilentServiceReadsRequestsAndNeverAnswers() throws {
+        let sim = try started()
+        defer { sim.stop() }
+        sim.isSilent = true
+        #expect(throws: SimulatorError.timedOut("no data from the peer")) { try call("GET", sim.baseURL + "/api/version", timeout: 0.3) }
+        #expect(sim.journal.requests == 1)  // it arrived, it was just never answered
+        #expect(try call("POST", sim.baseURL + "/_sim/silent", json: ["silent": false]).json?["silent"] == false)
+        #expect(try call("GET", sim.baseURL + "/api/version").status == 200)
+    }
+
     @Test func commitThenFailDoesTheWorkButAnswersWithAnError() throws {
         let sim = try started()
         defer { sim.stop() }

@@ -12,24 +12,20 @@ public final class SimulatorHost: Sendable {
     private struct Handlers {
         var routes: Routes?
         var control: ControlRoutes?
+        var silent = false
     }
 
-    /// A short name for messages ("OpCon", "ServiceNow", "Summit").
-    public let name: String
     public let faults = FaultPlan()
     public let journal = RequestJournal()
     private let server: HTTPServer
     private let handlers = Locked(Handlers())
     private let lastPort = Locked(0)
-    private let errorBody: @Sendable (Int) -> SimResponse
     private let presets: [String: @Sendable (JSONValue) -> Fault.Kind?]
 
     /// `errorBody` renders the service's own error answer for a status (used by status faults without a body);
     /// `presets` adds service-specific fault kinds to the control API.
-    init(name: String, errorBody: @escaping @Sendable (Int) -> SimResponse,
+    init(errorBody: @escaping @Sendable (Int) -> SimResponse,
          presets: [String: @Sendable (JSONValue) -> Fault.Kind?] = [:]) {
-        self.name = name
-        self.errorBody = errorBody
         self.presets = presets
         let handlers = self.handlers
         let journal = self.journal
@@ -64,10 +60,10 @@ public final class SimulatorHost: Sendable {
     /// `http://127.0.0.1:<port>`, using the last bound port while stopped.
     public var baseURL: String { "http://127.0.0.1:\(server.port ?? lastPort.current)" }
 
-    /// Silent mode: every request is read and never answered.
+    /// Silent mode: every request is read (and journaled) but never answered; `/_sim/` still answers.
     public var isSilent: Bool {
-        get { server.isSilent }
-        set { server.isSilent = newValue }
+        get { handlers.withLock { $0.silent } }
+        set { handlers.withLock { $0.silent = newValue } }
     }
 
     /// Takes the service down for `seconds` (then it listens again on the same port); nil keeps it down.
@@ -87,6 +83,7 @@ public final class SimulatorHost: Sendable {
             return handlers.control?(request) ?? SimResponse.json(["error": "unknown simulator control route"], status: 404)
         }
         journal.record(request)
+        if handlers.silent { return .silence }
         guard let fault = faults.take(for: request) else { return routes(request) }
         switch fault {
         case .status(let status, let retryAfter, let body, let headers):
@@ -118,7 +115,8 @@ public final class SimulatorHost: Sendable {
     }
 
     /// The control routes every simulator has:
-    /// `GET|DELETE /_sim/requests`, `GET|POST|DELETE /_sim/faults`, `POST /_sim/down {"seconds": n}`.
+    /// `GET|DELETE /_sim/requests`, `GET|POST|DELETE /_sim/faults`, `POST /_sim/down {"seconds": n}`,
+    /// `POST /_sim/silent {"silent": true}`.
     func commonControl(_ request: SimRequest) -> SimResponse? {
         let segments = request.pathSegments.map { $0.lowercased() }
         guard segments.count == 2 else { return nil }
@@ -145,6 +143,12 @@ public final class SimulatorHost: Sendable {
             } catch {
                 return .json(["error": .string("the body is not JSON: \(error)")], status: 400)
             }
+        case ("POST", "silent"):
+            guard let silent = (try? request.jsonBody())?["silent"]?.boolValue else {
+                return .json(["error": "send {\"silent\": true} or {\"silent\": false}"], status: 400)
+            }
+            isSilent = silent
+            return .json(["silent": .bool(silent)])
         case ("POST", "down"):
             let seconds = (try? request.jsonBody())?["seconds"]?.doubleValue
             var response = SimResponse.json(["down": true, "seconds": seconds.map { .number(String($0)) } ?? .null])

@@ -19,18 +19,17 @@ public struct OpConSettings: Sendable {
 
 /// The OpCon REST API as the connector uses it: daily jobs, incident tickets, documentation,
 /// job output (JORS) and job actions, on a loopback HTTP server.
-public final class OpConSimulator: Sendable {
+public final class OpConSimulator: SimulatedService {
     /// The token the simulator accepts unless told otherwise.
     public static let defaultToken = "5d0f3c2e-8a51-4b7e-9d7a-2f1e6c9b4a10"
 
-    /// Server, fault plan and request journal.
     public let host: SimulatorHost
     let store = Locked(OpConStore())
     private let settingsBox: Locked<OpConSettings>
 
     public init(settings: OpConSettings = OpConSettings()) {
         settingsBox = Locked(settings)
-        host = SimulatorHost(name: "OpCon", errorBody: { status in
+        host = SimulatorHost(errorBody: { status in
             OpConSimulator.apiError(status, "Simulated failure (HTTP \(status)).", code: status)
         })
         host.install(
@@ -45,20 +44,6 @@ public final class OpConSimulator: Sendable {
 
     /// The first accepted token (what a Connector.config should carry).
     public var token: String { settingsBox.current.tokens.sorted().first ?? "" }
-
-    // MARK: Lifecycle
-
-    /// Starts listening on 127.0.0.1 (`port` 0: a free port) and returns the port.
-    @discardableResult
-    public func start(port: Int = 0) throws -> Int { try host.start(port: port) }
-
-    /// Stops listening: clients get "connection refused" until `start` is called again.
-    public func stop() { host.stop() }
-
-    public var port: Int? { host.port }
-    public var baseURL: String { host.baseURL }
-    public var faults: FaultPlan { host.faults }
-    public var journal: RequestJournal { host.journal }
 
     // MARK: Seeding and inspection
 

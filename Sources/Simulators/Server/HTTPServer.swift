@@ -162,6 +162,7 @@ public final class HTTPServer: Sendable {
                 break
             }
             let keepAlive = Self.keepsAlive(request) && isRunning
+            // An interim (1xx) status cannot end an exchange.
             if response.status < 200 { response.status = 500 }
             do {
                 try stream.write(HTTPWire.serialize(response, keepAlive: keepAlive, includeBody: request.method != "HEAD"))

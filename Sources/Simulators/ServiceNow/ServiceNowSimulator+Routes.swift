@@ -176,8 +176,7 @@ extension ServiceNowSimulator {
 
     private func journalTable(_ request: SimRequest) -> SimResponse {
         let rows = store.withLock { $0.journal }
-        let known = Set(["sys_id", "element", "element_id", "name", "value", "sys_created_on", "sys_created_by"])
-        return Self.list(rows, request, knownFields: known, strictFields: settings.unknownQueryFieldsMatchNothing, defaultLimit: 10_000)
+        return Self.list(rows, request, knownFields: ServiceNowStore.journalColumns, strictFields: settings.unknownQueryFieldsMatchNothing, defaultLimit: 10_000)
     }
 
     // MARK: Attachment API
@@ -190,8 +189,7 @@ extension ServiceNowSimulator {
         case ("GET", 0):
             guard Self.acceptsJSON(request) else { return Self.notAcceptable() }
             let rows = store.withLock { $0.attachments.map { ($0.sequence, $0.attachment.metadata) } }
-            let known = Set(rows.first?.1.keys.map { $0 } ?? ["table_sys_id", "table_name", "file_name"])
-            return Self.list(rows, request, knownFields: known, strictFields: settings.unknownQueryFieldsMatchNothing, defaultLimit: 1_000)
+            return Self.list(rows, request, knownFields: ServiceNowStore.attachmentColumns, strictFields: settings.unknownQueryFieldsMatchNothing, defaultLimit: 1_000)
         case ("GET", 1), ("GET", 2), ("DELETE", 1):
             let sysID = rest[0]
             guard let attachment = store.withLock({ $0.attachments.first { $0.attachment.sysID == sysID }?.attachment }) else {

@@ -34,8 +34,7 @@ public struct ServiceNowJournalEntry: Sendable, Equatable {
 
 /// ServiceNow's Table API on `incident`, the Attachment API and the SMA OpCon application's business
 /// rules, on a loopback HTTP server.
-public final class ServiceNowSimulator: Sendable {
-    /// Server, fault plan and request journal.
+public final class ServiceNowSimulator: SimulatedService {
     public let host: SimulatorHost
     let store = Locked(ServiceNowStore())
     let rules = BusinessRuleRunner()
@@ -44,7 +43,6 @@ public final class ServiceNowSimulator: Sendable {
     public init(settings: ServiceNowSettings = ServiceNowSettings()) {
         settingsBox = Locked(settings)
         host = SimulatorHost(
-            name: "ServiceNow",
             errorBody: { status in Self.error(status, message: HTTPStatus.reason(status), detail: "Simulated failure") },
             presets: ["rateLimit": { json in Self.rateLimitFault(retryAfter: json["retryAfter"]?.intValue ?? 1) }])
         host.install(
@@ -56,20 +54,6 @@ public final class ServiceNowSimulator: Sendable {
         get { settingsBox.current }
         set { settingsBox.withLock { $0 = newValue } }
     }
-
-    // MARK: Lifecycle
-
-    /// Starts listening on 127.0.0.1 (`port` 0: a free port) and returns the port.
-    @discardableResult
-    public func start(port: Int = 0) throws -> Int { try host.start(port: port) }
-
-    /// Stops listening: clients get "connection refused" until `start` is called again.
-    public func stop() { host.stop() }
-
-    public var port: Int? { host.port }
-    public var baseURL: String { host.baseURL }
-    public var faults: FaultPlan { host.faults }
-    public var journal: RequestJournal { host.journal }
 
     /// The next `count` requests get 429 with `Retry-After`, `X-RateLimit-*` and the "Rate limit exceeded" envelope.
     public func injectRateLimit(count: Int = 1, retryAfter: Int = 1, method: String? = nil, path: PathPattern? = nil) {

@@ -42,6 +42,13 @@ struct ServiceNowStore {
         "hold_reason", "work_notes", "comments", "sys_class_name", "sys_created_on", "sys_created_by", "sys_updated_on",
         "sys_updated_by", "sys_mod_count",
     ]
+    /// Columns of `sys_journal_field` and `sys_attachment`, for queries on those tables.
+    static let journalColumns: Set<String> = ["sys_id", "element", "element_id", "name", "value", "sys_created_on", "sys_created_by"]
+    static let attachmentColumns: Set<String> = [
+        "sys_id", "table_name", "table_sys_id", "file_name", "content_type", "size_bytes", "size_compressed", "compressed",
+        "download_link", "image_height", "image_width", "average_image_color", "sys_tags", "sys_mod_count",
+        "sys_created_on", "sys_created_by", "sys_updated_on", "sys_updated_by",
+    ]
     /// Journal fields: a write appends an entry, a read returns "".
     static let journalFields: Set<String> = ["work_notes", "comments"]
 

@@ -23,15 +23,14 @@ public struct SummitSettings: Sendable {
 
 /// Symphony Summit's single JSON endpoint (`CommonWS_JsonObjCall`, dispatching on `ServiceName`) and its
 /// base64 attachment upload, on a loopback HTTP server. Errors come in-band: HTTP 200 with `Errors`.
-public final class SummitSimulator: Sendable {
-    /// Server, fault plan and request journal.
+public final class SummitSimulator: SimulatedService {
     public let host: SimulatorHost
     let store = Locked(SummitStore())
     private let settingsBox: Locked<SummitSettings>
 
     public init(settings: SummitSettings = SummitSettings()) {
         settingsBox = Locked(settings)
-        host = SimulatorHost(name: "Summit", errorBody: { status in .htmlError(status: status) })
+        host = SimulatorHost(errorBody: { status in .htmlError(status: status) })
         host.install(
             routes: { [weak self] request in self?.route(request) ?? .drop },
             control: { [weak self] request in self.flatMap { $0.host.commonControl(request) ?? $0.analystRoute(request) } })
@@ -41,20 +40,6 @@ public final class SummitSimulator: Sendable {
         get { settingsBox.current }
         set { settingsBox.withLock { $0 = newValue } }
     }
-
-    // MARK: Lifecycle
-
-    /// Starts listening on 127.0.0.1 (`port` 0: a free port) and returns the port.
-    @discardableResult
-    public func start(port: Int = 0) throws -> Int { try host.start(port: port) }
-
-    /// Stops listening: clients get "connection refused" until `start` is called again.
-    public func stop() { host.stop() }
-
-    public var port: Int? { host.port }
-    public var baseURL: String { host.baseURL }
-    public var faults: FaultPlan { host.faults }
-    public var journal: RequestJournal { host.journal }
 
     // MARK: Analyst view (in-process)
 
