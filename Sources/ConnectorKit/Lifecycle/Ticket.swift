@@ -33,6 +33,19 @@ public enum TicketStatus: Sendable, Equatable, Codable {
 
     /// Closed and cancelled tickets are never written to again: a new ticket replaces them.
     public var isFinal: Bool { self == .closed || self == .cancelled }
+
+    /// A name people read in logs and job-action reasons.
+    public var label: String {
+        switch self {
+        case .new: return "New"
+        case .inProgress: return "In Progress"
+        case .onHold: return "On Hold"
+        case .resolved: return "Resolved"
+        case .closed: return "Closed"
+        case .cancelled: return "Cancelled"
+        case .other(let state): return state
+        }
+    }
 }
 
 /// A ticket that already exists in the ITSM for this job.

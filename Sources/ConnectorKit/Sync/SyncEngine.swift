@@ -79,7 +79,7 @@ public struct SyncEngine: Sendable {
             guard let ticket,
                 let action = Self.action(for: ticket.status, jobCategory: job.statusCategory ?? "", resolvedAction: resolvedAction)
             else { continue }
-            let reason = "\(ticket.reference.number) is \(ticket.rawState) in \(template.name) (connector sync)"
+            let reason = "\(ticket.reference.number) is \(ticket.status.label) in \(template.name) (connector sync)"
             let refusal = try await opcon.applyJobAction(action, jobID: job.id, reason: reason)
             report.actions.append(Action(jobID: job.id, ticket: ticket.reference.number, action: action, refusal: refusal))
             if let refusal {
