@@ -52,13 +52,27 @@ struct CommandRouter: Sendable {
         let context = CommandContext(words: rest, registry: registry, environment: environment, executablePath: executablePath)
         do {
             return try await command.init().run(context)
+        } catch let reported as ReportedError {
+            console.error("connector: \(reported.error.message)")
+            return reported.error.exitCode
         } catch let error as ConnectorError {
             console.error("connector: \(error.message)")
+            logEarlyFailure(error, words: rest)
             return error.exitCode
         } catch {
             console.error("connector: internal error: \(error). Please report it with the log file.")
             return .software
         }
+    }
+
+    /// A failure raised before the runtime existed (usage, Connector.config) goes to the install directory's log
+    /// too, when the folder really is an install directory (it holds a Connector.config).
+    private func logEarlyFailure(_ error: ConnectorError, words: [String]) {
+        let homeOption = words.firstIndex(of: "--home").flatMap { words.indices.contains($0 + 1) ? words[$0 + 1] : nil }
+        let home = InstallDirectory.resolve(option: homeOption, environment: environment, executablePath: executablePath)
+        guard FileManager.default.fileExists(atPath: home.configFile) else { return }
+        FileLogSink(directory: home.logDirectory).write(
+            LogEntry(time: Date(), level: .error, job: nil, template: nil, message: error.message))
     }
 
     static func help(for command: any ConnectorCommand.Type) -> String {

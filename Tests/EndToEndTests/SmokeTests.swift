@@ -35,4 +35,14 @@ struct SmokeTests {
         #expect(install.opcon.incidentTicketID(of: job.id) == "\(incident["number"]!)/\(incident["sys_id"]!)")
         #expect(install.read("log/connector.log")?.contains("Summary: job \(job.id), decision create") == true)
     }
+
+    @Test("a failure before the run starts (usage) is printed once on stderr and written to the install's log")
+    func earlyFailureLogged() async throws {
+        let install = try SimulatedInstall(seedDemoJobs: false)
+        let run = try await install.run(["-a", "FINAPP01", "-s", "FINANCE", "-t", "servicenow.json"])
+        #expect(run.exitCode == 64)
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(run)")
+        #expect(run.stderr.contains("-jn"))
+        #expect(install.read("log/connector.log")?.contains("-jn") == true)
+    }
 }

@@ -49,3 +49,24 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String { message }
 }
+
+extension ConnectorError {
+    /// The same error with every registered secret in its message replaced by `****`.
+    public func masked(by masker: SecretMasker) -> ConnectorError {
+        let text = masker.mask(message)
+        switch self {
+        case .usage: return .usage(text)
+        case .configuration: return .configuration(text)
+        case .data: return .data(text)
+        case .unavailable: return .unavailable(text)
+        case .permission: return .permission(text)
+        case .internal: return .internal(text)
+        }
+    }
+}
+
+/// A `ConnectorError` that has already been written to the log file; the command line only prints it.
+public struct ReportedError: Error, Sendable {
+    public let error: ConnectorError
+    public init(error: ConnectorError) { self.error = error }
+}

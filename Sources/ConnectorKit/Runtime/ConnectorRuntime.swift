@@ -105,19 +105,12 @@ public struct ConnectorRuntime: Sendable {
             engineFor: { item in try engine(forTemplate: item.event.template) })
     }
 
-    /// Logs a failure (masked) and returns it, so a command can `throw runtime.report(error)`.
-    public func report(_ error: ConnectorError, logger: Logger? = nil) -> ConnectorError {
+    /// Logs a failure (masked) and returns it marked as logged, so a command can `throw runtime.report(error)`
+    /// and the command line prints it without logging it a second time.
+    public func report(_ error: ConnectorError, logger: Logger? = nil) -> ReportedError {
         var log = fileLogger
         if let logger { log = fileLogger.scoped(job: logger.job, template: logger.template) }
         log.error(error.message)
-        let masked = masker.mask(error.message)
-        switch error {
-        case .usage: return .usage(masked)
-        case .configuration: return .configuration(masked)
-        case .data: return .data(masked)
-        case .unavailable: return .unavailable(masked)
-        case .permission: return .permission(masked)
-        case .internal: return .internal(masked)
-        }
+        return ReportedError(error: error.masked(by: masker))
     }
 }
