@@ -70,7 +70,7 @@ struct OpConJobLogTests {
         #expect(posts[1].jsonBody == ["action": "FILE", "jobInstanceActionItems": [["id": 90412, "jorsRequestParameters": .string(ScriptedJORS.windowsFile)]]])
         #expect(posts.allSatisfy { $0.isRetrySafe })
         // The backoff starts at 100 ms and doubles within one action.
-        #expect(sleeper.delays == [0.1, 0.2, 0.1, 0.2, 0.1, 0.2])
+        #expect(sleeper.delays == [0.025, 0.05, 0.025, 0.05, 0.025, 0.05])
     }
 
     @Test("a log over the limit keeps its last bytes, whole characters only, after a line saying how much was cut")
@@ -138,8 +138,8 @@ struct OpConJobLogTests {
         }
         #expect(error?.exitCode == .unavailable)
         #expect(error?.message.contains("deadline") == true)
-        // 0.1 + 0.2 + 0.4 + 0.8 = 1.5 s slept; the next 1.6 s wait would pass the 3 s budget.
-        #expect(sleeper.delays == [0.1, 0.2, 0.4, 0.8])
+        // 0.025 + 0.05 + 0.1 + 0.2 + 0.4 + 0.8 = 1.575 s slept; the next 1.6 s wait would pass the 3 s budget.
+        #expect(sleeper.delays == [0.025, 0.05, 0.1, 0.2, 0.4, 0.8])
     }
 
     @Test("the poll backoff is capped at 2 s")
@@ -151,7 +151,7 @@ struct OpConJobLogTests {
         }
         let sleeper = SleepRecorder()
         _ = try await OpConFixture.client(transport, sleeper: sleeper).performJobAction(.markFixed, jobID: "j", reason: "r")
-        #expect(sleeper.delays == [0.1, 0.2, 0.4, 0.8, 1.6, 2, 2, 2])
+        #expect(sleeper.delays == [0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2])
     }
 
     @Test("a job action is posted once and polled until OpCon reports the job's result")

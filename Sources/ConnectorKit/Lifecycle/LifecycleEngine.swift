@@ -122,8 +122,9 @@ public struct LifecycleEngine: Sendable {
 
     private func advance(_ item: inout OutboxItem) async throws -> RunOutcome {
         let event = item.event
-        var job = try await opcon.dailyJob(for: event)
+        let job = try await opcon.dailyJob(for: event)
 
+        var pendingWrite: (decision: Decision, draft: TicketDraft)?
         if !item.progress.ticketDone {
             if let exit = FieldResolver.exitRule(jobTags: job.tags, rules: template.tags) {
                 let reason = exitReason(exit)
@@ -133,15 +134,26 @@ public struct LifecycleEngine: Sendable {
             var draft = makeDraft(event, job)
             let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
             let decision = decide(existing: existing, job: job)
-            let ticket: TicketReference
-            switch decision {
-            case .skip(let reason):
+            if case .skip(let reason) = decision {
                 logger.info("No ticket: \(reason).")
                 return RunOutcome(status: .skipped(reason: reason), decision: "skip", ticket: existing?.reference, jobID: event.dailyJobID)
-            case .create:
+            }
+            if case .replace(let old) = decision { draft.previousTicket = old.reference }
+            pendingWrite = (decision, draft)
+        }
+
+        // Job-log retrieval (JORS polling) is the slowest part of a run and needs only the job: it runs while the
+        // ticket is written and recorded.
+        let wantsJobLog = !item.progress.jobLogDone
+            && template.rule("includeJobLogAttachment", default: backend.attachesJobLogByDefault)
+        async let prefetchedLog = wantsJobLog ? fetchJobLog(job) : nil
+
+        if let (decision, draft) = pendingWrite {
+            let ticket: TicketReference
+            switch decision {
+            case .create, .skip:
                 ticket = try await backend.create(draft)
             case .replace(let old):
-                draft.previousTicket = old.reference
                 item.progress.previousTicket = old.reference
                 ticket = try await backend.create(draft)
             case .update(let old):
@@ -182,38 +194,35 @@ public struct LifecycleEngine: Sendable {
                 // The PUT sends the whole job: read it again so the ticket just written back, and any status a
                 // business rule changed meanwhile, are sent as OpCon has them now rather than as first read.
                 let fresh = try await opcon.dailyJob(for: event)
-                job = try await opcon.updateDocumentation(of: fresh, to: documentation)
+                _ = try await opcon.updateDocumentation(of: fresh, to: documentation)
             }
             item.progress.documentationUpdated = true
             checkpoint(&item)
         }
 
-        if !item.progress.jobLogDone {
-            if template.rule("includeJobLogAttachment", default: backend.attachesJobLogByDefault) {
-                try await attachJobLog(job: job, ticket: ticket, item: &item)
+        if wantsJobLog {
+            for file in await prefetchedLog ?? [] where !item.progress.attachedFiles.contains(file.name) {
+                try await backend.attach(file, to: ticket)
+                item.progress.attachedFiles.append(file.name)
+                checkpoint(&item)
             }
             item.progress.jobLogDone = true
         }
         return RunOutcome(status: .handled, decision: item.progress.decision ?? "update", ticket: ticket, jobID: event.dailyJobID)
     }
 
-    /// Fetching the log is best effort (SPEC §4); attaching it is not: an unreachable ITSM queues the rest.
-    private func attachJobLog(job: DailyJob, ticket: TicketReference, item: inout OutboxItem) async throws {
+    /// Fetching the log is best effort (SPEC §4): a failure is logged and nil returned. Attaching it is not: an
+    /// unreachable ITSM queues the rest of the event.
+    private func fetchJobLog(_ job: DailyJob) async -> [JobLogFile]? {
         guard let jobNumber = job.jobNumber else {
             logger.warning("OpCon returned no jobNumber for \(job.id); the job log is not attached.")
-            return
+            return nil
         }
-        let files: [JobLogFile]
         do {
-            files = try await opcon.jobLogs(jobNumber: jobNumber, maxBytes: config.general.maxJobLogBytes)
+            return try await opcon.jobLogs(jobNumber: jobNumber, maxBytes: config.general.maxJobLogBytes)
         } catch {
-            logger.warning("The job log of \(job.id) could not be retrieved (\(ServiceFailure.map(error, service: "OpCon").message)); ticket \(ticket.number) has no log attached.")
-            return
-        }
-        for file in files where !item.progress.attachedFiles.contains(file.name) {
-            try await backend.attach(file, to: ticket)
-            item.progress.attachedFiles.append(file.name)
-            checkpoint(&item)
+            logger.warning("The job log of \(job.id) could not be retrieved (\(ServiceFailure.map(error, service: "OpCon").message)); the ticket has no log attached.")
+            return nil
         }
     }
 

@@ -1,12 +1,13 @@
 import Foundation
 
 /// How OpCon's asynchronous actions are polled: a short first wait that doubles up to a ceiling, inside the
-/// run's deadline (SPEC §4: start ≤ 100 ms, cap ≤ 2 s).
+/// run's deadline (SPEC §4: start ≤ 100 ms, cap ≤ 2 s). The first waits are short because a job-log request
+/// usually completes within a few hundred milliseconds; a few extra GETs early cost less than a late answer.
 public struct PollingPolicy: Sendable, Equatable {
     public var initialDelay: Double
     public var maxDelay: Double
 
-    public init(initialDelay: Double = 0.1, maxDelay: Double = 2) {
+    public init(initialDelay: Double = 0.025, maxDelay: Double = 2) {
         self.initialDelay = initialDelay
         self.maxDelay = maxDelay
     }
