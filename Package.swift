@@ -20,7 +20,11 @@ let package = Package(
         .target(name: "Simulators", dependencies: ["ConnectorKit"]),
         .executableTarget(
             name: "connector",
-            dependencies: ["ConnectorKit", "SummitPlugin", "ServiceNowPlugin", "Simulators"]
+            dependencies: [
+                "ConnectorKit", "SummitPlugin", "ServiceNowPlugin",
+                // `demo` and `simulate` embed the simulators, whose sockets are POSIX; a Windows build leaves them out.
+                .target(name: "Simulators", condition: .when(platforms: [.linux, .macOS])),
+            ]
         ),
         .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit"]),
         .testTarget(name: "SummitPluginTests", dependencies: ["SummitPlugin", "Simulators"]),

@@ -8,10 +8,16 @@ struct CommandRouter: Sendable {
     let environment: [String: String]
     let executablePath: String
 
-    static let commands: [any ConnectorCommand.Type] = [
-        RunCommand.self, ExplainCommand.self, CheckCommand.self, SyncCommand.self, OutboxCommand.self,
-        TemplatesCommand.self, EncryptCommand.self, DemoCommand.self, SimulateCommand.self,
-    ]
+    static let commands: [any ConnectorCommand.Type] = {
+        var commands: [any ConnectorCommand.Type] = [
+            RunCommand.self, ExplainCommand.self, CheckCommand.self, SyncCommand.self, OutboxCommand.self,
+            TemplatesCommand.self, EncryptCommand.self,
+        ]
+        #if canImport(Simulators)
+        commands += [DemoCommand.self, SimulateCommand.self]
+        #endif
+        return commands
+    }()
 
     static let version = "1.0.0"
 

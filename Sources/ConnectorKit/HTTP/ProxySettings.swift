@@ -2,15 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-#if os(Windows)
-import ucrt
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Applies `[PROXY CONNECTION]` to URLSession.
 ///
@@ -50,12 +41,8 @@ enum ProxySettings {
         guard let dictionary = connectionProxyDictionary(for: proxy) else { return }
         configuration.connectionProxyDictionary = dictionary
         // The configured proxy wins over one inherited from the environment: Connector.config is the operator's intent.
-        for (name, value) in environment(for: proxy) {
-            #if os(Windows)
-            _ = _putenv_s(name, value)
-            #elseif !canImport(Darwin)
-            setenv(name, value, 1)
-            #endif
-        }
+        #if !canImport(Darwin)
+        for (name, value) in environment(for: proxy) { ProcessEnvironment.set(name, to: value) }
+        #endif
     }
 }

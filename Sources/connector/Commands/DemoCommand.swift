@@ -1,3 +1,4 @@
+#if canImport(Simulators)
 import ConnectorKit
 import Foundation
 
@@ -20,3 +21,4 @@ struct DemoCommand: ConnectorCommand {
         return await story.tell() ? .ok : .software
     }
 }
+#endif

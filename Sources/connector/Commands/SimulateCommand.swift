@@ -1,3 +1,4 @@
+#if canImport(Simulators)
 import ConnectorKit
 import Foundation
 import Simulators
@@ -53,3 +54,4 @@ struct SimulateCommand: ConnectorCommand {
         while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
     }
 }
+#endif

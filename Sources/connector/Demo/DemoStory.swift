@@ -1,3 +1,4 @@
+#if canImport(Simulators)
 import ConnectorKit
 import Foundation
 import Simulators
@@ -149,3 +150,4 @@ private final class Counter: @unchecked Sendable {
     func add() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
 }
+#endif
