@@ -37,7 +37,7 @@ struct ConfigIniFileTests {
     @Test("a line that is no header, setting or comment names its line number, not its text")
     func badLine() {
         let text = "[OPCON API]\nSERVER=host\nTOKEN s3cr3t-value\n"
-        let error = Self.error { try IniFile.parse(text: text, path: "/etc/c.config") }
+        let error = thrownError { try IniFile.parse(text: text, path: "/etc/c.config") }
         #expect(error?.exitCode == .configuration)
         #expect(error?.message.contains("/etc/c.config") == true)
         #expect(error?.message.contains("line 3") == true)
@@ -47,17 +47,7 @@ struct ConfigIniFileTests {
 
     @Test("an empty header or a key-less setting is an error")
     func emptyNames() {
-        #expect(Self.error { try IniFile.parse(text: "[ ]\n", path: "c") }?.message.contains("line 1") == true)
-        #expect(Self.error { try IniFile.parse(text: "[A]\n=v\n", path: "c") }?.message.contains("line 2") == true)
-    }
-
-    /// The ConnectorError `body` throws, or nil when it succeeds.
-    private static func error<T>(_ body: () throws -> T) -> ConnectorError? {
-        do {
-            _ = try body()
-            return nil
-        } catch {
-            return error as? ConnectorError
-        }
+        #expect(thrownError { try IniFile.parse(text: "[ ]\n", path: "c") }?.message.contains("line 1") == true)
+        #expect(thrownError { try IniFile.parse(text: "[A]\n=v\n", path: "c") }?.message.contains("line 2") == true)
     }
 }

@@ -217,7 +217,7 @@ struct ConfigLoaderTests {
             ("[PROXY CONNECTION]", Self.minimal() + "\n[PROXY CONNECTION]\nUSE_PROXY=ON", "PROXY_ADDRESS"),
           ])
     func settingErrors(place: String, text: String, expected: String) {
-        let error = Self.error { try ConnectorConfigLoader.parse(text: text, path: "/opt/conn/Connector.config") }
+        let error = thrownError { try ConnectorConfigLoader.parse(text: text, path: "/opt/conn/Connector.config") }
         #expect(error?.exitCode == .configuration)
         #expect(error?.message.contains("/opt/conn/Connector.config: \(place)") == true, "\(String(describing: error))")
         #expect(error?.message.contains(expected) == true, "\(String(describing: error))")
@@ -249,12 +249,12 @@ struct ConfigLoaderTests {
     @Test("a missing file or a directory is a configuration error naming the path")
     func missingFile() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("nope-\(UUID()).config").path
-        let error = Self.error { try ConnectorConfigLoader.load(path: missing) }
+        let error = thrownError { try ConnectorConfigLoader.load(path: missing) }
         #expect(error?.exitCode == .configuration)
         #expect(error?.message.contains(missing) == true)
 
         let directory = FileManager.default.temporaryDirectory.path
-        let directoryError = Self.error { try ConnectorConfigLoader.load(path: directory) }
+        let directoryError = thrownError { try ConnectorConfigLoader.load(path: directory) }
         #expect(directoryError?.exitCode == .configuration)
         #expect(directoryError?.message.contains("directory") == true)
     }
@@ -271,16 +271,6 @@ struct ConfigLoaderTests {
         TOKEN=\(token)
         \(opcon)
         """
-    }
-
-    /// The ConnectorError `body` throws, or nil when it succeeds.
-    private static func error<T>(_ body: () throws -> T) -> ConnectorError? {
-        do {
-            _ = try body()
-            return nil
-        } catch {
-            return error as? ConnectorError
-        }
     }
 
     private static func write(_ data: Data) throws -> String {

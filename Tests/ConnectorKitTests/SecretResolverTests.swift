@@ -18,11 +18,11 @@ struct SecretResolverTests {
     @Test("a missing variable names the field and the variable")
     func missingVariable() {
         let resolver = SecretResolver(masker: SecretMasker(), environment: [:])
-        let error = Self.error { try resolver.resolve("env:OPCON_TOKEN", field: Self.field) }
+        let error = thrownError { try resolver.resolve("env:OPCON_TOKEN", field: Self.field) }
         #expect(error?.exitCode == .configuration)
         #expect(error?.message.contains(Self.field) == true)
         #expect(error?.message.contains("OPCON_TOKEN") == true)
-        #expect(Self.error { try resolver.resolve("env:", field: Self.field) }?.exitCode == .configuration)
+        #expect(thrownError { try resolver.resolve("env:", field: Self.field) }?.exitCode == .configuration)
     }
 
     @Test("file:PATH reads a private file, trimmed")
@@ -40,7 +40,7 @@ struct SecretResolverTests {
     func groupReadableFile() throws {
         let path = try Self.secretFile("file-secret-789", mode: 0o640)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let error = Self.error {
+        let error = thrownError {
             try SecretResolver(masker: SecretMasker(), environment: [:]).resolve("file:\(path)", field: Self.field)
         }
         #expect(error?.exitCode == .configuration)
@@ -66,14 +66,14 @@ struct SecretResolverTests {
     func missingFile() throws {
         let resolver = SecretResolver(masker: SecretMasker(), environment: [:])
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID())").path
-        let error = Self.error { try resolver.resolve("file:\(missing)", field: Self.field) }
+        let error = thrownError { try resolver.resolve("file:\(missing)", field: Self.field) }
         #expect(error?.exitCode == .configuration)
         #expect(error?.message.contains(missing) == true)
         #expect(error?.message.contains(Self.field) == true)
 
         let empty = try Self.secretFile(" \n", mode: 0o600)
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        #expect(Self.error { try resolver.resolve("file:\(empty)", field: Self.field) }?.message.contains("empty") == true)
+        #expect(thrownError { try resolver.resolve("file:\(empty)", field: Self.field) }?.message.contains("empty") == true)
     }
 
     @Test("the SMA encoded form is decoded; both forms are masked")
@@ -109,7 +109,7 @@ struct SecretResolverTests {
 
     @Test("an empty secret is a configuration error")
     func emptyValue() {
-        let error = Self.error { try SecretResolver(masker: SecretMasker(), environment: [:]).resolve("", field: Self.field) }
+        let error = thrownError { try SecretResolver(masker: SecretMasker(), environment: [:]).resolve("", field: Self.field) }
         #expect(error?.exitCode == .configuration)
         #expect(error?.message.contains(Self.field) == true)
     }
@@ -121,15 +121,5 @@ struct SecretResolverTests {
         try Data(content.utf8).write(to: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
         return path
-    }
-
-    /// The ConnectorError `body` throws, or nil when it succeeds.
-    private static func error<T>(_ body: () throws -> T) -> ConnectorError? {
-        do {
-            _ = try body()
-            return nil
-        } catch {
-            return error as? ConnectorError
-        }
     }
 }

@@ -38,3 +38,13 @@ func ticket(_ number: String, _ status: TicketStatus, bySearch: Bool = false) ->
     ExistingTicket(reference: TicketReference(recordedID: number, number: number, url: "https://itsm/\(number)"),
                    status: status, rawState: "\(status)", foundBySearch: bySearch)
 }
+
+/// The ConnectorError `body` throws, or nil when it succeeds.
+func thrownError<T>(_ body: () throws -> T) -> ConnectorError? {
+    do {
+        _ = try body()
+        return nil
+    } catch {
+        return error as? ConnectorError
+    }
+}

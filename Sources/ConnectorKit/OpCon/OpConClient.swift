@@ -222,16 +222,9 @@ public struct OpConClient: OpConService {
         masked(.data("OpCon's answer when asked to \(action) cannot be used: \(reason)."))
     }
 
+    /// OpCon may echo what it was sent; no message leaves this client with the token in it.
     private func masked(_ error: ConnectorError) -> ConnectorError {
-        let text = logger.masker.mask(error.message)
-        switch error {
-        case .usage: return .usage(text)
-        case .configuration: return .configuration(text)
-        case .data: return .data(text)
-        case .unavailable: return .unavailable(text)
-        case .permission: return .permission(text)
-        case .internal: return .internal(text)
-        }
+        error.masked(by: logger.masker)
     }
 
     private func dailyJob(from value: JSONValue, action: String) throws(ConnectorError) -> DailyJob {
