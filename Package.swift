@@ -26,6 +26,8 @@ let package = Package(
                 .target(name: "Simulators", condition: .when(platforms: [.linux, .macOS])),
             ]
         ),
+        // Speed and memory figures of the built executable: `swift run -c release Benchmarks` (docs/benchmarks.md).
+        .executableTarget(name: "Benchmarks", dependencies: ["ConnectorKit", "Simulators"]),
         .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit"]),
         .testTarget(name: "SummitPluginTests", dependencies: ["SummitPlugin", "Simulators"]),
         .testTarget(name: "ServiceNowPluginTests", dependencies: ["ServiceNowPlugin", "Simulators"]),
