@@ -197,23 +197,25 @@ struct IncidentLifecycleServiceNowTests {
         install.serviceNow.settings.businessRules = BusinessRuleSwitches(ticketAccepted: false, ticketResolved: false, ticketCancelled: false)
         let fixed = install.addFailedJob(job: "TO_FIX")
         let cancelled = install.addFailedJob(scheduleID: 82, job: "TO_CANCEL")
-        _ = try await install.run(install.failureWords(fixed, template: "servicenow.json"))
-        _ = try await install.run(install.failureWords(cancelled, template: "servicenow.json"))
+        let direct = install.addFailedJob(scheduleID: 83, job: "FIXED_AT_ONCE")
+        for job in [fixed, cancelled, direct] { _ = try await install.run(install.failureWords(job, template: "servicenow.json")) }
         let numbers = install.serviceNow.incidents.map { $0["number"]! }
-        #expect(numbers.count == 2)
+        #expect(numbers.count == 3)
 
         try install.serviceNow.setState("2", of: numbers[0])
         try install.serviceNow.setState("8", of: numbers[1])
+        try install.serviceNow.setState("6", of: numbers[2])
         let first = try await install.run(["sync", "-t", "servicenow.json", "--once"])
         #expect(first.exitCode == 0, "\(first)")
         #expect(install.opcon.status(of: fixed.id)?.description == "Under Review")
         #expect(install.opcon.status(of: cancelled.id)?.description == "Cancelled")
+        #expect(install.opcon.status(of: direct.id)?.description == "Fixed")  // Failed → Fixed in one pass
 
         try install.serviceNow.setState("6", of: numbers[0])
         _ = try await install.run(["sync", "-t", "servicenow.json", "--once"])
         #expect(install.opcon.status(of: fixed.id)?.description == "Fixed")
         let actions = install.opcon.jobActions.count
-        #expect(actions == 3)
+        #expect(actions == 4)
         let idle = try await install.run(["sync", "-t", "servicenow.json", "--once"])
         #expect(idle.stdout.contains("0 action(s)"), "\(idle)")
         #expect(install.opcon.jobActions.count == actions)
