@@ -13,54 +13,83 @@ struct ChildResult: Sendable {
     var peakKilobytes: Int
 }
 
-/// Starts a program with posix_spawn and waits for it with wait4.
+/// Starts programs with posix_spawn and reaps them with wait4.
 ///
 /// A spawned child's `ru_maxrss` starts from its parent's memory (the child shares the parent's pages until it
-/// executes), so this benchmark's own size would hide the connector's. When GNU `time` is installed the child runs
+/// executes), so this benchmark's own size would hide the connector's. When GNU `time` is installed each child runs
 /// under it, a small parent whose report is the child's true peak.
 enum ChildProcess {
     static let gnuTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time") ? "/usr/bin/time" : nil
 
-    static func run(_ path: String, _ arguments: [String], environment: [String: String]) -> ChildResult {
-        guard let gnuTime else { return spawn(path, arguments, environment: environment) }
-        let report = NSTemporaryDirectory() + "bench-rss-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: report) }
-        var result = spawn(gnuTime, ["-f", "%M", "-o", report, path] + arguments, environment: environment)
-        let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
-        result.peakKilobytes = text.split(whereSeparator: \.isNewline).last.flatMap { Int($0) } ?? 0
-        return result
+    /// A started child: its pid, when it started, and where GNU `time` writes its peak memory.
+    struct Launch {
+        var pid: pid_t
+        var started: UInt64
+        var report: String?
     }
 
-    private static func spawn(_ path: String, _ arguments: [String], environment: [String: String]) -> ChildResult {
+    /// Runs one child to its end.
+    static func run(_ path: String, _ arguments: [String], environment: [String: String]) -> ChildResult {
+        waitAll([launch(path, arguments, environment: environment)])[0]
+    }
+
+    /// Runs all children at the same time (they are started before any is waited for) and returns their results
+    /// in the order given.
+    static func runTogether(_ path: String, _ runs: [[String]], environment: [String: String]) -> [ChildResult] {
+        waitAll(runs.map { launch(path, $0, environment: environment) })
+    }
+
+    static func launch(_ path: String, _ arguments: [String], environment: [String: String]) -> Launch {
+        var program = path
+        var words = arguments
+        var report: String?
+        if let gnuTime {
+            report = NSTemporaryDirectory() + "bench-rss-\(UUID().uuidString)"
+            program = gnuTime
+            words = ["-f", "%M", "-o", report!, path] + arguments
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([program] + words).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let started = DispatchTime.now().uptimeNanoseconds
         var pid: pid_t = 0
-        guard posix_spawn(&pid, path, &actions, nil, argv, envp) == 0 else {
-            return ChildResult(status: -1, seconds: 0, peakKilobytes: 0)
+        let started = DispatchTime.now().uptimeNanoseconds
+        if posix_spawn(&pid, program, &actions, nil, argv, envp) != 0 { pid = -1 }
+        return Launch(pid: pid, started: started, report: report)
+    }
+
+    /// Reaps the children as they end, so each one's wall time stops when it exits.
+    static func waitAll(_ launches: [Launch]) -> [ChildResult] {
+        var results = [pid_t: ChildResult]()
+        var remaining = Set(launches.map(\.pid).filter { $0 > 0 })
+        while !remaining.isEmpty {
+            var status: Int32 = 0
+            var usage = rusage()
+            let pid = wait4(-1, &status, 0, &usage)
+            if pid < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            guard remaining.remove(pid) != nil, let launch = launches.first(where: { $0.pid == pid }) else { continue }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - launch.started) / 1e9
+            let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            var peak = 0
+            if let report = launch.report {
+                let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+                peak = text.split(whereSeparator: \.isNewline).last.flatMap { Int($0) } ?? 0
+                try? FileManager.default.removeItem(atPath: report)
+            }
+            results[pid] = ChildResult(status: exit, seconds: seconds, peakKilobytes: peak)
         }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        #if canImport(Darwin)
-        let kilobytes = Int(usage.ru_maxrss) / 1024  // bytes on macOS
-        #else
-        let kilobytes = Int(usage.ru_maxrss)  // kilobytes on Linux
-        #endif
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return ChildResult(status: exit, seconds: seconds, peakKilobytes: kilobytes)
+        return launches.map { results[$0.pid] ?? ChildResult(status: -1, seconds: 0, peakKilobytes: 0) }
     }
 
     /// `which`: the first executable named `name` on PATH.

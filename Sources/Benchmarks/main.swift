@@ -44,13 +44,8 @@ func environment(home: String) -> [String: String] {
 }
 
 /// Runs the connector once per argument list, all at the same time.
-func runConcurrently(_ runs: [[String]], home: String) async -> [ChildResult] {
-    await withTaskGroup(of: ChildResult.self) { group in
-        for words in runs { group.addTask { ChildProcess.run(connector, words, environment: environment(home: home)) } }
-        var results: [ChildResult] = []
-        for await result in group { results.append(result) }
-        return results
-    }
+func runConcurrently(_ runs: [[String]], home: String) -> [ChildResult] {
+    ChildProcess.runTogether(connector, runs, environment: environment(home: home))
 }
 
 var rows: [Figures] = []
@@ -105,7 +100,7 @@ do {
         _ = services.opcon.addJob(date: today, scheduleID: 500 + index, schedule: "BENCHMARK", job: "STORM\(index)", agent: "BENCH01")
     }
     let started = Date()
-    let results = await runConcurrently(
+    let results = runConcurrently(
         (0..<stormSize).map { failureArguments(job: "STORM\($0)", scheduleID: 500 + $0, template: "summit.json") }, home: home)
     let wall = Date().timeIntervalSince(started)
     var storm = Figures(label: "storm: \(stormSize) jobs, \(stormSize) processes at once", seconds: results.map(\.seconds),
@@ -116,7 +111,7 @@ do {
 
     _ = services.opcon.addJob(date: today, scheduleID: 999, schedule: "BENCHMARK", job: "SAME", agent: "BENCH01")
     let before = services.summit.tickets.count
-    let same = await runConcurrently(Array(repeating: failureArguments(job: "SAME", scheduleID: 999, template: "summit.json"), count: 8), home: home)
+    let same = runConcurrently(Array(repeating: failureArguments(job: "SAME", scheduleID: 999, template: "summit.json"), count: 8), home: home)
     var sameJob = Figures(label: "storm: 8 processes for the same job", seconds: same.map(\.seconds), peakKilobytes: same.map(\.peakKilobytes).max() ?? 0)
     sameJob.note = "\(services.summit.tickets.count - before) ticket(s) created (must be 1)"
     record(sameJob)
