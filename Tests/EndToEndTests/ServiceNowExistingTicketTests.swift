@@ -143,4 +143,39 @@ struct ServiceNowExistingTicketTests {
         #expect(old["reopen_count"] == "0")
         #expect(stage.serviceNow.journalEntries(of: oldNumber).isEmpty)
     }
+
+    @Test("a bare incident number in the job is understood: the incident is updated and the job gets <number>/<sys_id>")
+    func bareNumberRecorded() async throws {
+        let stage = try ServiceNowStage()
+        let typed = try stage.serviceNow.createIncident(["short_description": "opened by hand", "state": "2"])
+        let number = try #require(typed["number"])
+        let job = stage.addJob("TYPED BY HAND", extraFields: ["incidentTicketId": .string(number)])
+
+        let run = try await stage.fail(job, at: Self.later)
+        #expect(run.exitCode == 0, "\(run)")
+        #expect(run.stdout.hasPrefix("update: ticket \(number)"), "\(run)")
+        let incident = try stage.onlyIncident()
+        #expect(incident["state"] == "2")
+        #expect(incident["description"] == stage.description(of: job, at: Self.laterText))
+        #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(incident))
+        #expect(stage.opcon.incidentTicketURL(of: job.id) == stage.ticketURL(incident))
+        #expect(stage.incidentPosts == 0)
+    }
+
+    @Test("the recorded incident no longer exists: a new one is created and replaces it on the job")
+    func recordedIncidentGone() async throws {
+        let stage = try ServiceNowStage()
+        let gone = "INC0099999/" + String(repeating: "0f", count: 16)
+        let job = stage.addJob("GONE", extraFields: [
+            "incidentTicketId": .string(gone),
+            "incidentTicketURL": .string("\(stage.serviceNow.baseURL)/nav_to.do?uri=incident.do?sys_id=\(String(repeating: "0f", count: 16))"),
+        ])
+        let run = try await stage.fail(job)
+        #expect(run.exitCode == 0, "\(run)")
+        let incident = try stage.onlyIncident()
+        #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(incident))
+        #expect(stage.ticketWrites("PUT") == 1, "the job's ticket record is replaced")
+        #expect(stage.ticketWrites("POST") == 0)
+        #expect(incident["description"]?.contains("Previous Ticket Number") != true, "nothing to name: the old incident is gone")
+    }
 }

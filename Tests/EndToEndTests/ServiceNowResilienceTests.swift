@@ -143,4 +143,19 @@ struct ServiceNowResilienceTests {
         #expect(stage.incidentPosts == 1)
         #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(replacement))
     }
+
+    @Test("without includeCorrelationId an unconfirmed create is never repeated: exit 75, one POST, the event in the outbox")
+    func unconfirmedCreateWithoutCorrelation() async throws {
+        let stage = try ServiceNowStage(rules: ["includeCorrelationId": false])
+        stage.serviceNow.faults.add(Fault(.commitThenFail(500), count: 1, method: "POST", path: Self.incidentPath))
+        let job = stage.addJob("NO CORRELATION")
+        let run = try await stage.fail(job)
+        #expect(run.exitCode == 75, "\(run)")
+        #expect(stage.incidentPosts == 1)
+        #expect(stage.serviceNow.incidents.count == 1)
+        #expect(stage.serviceNow.incidents.first?["correlation_id"] == "")
+        #expect(stage.opcon.incidentTicketID(of: job.id) == nil)
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: stage.install.home + "/outbox").filter { $0.hasSuffix(".json") }
+        #expect(outbox.count == 1, "\(outbox)")
+    }
 }
