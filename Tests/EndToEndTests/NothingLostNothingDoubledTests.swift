@@ -12,6 +12,10 @@ import Darwin
 /// SPEC §7 through the real executable: outages, crashes and storms never lose an event or double a ticket.
 @Suite("Nothing lost, nothing doubled")
 struct NothingLostNothingDoubledTests {
+    /// Takes a service "down" by dropping every connection. Stopping its listener instead would free the port for
+    /// another test's simulator running in parallel, and this test's runs could then reach that one.
+    func takeDown(_ service: some SimulatedService) { service.faults.add(Fault(.drop, count: nil)) }
+
     func outboxFiles(_ install: SimulatedInstall) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: install.home + "/outbox")) ?? []).filter { $0.hasSuffix(".json") }
     }
@@ -20,8 +24,7 @@ struct NothingLostNothingDoubledTests {
     func serviceNowDownThenFlush() async throws {
         let install = try SimulatedInstall(seedDemoJobs: false)
         let job = install.addFailedJob(job: "GL_LOAD", logFiles: ["GL_LOAD.log": "boom\r\n"])
-        let port = try #require(install.serviceNow.port)
-        install.serviceNow.stop()
+        takeDown(install.serviceNow)
 
         let down = try await install.run(install.failureWords(job, template: "servicenow.json"))
         #expect(down.exitCode == 75, "\(down)")
@@ -31,7 +34,7 @@ struct NothingLostNothingDoubledTests {
         #expect(listed.stdout.contains("waiting: 1"))
         #expect(listed.stdout.contains(job.id))
 
-        _ = try install.serviceNow.start(port: port)
+        install.serviceNow.faults.clear()
         let flush = try await install.run(["outbox", "flush"])
         #expect(flush.exitCode == 0, "\(flush)")
         #expect(install.serviceNow.incidents.count == 1)
@@ -48,13 +51,12 @@ struct NothingLostNothingDoubledTests {
         let install = try SimulatedInstall(seedDemoJobs: false)
         let first = install.addFailedJob(job: "FIRST")
         let second = install.addFailedJob(job: "SECOND")
-        let port = try #require(install.opcon.port)
-        install.opcon.stop()
+        takeDown(install.opcon)
         let down = try await install.run(install.failureWords(first, template: "summit.json"))
         #expect(down.exitCode == 75, "\(down)")
         #expect(install.summit.tickets.isEmpty)
 
-        _ = try install.opcon.start(port: port)
+        install.opcon.faults.clear()
         let next = try await install.run(install.failureWords(second, template: "summit.json"))
         #expect(next.exitCode == 0, "\(next)")
         #expect(install.summit.tickets.count == 2)
@@ -138,7 +140,7 @@ struct NothingLostNothingDoubledTests {
         let install = try SimulatedInstall(seedDemoJobs: false)
         try install.write("outbox", "a file where the outbox folder should be")
         let job = install.addFailedJob(job: "NOWHERE")
-        install.summit.stop()
+        takeDown(install.summit)
         let run = try await install.run(install.failureWords(job, template: "summit.json"))
         #expect(run.exitCode == 69, "\(run)")
         #expect(run.stderr.contains("could not be saved"))
@@ -149,7 +151,7 @@ struct NothingLostNothingDoubledTests {
     func deadAfterSevenDays() async throws {
         let install = try SimulatedInstall(seedDemoJobs: false)
         let job = install.addFailedJob(job: "OLD")
-        install.summit.stop()
+        takeDown(install.summit)
         let down = try await install.run(install.failureWords(job, template: "summit.json"))
         #expect(down.exitCode == 75)
 

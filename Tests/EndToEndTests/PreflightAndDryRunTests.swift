@@ -28,7 +28,7 @@ struct PreflightAndDryRunTests {
 
         // ServiceNow down, OpCon fine again.
         try install.write("Connector.config", install.services.connectorConfig())
-        install.serviceNow.stop()
+        install.serviceNow.faults.add(Fault(.drop, count: nil))  // down, without giving its port away
         let down = try await install.run(["check", "-t", "servicenow.json"])
         #expect(down.exitCode != 0)
         #expect(down.stdout.contains("failed  ServiceNow authenticated read"), "\(down)")
