@@ -221,6 +221,9 @@ public struct LifecycleEngine: Sendable {
         do {
             return try await opcon.jobLogs(jobNumber: jobNumber, maxBytes: config.general.maxJobLogBytes)
         } catch {
+            // Cancelled: an earlier step failed and the run is ending, so the log is no longer wanted. Saying it
+            // "could not be retrieved" (mapped as a passed deadline) would mislead the operator reading stderr.
+            if Task.isCancelled { return nil }
             logger.warning("The job log of \(job.id) could not be retrieved (\(ServiceFailure.map(error, service: "OpCon").message)); the ticket has no log attached.")
             return nil
         }
