@@ -92,7 +92,8 @@ public struct LifecycleEngine: Sendable {
         } catch let error as ConnectorError {
             outbox.remove(item)
             if let ticket = item.progress.ticket {
-                logger.error("Ticket \(ticket.number) was written but the run then failed: \(error.message)")
+                // Context for the log file only: the failure itself is printed once, as the exit's sentence.
+                logger.info("Ticket \(ticket.number) was written before the run failed.")
             }
             throw error
         } catch {
