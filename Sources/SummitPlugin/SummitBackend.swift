@@ -118,7 +118,7 @@ public struct SummitBackend: ITSMBackend {
         if let errors = answer.errors {
             if SummitAnswer.isAuthFailure(errors) { throw refusedKey(errors) }
             if SummitAnswer.isUnknownTicket(errors) { return nil }
-            throw ConnectorError.data("\(SummitAnswer.service) could not read incident \(number): \(scrub(errors)).")
+            throw ConnectorError.data("\(SummitAnswer.service) could not read incident \(number): \(quote(errors)).")
         }
         guard let details = answer.body["OutputObject"]?["IncidentDetails"] else {
             if answer.body["OutputObject"]?.isNull != false { return nil }
@@ -173,7 +173,7 @@ public struct SummitBackend: ITSMBackend {
         let object = json.stringValue.flatMap { try? JSONValue.parse($0) } ?? json
         if let errors = SummitAnswer.errorsText(object["Errors"]) {
             if SummitAnswer.isAuthFailure(errors) { throw refusedKey(errors) }
-            throw ConnectorError.data("\(SummitAnswer.service) refused to \(action): \(scrub(errors)).")
+            throw ConnectorError.data("\(SummitAnswer.service) refused to \(action): \(quote(errors)).")
         }
     }
 
@@ -198,7 +198,7 @@ public struct SummitBackend: ITSMBackend {
         let answer = try await call(body, action: action, retrySafe: false)
         if let errors = answer.errors {
             if SummitAnswer.isAuthFailure(errors) { throw refusedKey(errors) }
-            throw ConnectorError.data("\(SummitAnswer.service) could not \(action): \(scrub(errors)).")
+            throw ConnectorError.data("\(SummitAnswer.service) could not \(action): \(quote(errors)).")
         }
         return answer
     }
@@ -230,7 +230,7 @@ public struct SummitBackend: ITSMBackend {
 
     func refusedKey(_ errors: String) -> ConnectorError {
         .permission(
-            "\(SummitAnswer.service) refused the apiKey in template \(settings.templateName) (credentials.apiKey): \(scrub(errors)). "
+            "\(SummitAnswer.service) refused the apiKey in template \(settings.templateName) (credentials.apiKey): \(quote(errors)). "
                 + "Check the key and its expiry date on the Summit API user.")
     }
 
@@ -244,6 +244,14 @@ public struct SummitBackend: ITSMBackend {
         case .permission(let text): return .permission(scrub(text))
         case .internal(let text): return .internal(scrub(text))
         }
+    }
+
+    /// Summit's text for the middle of one of our sentences: the key removed and its own closing full stop dropped,
+    /// since the sentence adds one ("failed.." reads as a typo to the operator).
+    func quote(_ text: String) -> String {
+        var text = scrub(text)
+        while text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     /// Removes the API key from text that came from the server before it reaches a message.
