@@ -79,8 +79,7 @@ struct NothingLostNothingDoubledTests {
                 (install.read("outbox/" + name) ?? "").contains("\"recordedID\"")
             }
         }
-        for _ in 0..<400 where !ticketRecordedInOutbox() { try await Task.sleep(nanoseconds: 25_000_000) }
-        #expect(ticketRecordedInOutbox(), "the run never recorded its ticket")
+        #expect(try await eventually(ticketRecordedInOutbox), "the run never recorded its ticket")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let ticketsBefore = template == "summit.json" ? install.summit.tickets.count : install.serviceNow.incidents.count

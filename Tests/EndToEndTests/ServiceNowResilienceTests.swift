@@ -102,7 +102,7 @@ struct ServiceNowResilienceTests {
             stage.install.failureWords(job, template: "servicenow.json"), home: stage.install.home,
             environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let reachedWriteBack = try await stage.eventually { stage.ticketWrites("POST") >= 1 }
+        let reachedWriteBack = try await eventually { stage.ticketWrites("POST") >= 1 }
         #expect(reachedWriteBack, "the run never tried to write the ticket back")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

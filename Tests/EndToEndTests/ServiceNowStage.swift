@@ -83,16 +83,6 @@ final class ServiceNowStage: Sendable {
         try await install.run(["sync", "-t", "servicenow.json", "--once"], environment: ["CONNECTOR_NOW": moment])
     }
 
-    /// Waits (bounded) until `condition` holds; false when it never did.
-    func eventually(seconds: Double = 20, _ condition: () -> Bool) async throws -> Bool {
-        let giveUp = Date().addingTimeInterval(seconds)
-        while !condition() {
-            if Date() > giveUp { return false }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return true
-    }
-
     // MARK: Reading the simulators
 
     /// The one incident of the instance; records an issue when there is not exactly one.

@@ -123,7 +123,7 @@ struct SummitErrorTests {
         stage.summit.faults.add(Fault(.latency(0), count: 1, path: SummitStage.incidentPath))
         stage.summit.faults.add(Fault(.latency(3), count: 1, path: SummitStage.incidentPath))
         async let raced = stage.fail(job)
-        let updateArrived = try await stage.eventually { stage.serviceNames.count == before + 2 }
+        let updateArrived = try await eventually { stage.serviceNames.count == before + 2 }
         #expect(updateArrived)
         #expect(stage.serviceNames.suffix(2) == ["IM_GetIncidentDetailsAndChangeHistory", "IM_LogOrUpdateIncident"])
         try stage.summit.setStatus("Closed", of: number)

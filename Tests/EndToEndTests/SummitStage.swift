@@ -88,16 +88,6 @@ final class SummitStage: Sendable {
         try await run(["sync", "-t", "summit.json", "--once"], at: moment)
     }
 
-    /// Waits (bounded) until `condition` holds; false when it never did.
-    func eventually(seconds: Double = 20, _ condition: () -> Bool) async throws -> Bool {
-        let giveUp = Date().addingTimeInterval(seconds)
-        while !condition() {
-            if Date() > giveUp { return false }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return true
-    }
-
     // MARK: Reading the simulators
 
     /// The Summit ticket whose number OpCon holds as the job's Incident Ticket ID.
