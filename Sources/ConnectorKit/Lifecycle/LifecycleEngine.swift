@@ -61,15 +61,12 @@ public struct LifecycleEngine: Sendable {
     /// and returns the payload the write would send (`explain`).
     public func plan(_ event: FailureEvent) async throws -> Plan {
         let job = try await opcon.dailyJob(for: event)
-        if let exit = FieldResolver.exitRule(jobTags: job.tags, rules: template.tags) {
-            return Plan(decision: .skip(reason: exitReason(exit)), draft: makeDraft(event, job), payload: nil)
+        switch try await intent(for: event, job: job) {
+        case .skip(let reason, _, let draft):
+            return Plan(decision: .skip(reason: reason), draft: draft, payload: nil)
+        case .write(let decision, let draft):
+            return Plan(decision: decision, draft: draft, payload: backend.previewPayload(for: decision, draft: draft))
         }
-        var draft = makeDraft(event, job)
-        let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
-        let decision = decide(existing: existing, job: job)
-        if case .replace(let old) = decision { draft.previousTicket = old.reference }
-        if case .skip = decision { return Plan(decision: decision, draft: draft, payload: nil) }
-        return Plan(decision: decision, draft: draft, payload: backend.previewPayload(for: decision, draft: draft))
     }
 
     /// The result of `plan`.
@@ -127,20 +124,13 @@ public struct LifecycleEngine: Sendable {
 
         var pendingWrite: (decision: Decision, draft: TicketDraft)?
         if !item.progress.ticketDone {
-            if let exit = FieldResolver.exitRule(jobTags: job.tags, rules: template.tags) {
-                let reason = exitReason(exit)
-                logger.info(reason)
-                return RunOutcome(status: .skipped(reason: reason), decision: "skip", ticket: nil, jobID: event.dailyJobID)
-            }
-            var draft = makeDraft(event, job)
-            let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
-            let decision = decide(existing: existing, job: job)
-            if case .skip(let reason) = decision {
+            switch try await intent(for: event, job: job) {
+            case .skip(let reason, let existing, _):
                 logger.info("No ticket: \(reason).")
                 return RunOutcome(status: .skipped(reason: reason), decision: "skip", ticket: existing?.reference, jobID: event.dailyJobID)
+            case .write(let decision, let draft):
+                pendingWrite = (decision, draft)
             }
-            if case .replace(let old) = decision { draft.previousTicket = old.reference }
-            pendingWrite = (decision, draft)
         }
 
         // Job-log retrieval (JORS polling) is the slowest part of a run and needs only the job: it runs while the
@@ -152,8 +142,10 @@ public struct LifecycleEngine: Sendable {
         if let (decision, draft) = pendingWrite {
             let ticket: TicketReference
             switch decision {
-            case .create, .skip:
+            case .create:
                 ticket = try await backend.create(draft)
+            case .skip:
+                throw ConnectorError.internal("a skip decision reached the write step")
             case .replace(let old):
                 item.progress.previousTicket = old.reference
                 ticket = try await backend.create(draft)
@@ -231,6 +223,31 @@ public struct LifecycleEngine: Sendable {
     }
 
     // MARK: Pieces
+
+    /// What a failure calls for before anything is written: a deliberate skip, or a write with its decision and draft.
+    private enum Intent {
+        case skip(reason: String, existing: ExistingTicket?, draft: TicketDraft)
+        case write(Decision, TicketDraft)
+    }
+
+    /// EXIT tags, the field layers, the existing ticket and the decision (SPEC §5 steps 4-7), shared by a run and `explain`.
+    private func intent(for event: FailureEvent, job: DailyJob) async throws -> Intent {
+        var draft = makeDraft(event, job)
+        if let exit = FieldResolver.exitRule(jobTags: job.tags, rules: template.tags) {
+            return .skip(reason: exitReason(exit), existing: nil, draft: draft)
+        }
+        let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
+        let decision = decide(existing: existing, job: job)
+        switch decision {
+        case .skip(let reason):
+            return .skip(reason: reason, existing: existing, draft: draft)
+        case .replace(let old):
+            draft.previousTicket = old.reference
+            return .write(decision, draft)
+        case .create, .update, .reopen:
+            return .write(decision, draft)
+        }
+    }
 
     func decide(existing: ExistingTicket?, job: DailyJob) -> Decision {
         DecisionMaker.decide(
