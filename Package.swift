@@ -26,13 +26,15 @@ let package = Package(
                 .target(name: "Simulators", condition: .when(platforms: [.linux, .macOS])),
             ]
         ),
+        // Child processes for the end-to-end tests and the benchmarks (posix_spawn; not part of the product).
+        .target(name: "Subprocess"),
         // Speed and memory figures of the built executable: `swift run -c release Benchmarks` (docs/benchmarks.md).
-        .executableTarget(name: "Benchmarks", dependencies: ["ConnectorKit", "Simulators"]),
+        .executableTarget(name: "Benchmarks", dependencies: ["ConnectorKit", "Simulators", "Subprocess"]),
         .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit"]),
         .testTarget(name: "SummitPluginTests", dependencies: ["SummitPlugin", "Simulators"]),
         .testTarget(name: "ServiceNowPluginTests", dependencies: ["ServiceNowPlugin", "Simulators"]),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["connector", "Simulators", "ConnectorKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["connector", "Simulators", "ConnectorKit", "Subprocess"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,7 @@ struct ChildResult: Sendable {
     var peakKilobytes: Int
 }
 
-/// Starts programs with posix_spawn and reaps them with wait4.
+/// Starts programs (through `Subprocess`) and reaps them with wait4 as they end.
 ///
 /// A spawned child's `ru_maxrss` starts from its parent's memory (the child shares the parent's pages until it
 /// executes), so this benchmark's own size would hide the connector's. When GNU `time` is installed each child runs
@@ -48,21 +49,8 @@ enum ChildProcess {
             program = gnuTime
             words = ["-f", "%M", "-o", report!, path] + arguments
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([program] + words).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
         let started = DispatchTime.now().uptimeNanoseconds
-        if posix_spawn(&pid, program, &actions, nil, argv, envp) != 0 { pid = -1 }
+        let pid = (try? Subprocess(program, words, environment: environment, captureOutput: false))?.pid ?? -1
         return Launch(pid: pid, started: started, report: report)
     }
 

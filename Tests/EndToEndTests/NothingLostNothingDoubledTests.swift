@@ -72,7 +72,7 @@ struct NothingLostNothingDoubledTests {
         // Hold the write-back long enough to kill the run while it waits for OpCon.
         install.opcon.faults.add(Fault(.latency(60), count: 1, method: "POST", path: "/api/dailyjobs/*/incidentTickets"))
         let process = try ConnectorProcess.start(install.failureWords(job, template: template), home: install.home)
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        defer { if process.isRunning { process.send(SIGKILL) } }
 
         func ticketRecordedInOutbox() -> Bool {
             outboxFiles(install).contains { name in
@@ -80,8 +80,8 @@ struct NothingLostNothingDoubledTests {
             }
         }
         #expect(try await eventually(ticketRecordedInOutbox), "the run never recorded its ticket")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        process.wait()
         let ticketsBefore = template == "summit.json" ? install.summit.tickets.count : install.serviceNow.incidents.count
         #expect(ticketsBefore == 1)
         #expect(install.opcon.incidentTicketID(of: job.id) == nil)

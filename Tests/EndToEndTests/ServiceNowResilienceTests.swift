@@ -101,11 +101,11 @@ struct ServiceNowResilienceTests {
         let process = try ConnectorProcess.start(
             stage.install.failureWords(job, template: "servicenow.json"), home: stage.install.home,
             environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        defer { if process.isRunning { process.send(SIGKILL) } }
         let reachedWriteBack = try await eventually { stage.ticketWrites("POST") >= 1 }
         #expect(reachedWriteBack, "the run never tried to write the ticket back")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        process.wait()
 
         let created = try stage.onlyIncident()
         #expect(stage.opcon.incidentTicketID(of: job.id) == nil)

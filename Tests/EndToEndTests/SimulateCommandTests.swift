@@ -1,30 +1,24 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 @Suite("connector simulate")
 struct SimulateCommandTests {
     @Test("serves until interrupted, and the files it writes work with the product")
     func simulateThenRun() async throws {
         let home = NSTemporaryDirectory() + "connector-simulate-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let output = NSTemporaryDirectory() + "simulate-\(UUID().uuidString.prefix(8)).out"
-        FileManager.default.createFile(atPath: output, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: output) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ConnectorProcess.executable)
-        process.arguments = ["simulate", "--write", home]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        let process = try ConnectorProcess.start(["simulate", "--write", home], home: nil)
+        defer { if process.isRunning { process.send(SIGKILL) } }
 
         // Wait (bounded) for the banner that lists the failed jobs it serves.
-        var text = ""
-        for _ in 0..<200 where !text.contains("Serving until interrupted") {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        }
+        _ = try await eventually(seconds: 10) { process.standardOutput.contains("Serving until interrupted") }
+        let text = process.standardOutput
         #expect(text.contains("Serving until interrupted"), "simulate printed: \(text)")
         #expect(text.contains("[OPCON API CONNECTION]"))
         let line = try #require(text.split(separator: "\n").first { $0.contains("connector -a") && $0.contains("NIGHTLY_GL_LOAD") })
@@ -37,8 +31,7 @@ struct SimulateCommandTests {
         let again = try await ConnectorProcess.run(words, home: home)
         #expect(again.stdout.hasPrefix("update: ticket INC"), "\(again)")
 
-        process.interrupt()
-        for _ in 0..<100 where process.isRunning { try await Task.sleep(nanoseconds: 50_000_000) }
-        #expect(!process.isRunning)
+        process.send(SIGINT)
+        #expect(try await eventually(seconds: 5) { !process.isRunning })
     }
 }

@@ -1,4 +1,11 @@
 import Foundation
+import Subprocess
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What one run of the built `connector` executable did.
 struct ConnectorRun: Sendable, CustomStringConvertible {
@@ -27,67 +34,31 @@ enum ConnectorProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }()
 
+    /// The environment of a child run: this process's, `TZ=UTC` unless set, `CONNECTOR_HOME`, then `extra`.
+    static func environment(home: String?, _ extra: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TZ"] = environment["TZ"] ?? "UTC"
+        if let home { environment["CONNECTOR_HOME"] = home }
+        return environment.merging(extra) { $1 }
+    }
+
     /// Runs `connector <arguments>` with `CONNECTOR_HOME=home` and waits at most `timeout` seconds.
     static func run(_ arguments: [String], home: String?, environment: [String: String] = [:], timeout: Double = 120) async throws -> ConnectorRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["TZ"] = env["TZ"] ?? "UTC"
-        if let home { env["CONNECTOR_HOME"] = home }
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-
-        let outData = Collected()
-        let errData = Collected()
-        let readers = DispatchGroup()
-        for (pipe, sink) in [(out, outData), (err, errData)] {
-            readers.enter()
-            DispatchQueue.global().async {
-                sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                readers.leave()
-            }
-        }
-        try process.run()
+        let child = try start(arguments, home: home, environment: environment)
         let giveUp = Date().addingTimeInterval(timeout)
-        while process.isRunning {
+        while child.isRunning {
             if Date() > giveUp {
-                process.terminate()
+                child.send(SIGKILL)
                 break
             }
-            try await Task.sleep(nanoseconds: 20_000_000)
+            try await Task.sleep(nanoseconds: 10_000_000)
         }
-        process.waitUntilExit()
-        readers.wait()
-        return ConnectorRun(exitCode: process.terminationStatus, stdout: outData.text, stderr: errData.text)
+        let code = child.wait()
+        return ConnectorRun(exitCode: code, stdout: child.standardOutput, stderr: child.standardError)
     }
 
-    /// Starts `connector <arguments>` without waiting (for kill tests).
-    static func start(_ arguments: [String], home: String, environment: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["TZ"] = env["TZ"] ?? "UTC"
-        env["CONNECTOR_HOME"] = home
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    /// Starts `connector <arguments>` without waiting (for kill and long-running tests).
+    static func start(_ arguments: [String], home: String?, environment: [String: String] = [:]) throws -> Subprocess {
+        try Subprocess(executable, arguments, environment: Self.environment(home: home, environment))
     }
-}
-
-/// Bytes gathered from a pipe on another thread.
-final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
