@@ -166,7 +166,8 @@ struct SimulatorIntegrationTests {
         #expect(busy?.exitCode == .unavailable)
         #expect(sim.tickets.isEmpty)
 
-        sim.stop()
+        // Down: connections are dropped. Stopping the listener would free the port for a parallel test's simulator.
+        sim.faults.add(Fault(.drop, count: nil))
         let down = await connectorError { _ = try await instance.backend.create(instance.draft()) }
         #expect(down?.exitCode == .unavailable)
     }
