@@ -166,8 +166,7 @@ struct SimulatorIntegrationTests {
         #expect(busy?.exitCode == .unavailable)
         #expect(sim.tickets.isEmpty)
 
-        // Down: connections are dropped. Stopping the listener would free the port for a parallel test's simulator.
-        sim.faults.add(Fault(.drop, count: nil))
+        sim.stop()
         let down = await connectorError { _ = try await instance.backend.create(instance.draft()) }
         #expect(down?.exitCode == .unavailable)
     }
