@@ -45,9 +45,10 @@ enum ChildProcess {
         var words = arguments
         var report: String?
         if let gnuTime {
-            report = NSTemporaryDirectory() + "bench-rss-\(UUID().uuidString)"
+            let file = NSTemporaryDirectory() + "bench-rss-\(UUID().uuidString)"
+            report = file
             program = gnuTime
-            words = ["-f", "%M", "-o", report!, path] + arguments
+            words = ["-f", "%M", "-o", file, path] + arguments
         }
         let started = DispatchTime.now().uptimeNanoseconds
         let pid = (try? Subprocess(program, words, environment: environment, captureOutput: false))?.pid ?? -1
