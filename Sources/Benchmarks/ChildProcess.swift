@@ -7,10 +7,11 @@ import Glibc
 import Darwin
 #endif
 
-/// One finished child process: exit status, wall time, and its own peak resident memory (from `wait4`).
+/// One finished child process: exit status, wall time, CPU time (user + system) and its own peak resident memory.
 struct ChildResult: Sendable {
     var status: Int32
     var seconds: Double
+    var cpuSeconds: Double
     var peakKilobytes: Int
 }
 
@@ -18,7 +19,8 @@ struct ChildResult: Sendable {
 ///
 /// A spawned child's `ru_maxrss` starts from its parent's memory (the child shares the parent's pages until it
 /// executes), so this benchmark's own size would hide the connector's. When GNU `time` is installed each child runs
-/// under it, a small parent whose report is the child's true peak.
+/// under it, a small parent whose report is the child's true peak. CPU time comes from `wait4`, whose usage
+/// includes the children GNU `time` reaped (its own share is the harness-floor row's).
 enum ChildProcess {
     static let gnuTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time") ? "/usr/bin/time" : nil
 
@@ -69,6 +71,8 @@ enum ChildProcess {
             }
             guard remaining.remove(pid) != nil, let launch = launches.first(where: { $0.pid == pid }) else { continue }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - launch.started) / 1e9
+            let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
             let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             var peak = 0
             if let report = launch.report {
@@ -76,9 +80,9 @@ enum ChildProcess {
                 peak = text.split(whereSeparator: \.isNewline).last.flatMap { Int($0) } ?? 0
                 try? FileManager.default.removeItem(atPath: report)
             }
-            results[pid] = ChildResult(status: exit, seconds: seconds, peakKilobytes: peak)
+            results[pid] = ChildResult(status: exit, seconds: seconds, cpuSeconds: cpu, peakKilobytes: peak)
         }
-        return launches.map { results[$0.pid] ?? ChildResult(status: -1, seconds: 0, peakKilobytes: 0) }
+        return launches.map { results[$0.pid] ?? ChildResult(status: -1, seconds: 0, cpuSeconds: 0, peakKilobytes: 0) }
     }
 
     /// `which`: the first executable named `name` on PATH.
