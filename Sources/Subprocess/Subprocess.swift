@@ -48,6 +48,8 @@ public final class Subprocess: @unchecked Sendable {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
 
+        Self.closeOtherDescriptors(in: &actions)
+
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -116,6 +118,19 @@ public final class Subprocess: @unchecked Sendable {
         guard pipe(&ends) == 0 else { throw LaunchError(description: "pipe: \(String(cString: strerror(errno)))") }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         return (ends[0], ends[1])
+    }
+
+    /// Closes every descriptor above standard error in the child. A test process also holds the simulators' sockets,
+    /// which are not close-on-exec: a child inheriting a listening socket keeps a stopped service's port listening
+    /// (connections then wait in a backlog nobody accepts instead of being refused), and one inheriting an accepted
+    /// connection keeps it open after the simulator closed it to drop it.
+    private static func closeOtherDescriptors(in actions: inout posix_spawn_file_actions_t) {
+        #if canImport(Glibc)
+        // glibc 2.34+ has posix_spawn_file_actions_addclosefrom_np, but the Glibc module does not export GNU extensions.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        #endif
     }
 
     /// Serialises launches: a child spawned while another launch's pipe is still open on both ends would inherit it.
