@@ -11,6 +11,11 @@ public final class URLSessionTransport: ClientTransport, @unchecked Sendable {
     /// The per-request timeout handed to URLSession (the deadline middleware enforces the hard limit).
     public let timeoutSeconds: Double
     private let session: URLSession
+    /// Requests with a body, each on a connection of its own (`Connection: close`). When a server has closed a
+    /// kept-alive connection, libcurl resends the request on a new one and must rewind the body, which corelibs'
+    /// URLSession cannot do for a Data body: the upload then stalls, spinning a CPU, until the timeout. On a fresh
+    /// connection the closed connection is an immediate error instead.
+    private let bodySession: URLSession
 
     public init(timeoutSeconds: Double = 30, proxy: ConnectorConfig.Proxy = ConnectorConfig.Proxy()) {
         // swift-corelibs-foundation truncates the timeout to whole seconds, so below 1 s it would fire at once;
@@ -27,22 +32,28 @@ public final class URLSessionTransport: ClientTransport, @unchecked Sendable {
         configuration.timeoutIntervalForRequest = timeoutSeconds
         ProxySettings.apply(proxy, to: configuration)
         session = URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
+        bodySession = URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    deinit {
+        session.finishTasksAndInvalidate()
+        bodySession.finishTasksAndInvalidate()
+    }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeoutSeconds)
         urlRequest.httpMethod = request.method.rawValue
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
+        let hasBody = !(request.body?.isEmpty ?? true)
+        if hasBody { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         let host = request.url.host ?? request.url.absoluteString
         let timeout = timeoutSeconds
         let handle = DataTaskHandle()
 
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
-                let task = session.dataTask(with: urlRequest) { data, response, error in
+                let task = (hasBody ? bodySession : session).dataTask(with: urlRequest) { data, response, error in
                     if let error {
                         continuation.resume(throwing: TransportErrorMapping.map(error, host: host, timeout: timeout))
                     } else if let http = response as? HTTPURLResponse {
