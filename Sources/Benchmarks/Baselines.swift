@@ -11,6 +11,29 @@ enum Baselines {
         report.add(figures)
     }
 
+    /// A 500-byte write flushed with fsync, as the outbox flushes each step of a run: on a disk busy with other
+    /// writers this, not the connector's CPU, sets the tail latency.
+    static func diskFloor(_ options: BenchOptions, _ report: Report) {
+        let path = NSTemporaryDirectory() + "connector-bench-fsync-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var figures = Figures("disk floor: 500 B write + fsync (in process)")
+        for _ in 0..<options.iterations {
+            let started = DispatchTime.now().uptimeNanoseconds
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: path) else { return report.say("disk floor skipped (cannot write \(path))") }
+            do {
+                try handle.write(contentsOf: Data(repeating: 0x7b, count: 500))
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                return report.say("disk floor skipped (\(error))")
+            }
+            figures.seconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        }
+        figures.note = "the outbox flushes a few such writes per run"
+        report.add(figures)
+    }
+
     /// `java -version`: the JVM's start alone, the floor of any Java connector (SMA's run on one).
     static func jvmStart(_ options: BenchOptions, _ report: Report) {
         guard let java = ChildProcess.find("java") else { return report.say("baseline: JVM start skipped (no java on PATH)") }

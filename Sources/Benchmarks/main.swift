@@ -47,6 +47,7 @@ do {
     try StormBenchmarks.run(options, report)
     // 4. Baselines.
     Baselines.harnessFloor(options, report)
+    Baselines.diskFloor(options, report)
     Baselines.jvmStart(options, report)
     try Baselines.curlScript(options, report)
 } catch {
