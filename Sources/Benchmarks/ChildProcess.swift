@@ -1,12 +1,6 @@
 import Foundation
 import Subprocess
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One finished child process: exit status, wall time, CPU time (user + system) and its own peak resident memory.
 struct ChildResult: Sendable {
     var status: Int32
@@ -15,7 +9,7 @@ struct ChildResult: Sendable {
     var peakKilobytes: Int
 }
 
-/// Starts programs (through `Subprocess`) and reaps them with wait4 as they end.
+/// Starts programs through `Subprocess`, which reaps each one with wait4 the moment it ends.
 ///
 /// A spawned child's `ru_maxrss` starts from its parent's memory (the child shares the parent's pages until it
 /// executes), so this benchmark's own size would hide the connector's. When GNU `time` is installed each child runs
@@ -24,10 +18,9 @@ struct ChildResult: Sendable {
 enum ChildProcess {
     static let gnuTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time") ? "/usr/bin/time" : nil
 
-    /// A started child: its pid, when it started, and where GNU `time` writes its peak memory.
+    /// A started child (nil when it could not be started) and where GNU `time` writes its peak memory.
     struct Launch {
-        var pid: pid_t
-        var started: UInt64
+        var child: Subprocess?
         var report: String?
     }
 
@@ -52,37 +45,22 @@ enum ChildProcess {
             program = gnuTime
             words = ["-f", "%M", "-o", file, path] + arguments
         }
-        let started = DispatchTime.now().uptimeNanoseconds
-        let pid = (try? Subprocess(program, words, environment: environment, captureOutput: false))?.pid ?? -1
-        return Launch(pid: pid, started: started, report: report)
+        return Launch(child: try? Subprocess(program, words, environment: environment, captureOutput: false), report: report)
     }
 
-    /// Reaps the children as they end, so each one's wall time stops when it exits.
+    /// Waits for every child; each one's wall time stopped when it exited.
     static func waitAll(_ launches: [Launch]) -> [ChildResult] {
-        var results = [pid_t: ChildResult]()
-        var remaining = Set(launches.map(\.pid).filter { $0 > 0 })
-        while !remaining.isEmpty {
-            var status: Int32 = 0
-            var usage = rusage()
-            let pid = wait4(-1, &status, 0, &usage)
-            if pid < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            guard remaining.remove(pid) != nil, let launch = launches.first(where: { $0.pid == pid }) else { continue }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - launch.started) / 1e9
-            let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-            let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        launches.map { launch in
+            guard let child = launch.child else { return ChildResult(status: -1, seconds: 0, cpuSeconds: 0, peakKilobytes: 0) }
+            let status = child.wait()
             var peak = 0
             if let report = launch.report {
                 let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
                 peak = text.split(whereSeparator: \.isNewline).last.flatMap { Int($0) } ?? 0
                 try? FileManager.default.removeItem(atPath: report)
             }
-            results[pid] = ChildResult(status: exit, seconds: seconds, cpuSeconds: cpu, peakKilobytes: peak)
+            return ChildResult(status: status, seconds: child.duration ?? 0, cpuSeconds: child.cpuSeconds ?? 0, peakKilobytes: peak)
         }
-        return launches.map { results[$0.pid] ?? ChildResult(status: -1, seconds: 0, cpuSeconds: 0, peakKilobytes: 0) }
     }
 
     /// `which`: the first executable named `name` on PATH.

@@ -13,10 +13,16 @@ import Darwin
 /// Foundation's `Process` is avoided on purpose: on Linux, concurrent `Process.run()` calls from parallel tests can
 /// crash inside Foundation, and `FileHandle.readDataToEndOfFile()` traps when a read is interrupted by a signal.
 /// Pipes are created close-on-exec, so a child started by a parallel test never inherits another child's pipe.
+///
+/// A thread of its own reaps the child the moment it ends, so `duration` and `cpuSeconds` are the child's own
+/// figures however busy the caller's threads are.
 public final class Subprocess: @unchecked Sendable {
     public let pid: pid_t
+    /// When the child was started (monotonic clock, nanoseconds).
+    public let startedAt: UInt64
     private let lock = NSLock()
-    private var exitStatus: Int32?
+    private var ending: Ending?
+    private let reaped = DispatchGroup()
     private let readers = DispatchGroup()
     private let output = Captured()
     private let errors = Captured()
@@ -57,6 +63,7 @@ public final class Subprocess: @unchecked Sendable {
             envp.forEach { free($0) }
         }
         var child: pid_t = 0
+        startedAt = DispatchTime.now().uptimeNanoseconds
         let result = posix_spawn(&child, path, &actions, nil, argv, envp)
         for ends in pipes { close(ends.write) }
         guard result == 0 else {
@@ -64,9 +71,18 @@ public final class Subprocess: @unchecked Sendable {
             throw LaunchError(description: "cannot start \(path): \(String(cString: strerror(result)))")
         }
         pid = child
+        reaped.enter()
+        Thread.detachNewThread { [self, child] in
+            let ending = Self.reap(child)
+            lock.withLock { self.ending = ending }
+            reaped.leave()
+        }
+        // Each pipe is drained by a thread of its own. A blocking read on a Dispatch queue would hold one of the
+        // threads Swift concurrency also runs on (on Linux they share the global pool): a few running children
+        // then stalled every test's `Task.sleep` for 15-25 s.
         for (ends, sink) in zip(pipes, [output, errors]) {
             readers.enter()
-            DispatchQueue.global().async { [readers] in
+            Thread.detachNewThread { [readers] in
                 Self.drain(ends.read, into: sink)
                 close(ends.read)
                 readers.leave()
@@ -74,32 +90,36 @@ public final class Subprocess: @unchecked Sendable {
         }
     }
 
-    /// True until the child has exited (reaps it then).
-    public var isRunning: Bool {
-        lock.withLock {
-            if exitStatus != nil { return false }
-            var status: Int32 = 0
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { exitStatus = Self.code(status) }
-            return reaped == 0
-        }
+    /// How a child ended: its exit code (128 + the signal that ended it), when, and the CPU time it used.
+    private struct Ending {
+        var code: Int32
+        var endedAt: UInt64
+        var cpuSeconds: Double
     }
+
+    /// True until the child has exited.
+    public var isRunning: Bool { lock.withLock { ending == nil } }
 
     /// Waits for the child and its output; the exit code, or 128 + the signal that ended it.
     @discardableResult
     public func wait() -> Int32 {
-        let code: Int32 = lock.withLock {
-            if let exitStatus { return exitStatus }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            exitStatus = Self.code(status)
-            return exitStatus!
-        }
+        reaped.wait()
         readers.wait()
-        return code
+        return lock.withLock { ending!.code }
     }
 
-    public func send(_ signal: Int32) { kill(pid, signal) }
+    /// Seconds from the start to the end of the child (nil while it runs).
+    public var duration: Double? {
+        lock.withLock { ending.map { Double($0.endedAt - startedAt) / 1e9 } }
+    }
+
+    /// User + system CPU seconds the child used, including its own reaped children (nil while it runs).
+    public var cpuSeconds: Double? { lock.withLock { ending?.cpuSeconds } }
+
+    /// Sends `signal` unless the child was already reaped (its pid may belong to another process by then).
+    public func send(_ signal: Int32) {
+        lock.withLock { if ending == nil { kill(pid, signal) } }
+    }
 
     /// Captured standard output and error so far (complete after `wait()`).
     public var standardOutput: String { output.text }
@@ -107,9 +127,13 @@ public final class Subprocess: @unchecked Sendable {
 
     // MARK: Plumbing
 
-    private static func code(_ status: Int32) -> Int32 {
+    private static func reap(_ pid: pid_t) -> Ending {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Ending(code: signal == 0 ? (status >> 8) & 0xff : 128 + signal, endedAt: DispatchTime.now().uptimeNanoseconds, cpuSeconds: cpu)
     }
 
     /// Called with `launchLock` held, so no other launch can start a child between `pipe` and `FD_CLOEXEC`.
