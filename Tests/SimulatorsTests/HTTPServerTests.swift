@@ -6,6 +6,14 @@ import FoundationNetworking
 import Simulators
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+private let SOCK_STREAM_VALUE = SOCK_STREAM.rawValue
+#elseif canImport(Darwin)
+import Darwin
+private let SOCK_STREAM_VALUE = SOCK_STREAM
+#endif
+
 /// A server that answers with what it received, so tests can see how the request was parsed.
 private func echoServer() throws -> (HTTPServer, Int) {
     let server = HTTPServer { request in
@@ -18,6 +26,20 @@ private func echoServer() throws -> (HTTPServer, Int) {
     }
     let port = try server.start()
     return (server, port)
+}
+
+/// 0 when a socket without SO_REUSEADDR can bind 127.0.0.1:`port`, else the errno.
+private func bindsPlainly(_ port: Int) -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM_VALUE), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return bound == 0 ? 0 : errno
 }
 
 @Suite("HTTP server")
@@ -141,5 +163,16 @@ struct HTTPServerTests {
             #expect(try JSONValue.parse(data)["body"]?.stringValue?.count == 5_000)
         }
         session.finishTasksAndInvalidate()
+    }
+
+    @Test func aStoppedServerKeepsItsPortUntilItStartsAgain() throws {
+        let (server, port) = try echoServer()
+        defer { server.stop() }
+        server.stop()
+        #expect(throws: SimulatorError.self) { try SimHTTPConnection(host: "127.0.0.1", port: port) }
+        // The port is still bound, so the system gives it to no other socket meanwhile.
+        #expect(bindsPlainly(port) == EADDRINUSE)
+        #expect(try server.start(port: port) == port)
+        #expect(try call("GET", "http://127.0.0.1:\(port)/back").json?["path"] == "/back")
     }
 }

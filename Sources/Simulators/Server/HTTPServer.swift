@@ -7,6 +7,11 @@ import Foundation
 
 /// A small HTTP/1.1 server on 127.0.0.1: one thread per connection, keep-alive, chunked request
 /// bodies, and a clean `stop()` that closes the listener and every open connection.
+///
+/// A port the system chose stays this server's across `stop()` and `start(port:)`: while stopped, a socket that is
+/// bound but does not listen holds it, so clients are refused exactly as by a stopped service, and the system gives
+/// the port to no other socket (a parallel test's server asking for any port, or an outgoing connection needing an
+/// ephemeral one) before the service comes back.
 public final class HTTPServer: Sendable {
     /// Turns one request into one response; runs on the connection's thread.
     public typealias Handler = @Sendable (SimRequest) -> SimResponse
@@ -18,6 +23,10 @@ public final class HTTPServer: Sendable {
         var acceptLoopDone: DispatchSemaphore?
         var connections: Set<Int32> = []
         var silent = false
+        /// The port the system chose at the first start; this server may hold and rebind it.
+        var ownPort: Int?
+        /// While stopped, the socket holding `ownPort` (-1 when none).
+        var portHolder: Int32 = -1
     }
 
     private let handler: Handler
@@ -48,15 +57,14 @@ public final class HTTPServer: Sendable {
     @discardableResult
     public func start(port requested: Int = 0) throws -> Int {
         if let running = port { throw SimulatorError.alreadyRunning(port: running) }
-        let listener = socket(AF_INET, SocketSystem.streamType, 0)
-        guard listener >= 0 else { throw SimulatorError.cannotListen(port: requested, reason: SocketSystem.lastError) }
-        // SO_REUSEADDR lets a test stop the service and start it again on the same port at once.
-        SocketSystem.setOption(listener, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
-        var address = SocketSystem.address(ipv4: SocketSystem.loopback, port: UInt16(clamping: requested))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        // Only a port the system gave this server is shared with its holder; a port a user asked for (simulate
+        // --port) is bound exclusively, so a second simulator on it fails instead of sharing it silently.
+        let holdable = requested == 0 || requested == state.withLock { $0.ownPort }
+        let listener: Int32
+        do { listener = try SocketSystem.boundSocket(port: requested, shareable: holdable) } catch {
+            throw SimulatorError.cannotListen(port: requested, reason: error.reason)
         }
-        guard bound == 0, listen(listener, 128) == 0 else {
+        guard listen(listener, 128) == 0 else {
             let reason = SocketSystem.lastError
             SocketSystem.closeSocket(listener)
             throw SimulatorError.cannotListen(port: requested, reason: reason)
@@ -75,12 +83,16 @@ public final class HTTPServer: Sendable {
             throw SimulatorError.cannotListen(port: requested, reason: "pipe: \(SocketSystem.lastError)")
         }
         let done = DispatchSemaphore(value: 0)
-        state.withLock {
-            $0.listener = listener
-            $0.wakeWrite = wake[1]
-            $0.port = boundPort
-            $0.acceptLoopDone = done
+        let holder = state.withLock { current -> Int32 in
+            current.listener = listener
+            current.wakeWrite = wake[1]
+            current.port = boundPort
+            current.acceptLoopDone = done
+            if requested == 0 { current.ownPort = boundPort }
+            defer { current.portHolder = -1 }
+            return current.portHolder
         }
+        if holder >= 0 { SocketSystem.closeSocket(holder) }
         let wakeRead = wake[0]
         Thread.detachNewThread { [self] in
             acceptLoop(listener: listener, wakeRead: wakeRead)
@@ -90,10 +102,15 @@ public final class HTTPServer: Sendable {
         return boundPort
     }
 
-    /// Stops listening and closes every open connection; new connections are refused afterwards.
+    /// Stops listening and closes every open connection; new connections are refused afterwards. A port the system
+    /// chose stays held until `start(port:)` takes it again.
     public func stop() {
         let taken = state.withLock { current -> (Int32, Int32, DispatchSemaphore?) in
             let taken = (current.listener, current.wakeWrite, current.acceptLoopDone)
+            if taken.0 >= 0, current.port == current.ownPort, current.portHolder < 0 {
+                // Bound before the listener closes, so the port is never free in between.
+                current.portHolder = (try? SocketSystem.boundSocket(port: current.port, shareable: true)) ?? -1
+            }
             current.listener = -1
             current.wakeWrite = -1
             current.acceptLoopDone = nil
@@ -112,7 +129,11 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        let holder = state.withLock { $0.portHolder }
+        if holder >= 0 { SocketSystem.closeSocket(holder) }
+    }
 
     private func acceptLoop(listener: Int32, wakeRead: Int32) {
         while true {

@@ -52,6 +52,32 @@ enum SocketSystem {
         setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// Why a socket could not be made or bound.
+    struct Failure: Error {
+        let reason: String
+    }
+
+    /// A TCP socket bound to 127.0.0.1:`port` (0: the system chooses), not listening yet. SO_REUSEADDR lets a
+    /// service come back on its port while connections it closed linger in TIME_WAIT. `shareable` adds SO_REUSEPORT,
+    /// which lets a second socket of this user bind the port while the first listens: how a stopping server holds
+    /// its port before closing its listener.
+    static func boundSocket(port: Int, shareable: Bool) throws(Failure) -> Int32 {
+        let fd = socket(AF_INET, streamType, 0)
+        guard fd >= 0 else { throw Failure(reason: lastError) }
+        setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+        if shareable { setOption(fd, level: SOL_SOCKET, name: SO_REUSEPORT, value: 1) }
+        var address = address(ipv4: loopback, port: UInt16(clamping: port))
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            let reason = lastError
+            closeSocket(fd)
+            throw Failure(reason: reason)
+        }
+        return fd
+    }
+
     /// The text of the current `errno`.
     static var lastError: String { String(cString: strerror(errno)) }
 

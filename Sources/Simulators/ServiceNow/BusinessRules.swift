@@ -53,7 +53,6 @@ public struct BusinessRuleCallback: Sendable, Equatable {
 /// Runs business-rule callbacks in the background, fire-and-forget, and keeps a log for tests.
 final class BusinessRuleRunner: Sendable {
     private let group = DispatchGroup()
-    private let queue = DispatchQueue(label: "servicenow-simulator.business-rules", attributes: .concurrent)
     private let log = Locked<[BusinessRuleCallback]>([])
 
     var callbacks: [BusinessRuleCallback] { log.current }
@@ -76,7 +75,9 @@ final class BusinessRuleRunner: Sendable {
                 continue
             }
             group.enter()
-            queue.async { [self, callback] in
+            // A thread per callback, not a Dispatch queue: the call blocks on a socket for up to 5 s, and on Linux
+            // Dispatch's global threads are the ones Swift concurrency runs tests on.
+            Thread.detachNewThread { [self, callback] in
                 var callback = callback
                 defer { group.leave() }
                 let body: JSONValue = ["action": .string(action), "jobs": [["id": .string(callback.jobID)]], "reason": "ticket accepted"]
