@@ -3,12 +3,6 @@ import Foundation
 @testable import Simulators
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What the robustness suites (outbox, concurrency, deadline, bad input, check/explain) share: a fresh install,
 /// runs of the real executable, outages that keep their port, and readers of `outbox/` and of the simulators.
 final class OutboxStage: Sendable {
@@ -142,56 +136,21 @@ enum Service: String, Sendable, CaseIterable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-/// A service taken down by stopping its listener. Its port stays reserved by a socket that is bound but does not
-/// listen, so clients are refused exactly as by a stopped server, and no simulator of a test running in parallel
-/// (binding port 0) can be given the port meanwhile. `end()` starts the service again on the same port.
-final class Outage {
+/// A service taken down by stopping its listener; `end()` starts it again on the same port. While it is down the
+/// server holds its port with a socket that does not listen, so clients are refused exactly as by a stopped service
+/// and nothing else can be given the port meanwhile (see `HTTPServer`).
+struct Outage {
     let service: any SimulatedService
     let port: Int
-    private var placeholder: Int32 = -1
 
     init(_ service: any SimulatedService) throws {
-        let port = try #require(service.port, "the service is not running")
+        port = try #require(service.port, "the service is not running")
         self.service = service
-        self.port = port
         service.stop()
-        placeholder = try Self.reserve(port)
     }
 
-    /// Starts the service again on its old port and lets the reservation go.
     func end() throws {
-        defer { release() }
-        // Both sockets use SO_REUSEADDR and the placeholder does not listen, so Linux lets the service bind and listen
-        // while the port is still held; elsewhere release first and bind at once.
-        if (try? service.start(port: port)) == nil {
-            release()
-            try service.start(port: port)
-        }
+        try service.start(port: port)
         #expect(service.port == port)
-    }
-
-    deinit { release() }
-
-    private func release() {
-        if placeholder >= 0 { SocketSystem.closeSocket(placeholder) }
-        placeholder = -1
-    }
-
-    private static func reserve(_ port: Int) throws -> Int32 {
-        let socket = socket(AF_INET, SocketSystem.streamType, 0)
-        try #require(socket >= 0, "socket: \(SocketSystem.lastError)")
-        // SO_REUSEADDR: connections the service just closed may linger in TIME_WAIT on this port.
-        SocketSystem.setOption(socket, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
-        var address = SocketSystem.address(ipv4: SocketSystem.loopback, port: UInt16(port))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        if bound != 0 {
-            let reason = SocketSystem.lastError
-            SocketSystem.closeSocket(socket)
-            Issue.record("cannot hold port \(port) while the service is down: \(reason)")
-            throw CancellationError()
-        }
-        return socket
     }
 }

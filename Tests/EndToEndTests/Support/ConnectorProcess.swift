@@ -12,6 +12,8 @@ struct ConnectorRun: Sendable, CustomStringConvertible {
     var exitCode: Int32
     var stdout: String
     var stderr: String
+    /// The child's own wall time, from its start to its exit.
+    var seconds: Double
 
     var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
 }
@@ -44,21 +46,27 @@ enum ConnectorProcess {
 
     /// Runs `connector <arguments>` with `CONNECTOR_HOME=home` and waits at most `timeout` seconds.
     static func run(_ arguments: [String], home: String?, environment: [String: String] = [:], timeout: Double = 120) async throws -> ConnectorRun {
-        let child = try start(arguments, home: home, environment: environment)
-        let giveUp = Date().addingTimeInterval(timeout)
-        while child.isRunning {
-            if Date() > giveUp {
-                child.send(SIGKILL)
-                break
-            }
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
-        let code = child.wait()
-        return ConnectorRun(exitCode: code, stdout: child.standardOutput, stderr: child.standardError)
+        try await start(arguments, home: home, environment: environment).finish(timeout: timeout)
     }
 
     /// Starts `connector <arguments>` without waiting (for kill and long-running tests).
     static func start(_ arguments: [String], home: String?, environment: [String: String] = [:]) throws -> Subprocess {
         try Subprocess(executable, arguments, environment: Self.environment(home: home, environment))
+    }
+}
+
+extension Subprocess {
+    /// Waits for a started run without blocking a thread of Swift concurrency; kills it after `timeout` seconds.
+    func finish(timeout: Double = 120) async throws -> ConnectorRun {
+        let giveUp = Date().addingTimeInterval(timeout)
+        while isRunning {
+            if Date() > giveUp {
+                send(SIGKILL)
+                break
+            }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        let code = wait()
+        return ConnectorRun(exitCode: code, stdout: standardOutput, stderr: standardError, seconds: duration ?? 0)
     }
 }

@@ -31,8 +31,15 @@ final class SimulatedInstall: @unchecked Sendable {
     }
 
     /// Writes a file relative to the install directory.
+    ///
+    /// C stdio, because Foundation's file writing fsyncs every file: on a busy disk each fsync took seconds, and done
+    /// from tests it held the threads Swift concurrency runs every test on.
     func write(_ relativePath: String, _ text: String) throws {
-        try text.write(toFile: home + "/" + relativePath, atomically: true, encoding: .utf8)
+        let path = home + "/" + relativePath
+        guard let file = fopen(path, "w") else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+        let bytes = Array(text.utf8)
+        let written = fwrite(bytes, 1, bytes.count, file)
+        guard fclose(file) == 0, written == bytes.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
     }
 
     func read(_ relativePath: String) -> String? {
