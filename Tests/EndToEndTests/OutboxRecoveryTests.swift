@@ -144,7 +144,7 @@ struct OutboxRecoveryTests {
         }
         #expect(midway, "the run never reached the write-back: \(process.standardError)")
         process.send(SIGKILL)
-        #expect(process.wait() != 0)
+        #expect(try await process.finish().exitCode != 0)
 
         let recorded = try #require(stage.recordedID(backend))
         #expect(stage.opcon.incidentTicketID(of: job.id) == nil)
@@ -166,6 +166,32 @@ struct OutboxRecoveryTests {
         }
         #expect(stage.attachments(backend).filter { $0 == Data(log.utf8) }.count == 1)
         #expect(stage.waiting.isEmpty)
+    }
+
+    @Test("an item waits with its ticket written but not written back; the same job fails again → that ticket is updated, not doubled",
+          arguments: Backend.allCases)
+    func sameJobFailsAgain(_ backend: Backend) async throws {
+        let stage = try OutboxStage()
+        let job = stage.addJob("FAILS_TWICE", log: "first failure\r\n")
+        stage.opcon.faults.add(Fault(.status(503), count: nil, method: "POST", path: "/api/dailyjobs/*/incidentTickets"))
+        let first = try await stage.fail(job, backend)
+        #expect(first.exitCode == 75, "\(first)")
+        let recorded = try #require(stage.recordedID(backend))
+        #expect(stage.waiting.count == 1)
+
+        stage.opcon.faults.clear()
+        let again = try await stage.fail(job, backend)
+        #expect(again.exitCode == 0, "\(again)")
+        #expect(again.stdout.hasPrefix("update:"), "\(again)")
+        #expect(stage.tickets(backend) == 1, "the second failure of the job made a second ticket")
+        #expect(stage.opcon.incidentTicketID(of: job.id) == recorded)
+        #expect(stage.waiting.isEmpty)
+
+        // Whatever is delivered later leaves the job pointing at its one ticket.
+        let flushed = try await stage.flush()
+        #expect(flushed.exitCode == 0, "\(flushed)")
+        #expect(stage.tickets(backend) == 1)
+        #expect(stage.opcon.incidentTicketID(of: job.id) == recorded)
     }
 
     @Test("the ITSM or OpCon down and the outbox unwritable → exit 69 naming the outbox; with the services up the run still works",

@@ -43,6 +43,9 @@ public struct LifecycleEngine: Sendable {
         }
         defer { lock.release() }
         var item = OutboxItem(event: event, now: now())
+        if let reason = await finishEarlierEvents(of: event) {
+            return try queue(&item, because: reason)
+        }
         do {
             try outbox.save(item)  // the journal entry a crash leaves behind
         } catch {
@@ -55,6 +58,30 @@ public struct LifecycleEngine: Sendable {
     public func resume(_ item: OutboxItem) async throws -> RunOutcome {
         var item = item
         return try await execute(&item)
+    }
+
+    /// Finishes, oldest first and under the job's lock, the earlier events of this job and template still in the
+    /// outbox (their run was killed, or a service was down). An earlier ticket that was written but not yet written
+    /// back is invisible in OpCon, so this run would otherwise open a second ticket instead of updating it. Returns
+    /// why this event must wait too when an earlier one is still waiting; one that fails for good is dropped with an
+    /// error in the log, as a delivery would drop it.
+    private func finishEarlierEvents(of event: FailureEvent) async -> String? {
+        let earlier = outbox.pending().items.filter {
+            $0.event.dailyJobID == event.dailyJobID && $0.event.template == event.template
+        }
+        for item in earlier {
+            do {
+                let outcome = try await resume(item)
+                if case .queued(let reason) = outcome.status {
+                    return "An earlier failure of job \(event.dailyJobID) is still waiting: \(reason)"
+                }
+                logger.info("Finished an earlier failure of job \(event.dailyJobID) first: \(outcome.decision) \(outcome.ticket?.number ?? "").")
+            } catch {
+                let message = (error as? ConnectorError)?.message ?? "\(error)"
+                logger.error("An earlier failure of job \(event.dailyJobID) could not be delivered and was dropped: \(message)")
+            }
+        }
+        return nil
     }
 
     /// What a run would do, without changing anything: reads the job and the existing ticket, decides,

@@ -30,8 +30,9 @@ public struct OutboxDelivery: Sendable {
     }
 
     /// Delivers waiting items, oldest first, starting no new item once `budget` seconds have passed.
-    /// - Parameter skippingJob: a job the caller is about to handle itself.
-    public func deliver(budget: TimeInterval, skippingJob: String? = nil) async -> Report {
+    /// - Parameter skipping: the event the caller is about to handle; its engine finishes the earlier items of the
+    ///   same job and template itself, under the job's lock (`LifecycleEngine.handle`).
+    public func deliver(budget: TimeInterval, skipping: FailureEvent? = nil) async -> Report {
         let started = Date()
         var report = Report()
         let (items, unreadable) = outbox.pending()
@@ -39,7 +40,7 @@ public struct OutboxDelivery: Sendable {
         for file in unreadable { logger.warning("Outbox file \(file) cannot be read and is left in place.") }
 
         for item in items {
-            if item.event.dailyJobID == skippingJob { continue }
+            if let skipping, item.event.dailyJobID == skipping.dailyJobID, item.event.template == skipping.template { continue }
             if now().timeIntervalSince(item.createdAt) > Outbox.maximumAge {
                 do {
                     try outbox.moveToDead(item)

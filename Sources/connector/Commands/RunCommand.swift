@@ -37,7 +37,7 @@ struct RunCommand: ConnectorCommand {
         do {
             let engine = try runtime.engine(forTemplate: event.template)
             let delivery = runtime.outboxDelivery()
-            let earlier = await delivery.deliver(budget: runtime.outboxBudget, skippingJob: event.dailyJobID)
+            let earlier = await delivery.deliver(budget: runtime.outboxBudget, skipping: event)
             if !earlier.delivered.isEmpty { logger.info("Delivered \(earlier.delivered.count) waiting outbox item(s) first.") }
 
             let outcome = try await engine.handle(event)
