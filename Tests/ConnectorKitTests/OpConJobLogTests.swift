@@ -69,8 +69,8 @@ struct OpConJobLogTests {
         #expect(posts[0].jsonBody == ["action": "LIST", "jobInstanceActionItems": [["id": 90412]]])
         #expect(posts[1].jsonBody == ["action": "FILE", "jobInstanceActionItems": [["id": 90412, "jorsRequestParameters": .string(ScriptedJORS.windowsFile)]]])
         #expect(posts.allSatisfy { $0.isRetrySafe })
-        // The backoff starts at 100 ms and doubles within one action.
-        #expect(sleeper.delays == [0.025, 0.05, 0.025, 0.05, 0.025, 0.05])
+        // Each action's first GET goes at once; the waits before the next start at 25 ms and double.
+        #expect(sleeper.delays == [0.025, 0.025, 0.025])
     }
 
     @Test("a log over the limit keeps its last bytes, whole characters only, after a line saying how much was cut")
@@ -147,11 +147,12 @@ struct OpConJobLogTests {
         let polls = Counter()
         let transport = ScriptedTransport { request in
             if request.method == .post { return .json(200, ["id": 9, "result": "submitted"]) }
-            return .json(200, polls.next() < 7 ? ["id": 9, "result": "submitted"] : ["id": 9, "result": "success", "jobs": [["id": "j", "result": "success"]]])
+            return .json(200, polls.next() < 9 ? ["id": 9, "result": "submitted"] : ["id": 9, "result": "success", "jobs": [["id": "j", "result": "success"]]])
         }
         let sleeper = SleepRecorder()
         _ = try await OpConFixture.client(transport, sleeper: sleeper).performJobAction(.markFixed, jobID: "j", reason: "r")
-        #expect(sleeper.delays == [0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2])
+        #expect(transport.requests.filter { $0.method == .get }.count == 10)
+        #expect(sleeper.delays == [0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2, 2])
     }
 
     @Test("a job action is posted once and polled until OpCon reports the job's result")

@@ -1,8 +1,9 @@
 import Foundation
 
-/// How OpCon's asynchronous actions are polled: a short first wait that doubles up to a ceiling, inside the
-/// run's deadline (SPEC §4: start ≤ 100 ms, cap ≤ 2 s). The first waits are short because a job-log request
-/// usually completes within a few hundred milliseconds; a few extra GETs early cost less than a late answer.
+/// How OpCon's asynchronous actions are polled: the first GET at once, then a short wait that doubles up to a
+/// ceiling, inside the run's deadline (SPEC §4: start ≤ 100 ms, cap ≤ 2 s). A job-log request often completes by
+/// the time its POST is answered and usually within a few hundred milliseconds; a few extra GETs early cost less
+/// than a late answer.
 public struct PollingPolicy: Sendable, Equatable {
     public var initialDelay: Double
     public var maxDelay: Double
@@ -25,14 +26,16 @@ extension OpConClient {
         guard let id = answer["id"]?.intValue else {
             throw unusable(action, "the answer has no numeric id to follow the request with")
         }
-        var delay = polling.initialDelay
+        var delay = 0.0
         while try Self.result(of: answer, unusable: { unusable(action, $0) }).lowercased() == "submitted" {
             if let deadline, delay >= deadline.remaining {
                 throw .unavailable("OpCon did not finish the request to \(action) within the run's deadline "
                     + "(DEADLINE_SECONDS=\(Int(deadline.budget))); it was still \"submitted\".")
             }
-            do { try await sleep(delay) } catch { throw ServiceFailure.map(error, service: "OpCon") }
-            delay = min(polling.maxDelay, delay * 2)
+            if delay > 0 {
+                do { try await sleep(delay) } catch { throw ServiceFailure.map(error, service: "OpCon") }
+            }
+            delay = delay == 0 ? polling.initialDelay : min(polling.maxDelay, delay * 2)
             let poll = try await exchange(.get, "\(collection)/\(id)", action: action)
             try requireSuccess(poll, action: action)
             answer = try actionObject(json(poll, action: action), action: action)
