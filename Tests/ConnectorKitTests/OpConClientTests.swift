@@ -86,6 +86,27 @@ struct OpConClientTests {
         ])
     }
 
+    @Test("a single-job answer without documentation is completed by the list lookup, which asks for it")
+    func documentationAskedFor() async throws {
+        let event = sampleEvent(job: "GL LOAD")
+        let transport = ScriptedTransport { request in
+            var job = OpConFixture.job(id: event.dailyJobID, name: event.job)
+            if request.url.query == nil { job = job.removing("documentation") }
+            return .json(200, request.url.query == nil ? job : [job])
+        }
+        let job = try await OpConFixture.client(transport).dailyJob(for: event)
+        #expect(job.documentation == "Call GL on-call.")
+        #expect(transport.requests.count == 2)
+        #expect(transport.requests.last?.url.query?.contains("includeDocumentation=true") == true)
+
+        // When the list does not know the job either, the single-job answer stands.
+        let alone = ScriptedTransport { request in
+            request.url.query == nil ? .json(200, OpConFixture.job(id: event.dailyJobID, name: event.job).removing("documentation")) : .json(200, "[]")
+        }
+        let found = try await OpConFixture.client(alone).dailyJob(for: event)
+        #expect(found.uid == 48213 && found.documentation == nil)
+    }
+
     @Test("a job found by neither lookup is a data error (exit 65)")
     func missingJob() async throws {
         let transport = ScriptedTransport { request in
@@ -196,6 +217,26 @@ struct OpConClientTests {
         opcon.server = "  "
         #expect(throws: ConnectorError.self) { try OpConClient.baseURL(for: opcon) }
     }
+
+    @Test("a SERVER with its own port, scheme or path: what it names wins over PORT and USES_TLS, a trailing /api is dropped")
+    func baseURLFromAFullerServer() throws {
+        var opcon = ConnectorConfig.OpCon()
+        opcon.port = 9010
+        let cases: [(server: String, expected: String)] = [
+            ("opcon01:8443", "https://opcon01:8443"),
+            ("http://opcon01", "http://opcon01:9010"),
+            ("http://opcon01/api", "http://opcon01:9010"),
+            ("https://opcon01:443/api/", "https://opcon01:443"),
+            ("https://gateway.example.com/opcon/API", "https://gateway.example.com:9010/opcon"),
+            ("[fd00::10]:8443", "https://[fd00::10]:8443"),
+        ]
+        for (server, expected) in cases {
+            opcon.server = server
+            #expect(try OpConClient.baseURL(for: opcon).absoluteString == expected, "SERVER=\(server)")
+        }
+        opcon.server = "http://"
+        #expect(throws: ConnectorError.self) { try OpConClient.baseURL(for: opcon) }
+    }
 }
 
 @Suite("OpCon client: errors")
@@ -280,5 +321,14 @@ struct OpConErrorTests {
         let error = await connectorError { _ = try await OpConFixture.client(transport).dailyJobs(dates: ["2026-11-23"], categories: []) }
         #expect(error?.exitCode == .dataError)
         #expect(error?.message.contains("element 1") == true)
+    }
+}
+
+private extension JSONValue {
+    /// A copy of an object without `key`.
+    func removing(_ key: String) -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        members[key] = nil
+        return .object(members)
     }
 }

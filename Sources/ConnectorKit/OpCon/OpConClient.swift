@@ -44,23 +44,32 @@ public struct OpConClient: OpConService {
                   deadline: deadline, configPath: path, polling: polling, sleep: sleep)
     }
 
-    /// `https://SERVER:PORT` when `USES_TLS=True`, else `http://`. A SERVER given as a full URL is used as given.
+    /// `https://SERVER:PORT` when `USES_TLS=True`, else `http://`. SERVER may also carry its own scheme, port or path
+    /// (`https://opcon01:9010`, `opcon01:9010`, `http://gateway/opcon/api`): what it names wins over PORT and
+    /// USES_TLS, and a trailing `/api` is dropped because every request adds it.
     public static func baseURL(for opcon: ConnectorConfig.OpCon, configPath: String = "Connector.config") throws(ConnectorError) -> URL {
         let server = opcon.server.trimmingCharacters(in: .whitespaces)
         guard !server.isEmpty else {
             throw .configuration("\(configPath): [OPCON API CONNECTION] SERVER is empty; set it to the OpCon API host name.")
         }
-        var text: String
+        var text = server
         let lowered = server.lowercased()
-        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
-            text = server.hasSuffix("/") ? String(server.dropLast()) : server
-            if URL(string: text)?.port == nil { text += ":\(opcon.port)" }
-        } else {
+        if !(lowered.hasPrefix("http://") || lowered.hasPrefix("https://")) {
             // An IPv6 literal needs brackets in a URL.
-            let host = server.filter { $0 == ":" }.count >= 2 && !server.hasPrefix("[") ? "[\(server)]" : server
-            text = "\(opcon.usesTLS ? "https" : "http")://\(host):\(opcon.port)"
+            let isBareIPv6 = server.filter { $0 == ":" }.count >= 2 && !server.hasPrefix("[")
+            text = "\(opcon.usesTLS ? "https" : "http")://\(isBareIPv6 ? "[\(server)]" : server)"
         }
-        guard let url = URL(string: text), url.host != nil else {
+        guard var components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
+            throw .configuration("\(configPath): [OPCON API CONNECTION] SERVER \"\(server)\" with PORT \(opcon.port) does not form a valid address.")
+        }
+        if components.port == nil { components.port = opcon.port }
+        var path = components.path
+        while path.hasSuffix("/") { path.removeLast() }
+        if path.lowercased().hasSuffix("/api") { path.removeLast(4) }
+        components.path = path
+        components.query = nil
+        components.fragment = nil
+        guard let url = components.url else {
             throw .configuration("\(configPath): [OPCON API CONNECTION] SERVER \"\(server)\" with PORT \(opcon.port) does not form a valid address.")
         }
         return url
@@ -99,7 +108,11 @@ public struct OpConClient: OpConService {
             return try await searchDailyJob(for: event)
         }
         try requireSuccess(response, action: action)
-        return try dailyJob(from: json(response, action: action), action: action)
+        let job = try dailyJob(from: json(response, action: action), action: action)
+        guard job.raw["documentation"] == nil else { return job }
+        // Lists include documentation only when asked; should this server's single-job answer leave it out too,
+        // the list lookup asks for it, so that a documentation update never writes over text it did not read.
+        do { return try await searchDailyJob(for: event) } catch where error.exitCode == .dataError { return job }
     }
 
     /// The fallback lookup for ids OpCon does not resolve directly (unusual characters in the job name).
