@@ -25,6 +25,11 @@ struct HTTPMiddlewareTests {
         #expect(transport.requests[1].headers.count == 1)
     }
 
+    @Test("an OpCon token given with its 'Token ' prefix is sent once", arguments: ["abc-123", "Token abc-123", " token  abc-123 "])
+    func tokenPrefix(_ configured: String) {
+        #expect(HeaderMiddleware.opConToken(configured).headers["Authorization"] == "Token abc-123")
+    }
+
     @Test("basic authentication is user:password in base64")
     func basicAuthentication() {
         #expect(HeaderMiddleware.basicAuthentication(user: "admin", password: "secret").headers["Authorization"] == "Basic YWRtaW46c2VjcmV0")

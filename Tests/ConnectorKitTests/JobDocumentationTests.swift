@@ -23,9 +23,18 @@ struct JobDocumentationTests {
 
     @Test("Previous Ticket Number goes below the date line and replaces an older one")
     func previousTicket() {
-        let first = JobDocumentation.settingPreviousTicket("INC0010024", in: "Last Incident Date : 2026-11-22\r\nnotes")
+        let first = JobDocumentation.settingPreviousTicket("INC0010024", in: "Last Incident Date : 2026-11-22\nnotes")
         #expect(first == "Last Incident Date : 2026-11-22\nPrevious Ticket Number (INC0010024)\nnotes")
         let second = JobDocumentation.settingPreviousTicket("INC0010030", in: first)
         #expect(second == "Last Incident Date : 2026-11-22\nPrevious Ticket Number (INC0010030)\nnotes")
+    }
+
+    @Test("text written with CR LF (OpCon on Windows) keeps CR LF, so the operator's lines come back unchanged")
+    func keepsCRLF() {
+        let operatorText = "Call GL on-call\r\nRunbook: KB0042"
+        #expect(JobDocumentation.settingLastIncidentDate("2026-11-23", in: operatorText)
+            == "Last Incident Date : 2026-11-23\r\nCall GL on-call\r\nRunbook: KB0042")
+        #expect(JobDocumentation.settingPreviousTicket("4507", in: "Last Incident Date : 2026-11-22\r\n" + operatorText)
+            == "Last Incident Date : 2026-11-22\r\nPrevious Ticket Number (4507)\r\n" + operatorText)
     }
 }

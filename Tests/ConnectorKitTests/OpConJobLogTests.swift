@@ -181,7 +181,21 @@ struct OpConJobLogTests {
         let reason = try await OpConFixture.client(transport).applyJobAction(.markUnderReview, jobID: "j", reason: "r")
         #expect(reason == "Job is not in a Failed state")
 
+        // Refused with a 400 and an ApiError instead: still a refusal of this job, with OpCon's words.
+        let rejected = ScriptedTransport { _ in .json(400, "[{\"code\":2002,\"message\":\"Action not allowed for job status Finished OK\"}]") }
+        let refusal = try await OpConFixture.client(rejected).applyJobAction(.markFixed, jobID: "j", reason: "r")
+        #expect(refusal?.contains("Action not allowed for job status Finished OK") == true)
+
+        // An action already final in the POST's answer needs no id to follow.
+        let immediate = ScriptedTransport { _ in .json(200, ["result": "success", "jobs": [["id": "j", "result": "success"]]]) }
+        #expect(try await OpConFixture.client(immediate).applyJobAction(.cancel, jobID: "j", reason: "r") == nil)
+        #expect(immediate.requests.count == 1)
+
         let busy = ScriptedTransport { _ in .json(503, "") }
+        let unavailable = await connectorError {
+            _ = try await OpConFixture.client(ScriptedTransport { _ in .json(503, "") }).applyJobAction(.restart, jobID: "j", reason: "r")
+        }
+        #expect(unavailable?.exitCode == .unavailable, "an outage is not a refusal")
         let error = await connectorError { _ = try await OpConFixture.client(busy).performJobAction(.restart, jobID: "j", reason: "r") }
         #expect(error?.exitCode == .unavailable)
         #expect(busy.requests.count == 1)

@@ -7,9 +7,17 @@ public struct HeaderMiddleware: ClientMiddleware {
 
     public init(_ headers: [String: String]) { self.headers = headers }
 
-    /// OpCon's `Authorization: Token <token>`.
+    /// OpCon's `Authorization: Token <token>`. A TOKEN copied with its `Token ` prefix (as the SMA ServiceNow
+    /// application's REST messages hold it) is sent once, not as `Token Token …`.
     public static func opConToken(_ token: String) -> HeaderMiddleware {
-        HeaderMiddleware(["Authorization": "Token \(token)"])
+        HeaderMiddleware(["Authorization": "Token \(bareOpConToken(token))"])
+    }
+
+    /// The token without a `Token ` prefix or surrounding blanks.
+    public static func bareOpConToken(_ token: String) -> String {
+        var bare = token.trimmingCharacters(in: .whitespaces)
+        if bare.lowercased().hasPrefix("token ") { bare = bare.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+        return bare
     }
 
     /// HTTP basic authentication (ServiceNow).

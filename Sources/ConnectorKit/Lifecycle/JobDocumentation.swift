@@ -20,7 +20,7 @@ public enum JobDocumentation {
     public static func settingLastIncidentDate(_ date: String, in documentation: String?) -> String {
         var body = lines(of: documentation)
         if let first = body.first, first.hasPrefix(lastIncidentPrefix) { body.removeFirst() }
-        return (["\(lastIncidentPrefix) : \(date)"] + body).joined(separator: "\n")
+        return (["\(lastIncidentPrefix) : \(date)"] + body).joined(separator: lineBreak(of: documentation))
     }
 
     /// Documentation carrying `Previous Ticket Number (<number>)`, just below a `Last Incident Date` line if there is one.
@@ -30,7 +30,13 @@ public enum JobDocumentation {
         let line = "\(previousTicketPrefix)\(number))"
         let position = (body.first?.hasPrefix(lastIncidentPrefix) ?? false) ? 1 : 0
         body.insert(line, at: position)
-        return body.joined(separator: "\n")
+        return body.joined(separator: lineBreak(of: documentation))
+    }
+
+    /// The line break the text already uses (OpCon on Windows stores CR LF), so the lines the connector does not
+    /// touch come back byte for byte; LF for text without one.
+    private static func lineBreak(of documentation: String?) -> String {
+        documentation?.contains("\r\n") == true ? "\r\n" : "\n"
     }
 
     private static func lines(of documentation: String?) -> [String] {

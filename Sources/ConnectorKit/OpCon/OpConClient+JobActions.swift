@@ -16,9 +16,17 @@ extension OpConClient {
                                 message: message, jobStatus: job?["status"]?["description"]?.stringValue)
     }
 
-    /// `OpConService`: nil when the action succeeded, else OpCon's reason for refusing it.
+    /// `OpConService`: nil when the action succeeded, else OpCon's reason for refusing it. How OpCon refuses an
+    /// action it does not allow is not documented: a `failed` result and an HTTP 4xx with its message (a data
+    /// error) are both a refusal of this one job, so a `sync` pass goes on with the others. Permission and
+    /// availability errors still end the pass.
     public func applyJobAction(_ action: JobActionKind, jobID: String, reason: String) async throws(ConnectorError) -> String? {
-        let outcome = try await performJobAction(action, jobID: jobID, reason: reason)
+        let outcome: JobActionOutcome
+        do {
+            outcome = try await performJobAction(action, jobID: jobID, reason: reason)
+        } catch where error.exitCode == .dataError {
+            return error.message
+        }
         if outcome.succeeded { return nil }
         return outcome.message ?? "OpCon answered \"\(outcome.result)\""
     }

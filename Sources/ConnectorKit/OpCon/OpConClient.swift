@@ -33,6 +33,7 @@ public struct OpConClient: OpConService {
         self.configPath = configPath.isEmpty ? "Connector.config" : configPath
         // The resolver registers it too; registering here keeps a hand-built client just as safe.
         logger.masker.register(token)
+        logger.masker.register(HeaderMiddleware.bareOpConToken(token))
     }
 
     /// A client for the OpCon API that `config` names (see `baseURL(for:configPath:)`).

@@ -23,11 +23,12 @@ extension OpConClient {
         let response = try await exchange(.post, collection, body: body, retrySafe: retrySafe, action: action)
         try requireSuccess(response, action: action)
         var answer = try actionObject(json(response, action: action), action: action)
-        guard let id = answer["id"]?.intValue else {
-            throw unusable(action, "the answer has no numeric id to follow the request with")
-        }
         var delay = 0.0
         while try Self.result(of: answer, unusable: { unusable(action, $0) }).lowercased() == "submitted" {
+            // The id matters only to follow a request that is not finished yet.
+            guard let id = answer["id"]?.intValue else {
+                throw unusable(action, "the answer has no numeric id to follow the request with")
+            }
             if let deadline, delay >= deadline.remaining {
                 throw .unavailable("OpCon did not finish the request to \(action) within the run's deadline "
                     + "(DEADLINE_SECONDS=\(Int(deadline.budget))); it was still \"submitted\".")
