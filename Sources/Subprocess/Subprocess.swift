@@ -32,9 +32,10 @@ public final class Subprocess: @unchecked Sendable {
         public let description: String
     }
 
-    /// Starts `path` with `arguments` and exactly `environment`; standard input is /dev/null. With `captureOutput`
-    /// false, standard output and error go to /dev/null too.
-    public init(_ path: String, _ arguments: [String], environment: [String: String], captureOutput: Bool = true) throws {
+    /// Starts `path` with `arguments` and exactly `environment`, in `workingDirectory` when given; standard input is
+    /// /dev/null. With `captureOutput` false, standard output and error go to /dev/null too.
+    public init(_ path: String, _ arguments: [String], environment: [String: String], workingDirectory: String? = nil,
+                captureOutput: Bool = true) throws {
         Self.launchLock.lock()
         defer { Self.launchLock.unlock() }
         var actions = posix_spawn_file_actions_t()
@@ -55,6 +56,7 @@ public final class Subprocess: @unchecked Sendable {
         }
 
         Self.closeOtherDescriptors(in: &actions)
+        if let workingDirectory { try Self.changeDirectory(to: workingDirectory, in: &actions) }
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -155,6 +157,16 @@ public final class Subprocess: @unchecked Sendable {
         guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return }
         _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
         #endif
+    }
+
+    /// Makes the child start in `directory` (posix_spawn_file_actions_addchdir_np: glibc 2.29+, macOS 10.15+).
+    private static func changeDirectory(to directory: String, in actions: inout posix_spawn_file_actions_t) throws {
+        typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np") else {
+            throw LaunchError(description: "this system cannot start a child in another working directory")
+        }
+        let result = directory.withCString { unsafeBitCast(symbol, to: AddChdir.self)(&actions, $0) }
+        guard result == 0 else { throw LaunchError(description: "cannot start in \(directory): \(String(cString: strerror(result)))") }
     }
 
     /// Serialises launches: a child spawned while another launch's pipe is still open on both ends would inherit it.

@@ -14,6 +14,24 @@ struct InstallDirectoryTests {
         #expect(relative.path == (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("trial"))
     }
 
+    @Test("without --home or CONNECTOR_HOME: the first of the invoked folder, the real executable's folder and the working directory that holds a Connector.config")
+    func fallbacks() {
+        func resolve(_ executable: String, holding: Set<String>, running: String? = nil) -> String {
+            InstallDirectory.resolve(option: nil, environment: [:], executablePath: executable, workingDirectory: "/srv/install",
+                                     runningExecutable: running, holdsConfig: { holding.contains($0) }).path
+        }
+        // OpCon's Run Command: the binary elsewhere, the working directory is the install folder.
+        #expect(resolve("/opt/build/connector", holding: ["/srv/install"]) == "/srv/install")
+        // The executable's own folder wins when it holds one (SPEC's default).
+        #expect(resolve("/opt/c/connector", holding: ["/opt/c", "/srv/install"]) == "/opt/c")
+        // Found on PATH (no slash in argv[0]): the running executable's folder.
+        #expect(resolve("connector", holding: ["/usr/local/bin"], running: "/usr/local/bin/connector") == "/usr/local/bin")
+        // Nowhere: the executable's folder, whose missing Connector.config is then reported.
+        #expect(resolve("/opt/c/connector", holding: []) == "/opt/c")
+        // Relative executable paths are taken from the working directory.
+        #expect(resolve("bin/connector", holding: ["/srv/install/bin"]) == "/srv/install/bin")
+    }
+
     @Test("paths from Connector.config are relative to the install directory unless absolute")
     func files() {
         let home = InstallDirectory(path: "/opt/connector")

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 import Testing
 
 @Suite("The executable from outside")
@@ -34,6 +35,26 @@ struct SmokeTests {
         #expect(incident["short_description"]?.contains("schedule FINANCE DAILY job GL LOAD 01") == true)
         #expect(install.opcon.incidentTicketID(of: job.id) == "\(incident["number"]!)/\(incident["sys_id"]!)")
         #expect(install.read("log/connector.log")?.contains("Summary: job \(job.id), decision create") == true)
+    }
+
+    @Test("run as OpCon runs SMA's connectors: the binary elsewhere, the install folder as working directory, no CONNECTOR_HOME")
+    func workingDirectoryIsTheInstall() async throws {
+        let install = try SimulatedInstall(seedDemoJobs: false)
+        let job = install.addFailedJob(job: "FROM THE WORKING DIRECTORY")
+        var environment = ConnectorProcess.environment(home: nil, [:])
+        environment["CONNECTOR_HOME"] = nil
+        let child = try Subprocess(ConnectorProcess.executable, install.failureWords(job, template: "summit.json"),
+                                   environment: environment, workingDirectory: install.home)
+        let run = try await child.finish()
+        #expect(run.exitCode == 0, "\(run)")
+        #expect(install.summit.tickets.count == 1)
+        #expect(install.read("log/connector.log")?.contains("decision create") == true)
+
+        // Elsewhere, with no Connector.config in sight, the error says where it looked.
+        let lost = try await Subprocess(ConnectorProcess.executable, install.failureWords(job, template: "summit.json"),
+                                        environment: environment, workingDirectory: NSTemporaryDirectory()).finish()
+        #expect(lost.exitCode == 78)
+        #expect(lost.stderr.contains("Connector.config not found") && lost.stderr.contains("working directory"), "\(lost)")
     }
 
     @Test("a failure before the run starts (usage) is printed once on stderr and written to the install's log")

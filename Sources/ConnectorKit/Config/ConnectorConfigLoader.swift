@@ -8,8 +8,8 @@ public enum ConnectorConfigLoader {
     public static func load(path: String) throws(ConnectorError) -> ConnectorConfig {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .configuration("Connector.config not found at \(path); create it there, or point --home "
-                + "(or CONNECTOR_HOME) at the install directory that holds it.")
+            throw .configuration("Connector.config not found at \(path) nor in the working directory; run the "
+                + "connector from its install directory, or point --home (or CONNECTOR_HOME) at it.")
         }
         guard !isDirectory.boolValue else {
             throw .configuration("\(path) is a directory, not the Connector.config file.")

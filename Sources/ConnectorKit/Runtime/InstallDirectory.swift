@@ -8,15 +8,32 @@ public struct InstallDirectory: Sendable, Equatable {
         self.path = (path as NSString).standardizingPath
     }
 
-    /// `--home DIR`, else `CONNECTOR_HOME`, else the folder that holds the executable.
-    public static func resolve(option: String?, environment: [String: String], executablePath: String) -> InstallDirectory {
-        if let option, !option.isEmpty { return InstallDirectory(path: absolute(option)) }
+    /// `--home DIR`, else `CONNECTOR_HOME`, else the first of these folders that holds a Connector.config: the
+    /// executable's folder as invoked (a symlink placed in the install folder counts), the folder of the real
+    /// executable, and the working directory, which is where OpCon's Run Command puts SMA's connectors. When none
+    /// holds one, the executable's folder (SPEC's default), whose missing Connector.config is then reported.
+    public static func resolve(option: String?, environment: [String: String], executablePath: String,
+                               workingDirectory: String = FileManager.default.currentDirectoryPath,
+                               runningExecutable: String? = Bundle.main.executablePath,
+                               holdsConfig: (String) -> Bool = { InstallDirectory(path: $0).hasConfigFile }) -> InstallDirectory {
+        if let option, !option.isEmpty { return InstallDirectory(path: absolute(option, in: workingDirectory)) }
         if let fromEnvironment = environment["CONNECTOR_HOME"], !fromEnvironment.isEmpty {
-            return InstallDirectory(path: absolute(fromEnvironment))
+            return InstallDirectory(path: absolute(fromEnvironment, in: workingDirectory))
         }
-        let executable = URL(fileURLWithPath: absolute(executablePath)).resolvingSymlinksInPath()
-        return InstallDirectory(path: executable.deletingLastPathComponent().path)
+        var candidates: [String] = []
+        // A bare name was found on PATH: only the running executable says where it lives.
+        let invoked = executablePath.contains("/") ? absolute(executablePath, in: workingDirectory) : runningExecutable
+        if let invoked {
+            let url = URL(fileURLWithPath: invoked)
+            candidates.append(url.deletingLastPathComponent().path)
+            candidates.append(url.resolvingSymlinksInPath().deletingLastPathComponent().path)
+        }
+        candidates.append(workingDirectory)
+        return InstallDirectory(path: candidates.first(where: holdsConfig) ?? candidates[0])
     }
+
+    /// Whether the folder holds a Connector.config.
+    public var hasConfigFile: Bool { FileManager.default.fileExists(atPath: configFile) }
 
     public var configFile: String { file("Connector.config") }
     public var logDirectory: String { file("log") }
@@ -31,8 +48,8 @@ public struct InstallDirectory: Sendable, Equatable {
         return (path as NSString).appendingPathComponent(relative)
     }
 
-    static func absolute(_ path: String) -> String {
+    static func absolute(_ path: String, in workingDirectory: String = FileManager.default.currentDirectoryPath) -> String {
         if path.hasPrefix("/") { return path }
-        return (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        return (workingDirectory as NSString).appendingPathComponent(path)
     }
 }

@@ -50,8 +50,9 @@ enum ConnectorProcess {
     }
 
     /// Starts `connector <arguments>` without waiting (for kill and long-running tests).
-    static func start(_ arguments: [String], home: String?, environment: [String: String] = [:]) throws -> Subprocess {
-        try Subprocess(executable, arguments, environment: Self.environment(home: home, environment))
+    static func start(_ arguments: [String], home: String?, environment: [String: String] = [:],
+                      workingDirectory: String? = nil) throws -> Subprocess {
+        try Subprocess(executable, arguments, environment: Self.environment(home: home, environment), workingDirectory: workingDirectory)
     }
 }
 
