@@ -43,6 +43,7 @@ struct OutboxRecoveryTests {
         let failed = try await stage.fail(job, outage.backend)
         #expect(failed.exitCode == 75, "\(failed)")
         #expect(sentences(failed).count == 1, "\(failed)")
+        #expect(failed.stderr.components(separatedBy: "saved to the outbox").count == 2, "said more than once: \(failed.stderr)")
         #expect(failed.stderr.contains("outbox"))
         #expect(failed.stderr.contains(outage.down.rawValue), "stderr does not name \(outage.down.rawValue): \(failed.stderr)")
         #expect(stage.waiting.count == 1)

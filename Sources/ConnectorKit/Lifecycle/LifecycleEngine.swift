@@ -136,7 +136,8 @@ public struct LifecycleEngine: Sendable {
         } catch {
             throw ConnectorError.unavailable("\(reason) The event could not be saved for later either: \(error.message) Fix the folder's permissions; this failure must be ticketed by hand.")
         }
-        logger.warning("\(reason) The event was saved to the outbox and will be delivered by a later run or `connector outbox flush`.")
+        // Info, not warning: the exit's one sentence on stderr says the same (warnings are also shown on stderr).
+        logger.info("\(reason) The event was saved to the outbox and will be delivered by a later run or `connector outbox flush`.")
         return RunOutcome(status: .queued(reason: reason), decision: item.progress.decision ?? "pending", ticket: item.progress.ticket, jobID: item.event.dailyJobID)
     }
 
