@@ -64,6 +64,9 @@ struct CommandLineFailureArgumentsTests {
         let none = try FailureArguments.parse(Self.base() + ["--tlsType", "none"], failedAt: Self.failedAt)
         #expect(none.tlsProtocols == ["NONE"])
         #expect(try FailureArguments.parse(Self.base(), failedAt: Self.failedAt).tlsProtocols == nil)
+        // An unquoted list split by spaces on the Run Command line.
+        let spaced = try FailureArguments.parse(Self.base() + ["--tlsType", "TLSv1.2", "TLSv1.3"], failedAt: Self.failedAt)
+        #expect(spaced.tlsProtocols == ["TLSv1.2", "TLSv1.3"])
     }
 
     @Test("every schedule-date format normalises to yyyy-MM-dd", arguments: [

@@ -45,6 +45,13 @@ struct ConfigIniFileTests {
         #expect(error?.message.contains("s3cr3t") == false)
     }
 
+    @Test("KEY: value and a lone KEY are settings; one pair of surrounding double quotes is dropped")
+    func javaINIForms() throws {
+        let file = try IniFile.parse(text: "[GENERAL]\nTEMPLATES_DIRECTORY: \"my templates\"\nDEBUG\nSERVER=http://h:9010\nQUOTE=\"\n", path: "c")
+        #expect(file.entries.map(\.key) == ["TEMPLATES_DIRECTORY", "DEBUG", "SERVER", "QUOTE"])
+        #expect(file.entries.map(\.value) == ["my templates", "", "http://h:9010", "\""])
+    }
+
     @Test("an empty header or a key-less setting is an error")
     func emptyNames() {
         #expect(thrownError { try IniFile.parse(text: "[ ]\n", path: "c") }?.message.contains("line 1") == true)

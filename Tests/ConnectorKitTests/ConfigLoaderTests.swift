@@ -137,9 +137,9 @@ struct ConfigLoaderTests {
         #expect(config.opcon.port == 9010, "built-in default")
     }
 
-    @Test("booleans read True/False, ON/OFF, yes/no, 1/0 in any case", arguments: [
+    @Test("booleans read True/False, ON/OFF, yes/no, Y/N, T/F, 1/0 in any case", arguments: [
         ("True", true), ("FALSE", false), ("on", true), ("Off", false), ("YES", true), ("no", false),
-        ("1", true), ("0", false),
+        ("1", true), ("0", false), ("Y", true), ("n", false), ("t", true), ("F", false),
     ])
     func booleans(text: String, expected: Bool) throws {
         let config = try ConnectorConfigLoader.parse(text: Self.minimal(general: "DEBUG=\(text)"), path: "c")

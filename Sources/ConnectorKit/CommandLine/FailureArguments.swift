@@ -136,10 +136,11 @@ public struct FailureArguments: Sendable, Equatable {
 
     private static let tlsNames = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
-    /// `NONE`, or a comma list of TLS protocol names (any case), as canonical names.
+    /// `NONE`, or a list of TLS protocol names (any case) separated by commas or, as an unquoted Run Command splits
+    /// them, by spaces; as canonical names.
     private static func tlsProtocols(_ text: String?) throws(ConnectorError) -> [String]? {
         guard let text else { return nil }
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let items = text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         if items.count == 1 && items[0].uppercased() == "NONE" { return ["NONE"] }
         var names: [String] = []
         for item in items.isEmpty ? [text] : items {

@@ -17,10 +17,10 @@ struct ConfigSetting {
     func boolean() throws(ConnectorError) -> Bool? {
         guard let text else { return nil }
         switch text.lowercased() {
-        case "true", "on", "yes", "1": return true
-        case "false", "off", "no", "0": return false
+        case "true", "on", "yes", "1", "y", "t": return true
+        case "false", "off", "no", "0", "n", "f": return false
         default:
-            throw .configuration("\(place) must be True or False (also ON/OFF, yes/no, 1/0), found \"\(text)\".")
+            throw .configuration("\(place) must be True or False (also ON/OFF, yes/no, Y/N, 1/0), found \"\(text)\".")
         }
     }
 

@@ -57,19 +57,30 @@ public struct IniFile: Sendable, Equatable {
                 result.sections.append(name)
                 continue
             }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw .configuration("\(path): \(location(lineNumber, section)) is neither a [SECTION] header, "
-                    + "a KEY=value setting nor a comment; fix or remove it (comments start with ; or #).")
+            // `KEY=value` or `KEY: value`, as the INI reader of the Java connectors takes both; a lone KEY is set empty.
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                guard !line.contains(where: \.isWhitespace) else {
+                    throw .configuration("\(path): \(location(lineNumber, section)) is neither a [SECTION] header, "
+                        + "a KEY=value setting nor a comment; fix or remove it (comments start with ; or #).")
+                }
+                result.entries.append(Entry(section: section, key: line, value: "", line: lineNumber))
+                continue
             }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            let key = line[..<separator].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty else {
                 throw .configuration("\(path): \(location(lineNumber, section)) has a value but no key "
                     + "before the `=`; write it as KEY=value.")
             }
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let value = unquoted(line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces))
             result.entries.append(Entry(section: section, key: key, value: value, line: lineNumber))
         }
         return result
+    }
+
+    /// The value without one pair of surrounding double quotes (`TEMPLATES_DIRECTORY="templates"`).
+    private static func unquoted(_ value: String) -> String {
+        guard value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") else { return value }
+        return String(value.dropFirst().dropLast())
     }
 
     /// Upper case with runs of whitespace collapsed to one space, so `[Opcon  Api]` finds `OPCON API`.
