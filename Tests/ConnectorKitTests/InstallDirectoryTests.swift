@@ -38,6 +38,10 @@ struct InstallDirectoryTests {
         #expect(home.configFile == "/opt/connector/Connector.config")
         #expect(home.file("templates") == "/opt/connector/templates")
         #expect(home.file("/var/joblogs") == "/var/joblogs")
+        #if !os(Windows)
+        #expect(home.file("templates\\") == "/opt/connector/templates", "a Windows-style TemplatesDir")
+        #expect(home.file(".\\joblogs\\2026") == "/opt/connector/joblogs/2026")
+        #endif
         #expect(home.file("D:\\joblogs") == "D:\\joblogs")
     }
 

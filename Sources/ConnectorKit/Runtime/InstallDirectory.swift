@@ -40,12 +40,13 @@ public struct InstallDirectory: Sendable, Equatable {
     public var outboxDirectory: String { file("outbox") }
     public var locksDirectory: String { file("locks") }
 
-    /// A path from Connector.config: absolute as given, else inside the install directory.
+    /// A path from Connector.config: absolute as given, else inside the install directory. Windows separators are
+    /// read as folder separators (`templates\` is `templates`).
     public func file(_ relative: String) -> String {
-        if relative.hasPrefix("/") || relative.hasPrefix("\\") || (relative.count > 1 && relative.dropFirst().hasPrefix(":")) {
-            return relative
-        }
-        return (path as NSString).appendingPathComponent(relative)
+        if relative.count > 1 && relative.dropFirst().hasPrefix(":") { return relative }  // a drive letter: Windows only
+        let native = NativePath.from(relative)
+        if native.hasPrefix("/") || native.hasPrefix("\\") { return native }
+        return ((path as NSString).appendingPathComponent(native) as NSString).standardizingPath
     }
 
     static func absolute(_ path: String, in workingDirectory: String = FileManager.default.currentDirectoryPath) -> String {
