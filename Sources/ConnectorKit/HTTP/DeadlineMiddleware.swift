@@ -28,10 +28,13 @@ public struct DeadlineMiddleware: ClientMiddleware {
             throw TransportError.timedOut(host: host, seconds: deadline.budget)
         }
         let limit = min(requestTimeout, remaining)
-        // The group awaits both children before it returns, so `next` never outlives this call.
+        var limited = request
+        limited.timeout = limit
+        // The group awaits both children before it returns, so `next` never outlives this call. Should a transport
+        // miss the cancellation, the limit handed to it in `timeout` still ends the request about then.
         return try await withoutActuallyEscaping(next) { next in
             try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
-                group.addTask { try await next(request) }
+                group.addTask { [limited] in try await next(limited) }
                 group.addTask {
                     try await Task.sleep(nanoseconds: UInt64(limit * 1_000_000_000))
                     throw TransportError.timedOut(host: host, seconds: limit)

@@ -15,13 +15,19 @@ public struct HTTPRequest: Sendable, Equatable {
     /// A POST the caller has proven safe to repeat (for example a read-only query sent as POST).
     /// GET, PUT, PATCH and DELETE are always treated as idempotent.
     public var isRetrySafe: Bool
+    /// The most this request may take, in seconds: set by the deadline middleware (the smaller of TIMEOUT_SECONDS
+    /// and the time left in the run) and handed by the transport to its HTTP library, so the request also ends on
+    /// its own when a cancellation does not reach it. Nil: the transport's own timeout.
+    public var timeout: Double?
 
-    public init(method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil, isRetrySafe: Bool = false) {
+    public init(method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil, isRetrySafe: Bool = false,
+                timeout: Double? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.isRetrySafe = isRetrySafe
+        self.timeout = timeout
     }
 
     /// Whether a retry can never cause a second side effect.

@@ -41,14 +41,15 @@ public final class URLSessionTransport: ClientTransport, @unchecked Sendable {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeoutSeconds)
+        // Whole seconds at least: swift-corelibs-foundation truncates the interval, and below 1 s it fires at once.
+        let timeout = max(1, (request.timeout ?? timeoutSeconds).rounded(.up))
+        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         urlRequest.httpMethod = request.method.rawValue
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
         let hasBody = !(request.body?.isEmpty ?? true)
         if hasBody { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         let host = request.url.host ?? request.url.absoluteString
-        let timeout = timeoutSeconds
         let handle = DataTaskHandle()
 
         return try await withTaskCancellationHandler {
