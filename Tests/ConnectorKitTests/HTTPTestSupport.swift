@@ -108,6 +108,7 @@ final class LoopbackServer: @unchecked Sendable {
     private let behaviour: Behaviour
     private let lock = NSLock()
     private var clients: [Int32] = []
+    private var stopped = false
 
     /// A bound socket that does not listen: connecting to its port is refused.
     static func refusedPort() -> (port: UInt16, close: () -> Void) {
@@ -124,20 +125,37 @@ final class LoopbackServer: @unchecked Sendable {
         thread.start()
     }
 
+    /// Shuts the sockets down (which wakes a blocked accept or read) but leaves closing them to the accept loop:
+    /// closing a descriptor another thread still uses lets its number be reused by a socket of a test running in
+    /// parallel, which the loop would then accept from or write to.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         lock.withLock {
-            for client in clients { close(client) }
-            clients = []
+            stopped = true
+            shutdown(listener, Int32(SHUT_RDWR))
+            for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
         }
     }
 
     private func acceptLoop() {
+        defer {
+            lock.withLock {
+                for client in clients { close(client) }
+                clients = []
+            }
+            close(listener)
+        }
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
-            lock.withLock { clients.append(client) }
+            let accepted = lock.withLock { () -> Bool in
+                if stopped { return false }
+                clients.append(client)
+                return true
+            }
+            guard accepted else {
+                close(client)
+                return
+            }
             var buffer = [UInt8](repeating: 0, count: 65536)
             _ = read(client, &buffer, buffer.count)
             if case .respond(let raw) = behaviour {

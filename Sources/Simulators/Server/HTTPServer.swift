@@ -69,6 +69,9 @@ public final class HTTPServer: Sendable {
             SocketSystem.closeSocket(listener)
             throw SimulatorError.cannotListen(port: requested, reason: reason)
         }
+        // Non-blocking: a client that connects and resets before accept() (a killed connector) would otherwise
+        // leave accept() blocked, and stop(), which waits for the accept loop, with it.
+        SocketSystem.setBlocking(listener, false)
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &actual) {
@@ -147,7 +150,8 @@ public final class HTTPServer: Sendable {
             if entries[1].revents != 0 { return }
             guard entries[0].revents != 0 else { continue }
             let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
+            guard client >= 0 else { continue }  // gone again before it was accepted (EAGAIN), or interrupted
+            SocketSystem.setBlocking(client, true)  // macOS hands on the listener's O_NONBLOCK; Linux does not
             SocketSystem.suppressSigPipe(client)
             SocketSystem.setOption(client, level: Int32(IPPROTO_TCP), name: Int32(TCP_NODELAY), value: 1)
             state.withLock { _ = $0.connections.insert(client) }

@@ -83,6 +83,13 @@ enum SocketSystem {
 
     static func closeSocket(_ fd: Int32) { _ = close(fd) }
 
+    /// Sets or clears O_NONBLOCK.
+    static func setBlocking(_ fd: Int32, _ blocking: Bool) {
+        let flags = fcntl(fd, F_GETFL, 0)
+        guard flags >= 0 else { return }
+        _ = fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK)
+    }
+
     static func shutdownSocket(_ fd: Int32) { _ = shutdown(fd, Int32(SHUT_RDWR)) }
 
     /// Waits until `fd` is readable; false when `milliseconds` passed first.
