@@ -145,12 +145,12 @@ public struct SummitBackend: ITSMBackend {
 
     public func update(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
         let number = ticket.reference.number
-        try await write(requests.update(ticketNumber: number, status: ticket.rawState, draft: draft), action: "update incident \(number)")
+        try await write(requests.update(ticketNumber: number, draft: draft), action: "update incident \(number)")
     }
 
     public func reopen(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
         let number = ticket.reference.number
-        try await write(requests.update(ticketNumber: number, status: settings.reopenStatus, draft: draft),
+        try await write(requests.reopen(ticketNumber: number, status: settings.reopenStatus, draft: draft),
                         action: "reopen incident \(number) as \(settings.reopenStatus)")
     }
 
@@ -180,8 +180,8 @@ public struct SummitBackend: ITSMBackend {
     public func previewPayload(for decision: Decision, draft: TicketDraft) -> JSONValue {
         switch decision {
         case .create, .replace: return requests.create(draft)
-        case .update(let ticket): return requests.update(ticketNumber: ticket.reference.number, status: ticket.rawState, draft: draft)
-        case .reopen(let ticket): return requests.update(ticketNumber: ticket.reference.number, status: settings.reopenStatus, draft: draft)
+        case .update(let ticket): return requests.update(ticketNumber: ticket.reference.number, draft: draft)
+        case .reopen(let ticket): return requests.reopen(ticketNumber: ticket.reference.number, status: settings.reopenStatus, draft: draft)
         case .skip: return .null
         }
     }
