@@ -8,7 +8,7 @@ public struct SummitBackend: ITSMBackend {
     let requests: SummitRequests
     let http: HTTPClient
     let logger: Logger
-    /// `[DEFAULTS]` of Connector.config, already mapped to Summit field names.
+    /// The lowest field layer: the built-in Summit defaults under Connector.config's `[DEFAULTS]`.
     let defaults: [TicketField]
     /// Whether this is the only Summit template in its folder; decides `owns` for a job whose ticket has no URL.
     let isSoleSummitTemplate: Bool
@@ -20,7 +20,7 @@ public struct SummitBackend: ITSMBackend {
         if let warning = secret.warning { environment.logger.warning(warning) }
         self.init(
             settings: settings, apiKey: secret.value, http: environment.http, logger: environment.logger,
-            defaults: environment.config.ticketDefaults,
+            defaults: SummitDefaultFields.resolved(configured: environment.config.ticketDefaults),
             isSoleSummitTemplate: SummitPlugin.isSoleSummitTemplate(template))
     }
 
