@@ -120,10 +120,13 @@ public struct SummitBackend: ITSMBackend {
             if SummitAnswer.isUnknownTicket(errors) { return nil }
             throw ConnectorError.data("\(SummitAnswer.service) could not read incident \(number): \(quote(errors)).")
         }
-        guard let details = answer.body["OutputObject"]?["IncidentDetails"] else {
-            if answer.body["OutputObject"]?.isNull != false { return nil }
-            throw ConnectorError.data("\(SummitAnswer.service) answered the read of incident \(number) without OutputObject.IncidentDetails.")
+        // Summit answers an unknown number without an error but with no details: OutputObject missing, null, `{}`,
+        // or an object without IncidentDetails. Anything but an object there is a shape we do not know.
+        guard let output = answer.body["OutputObject"], !output.isNull else { return nil }
+        guard output.objectValue != nil else {
+            throw ConnectorError.data("\(SummitAnswer.service) answered the read of incident \(number) with an OutputObject that is \(output.typeName).")
         }
+        guard let details = output["IncidentDetails"], !details.isNull else { return nil }
         guard let rows = details["TicketDetails"]?.arrayValue, let row = rows.first else { return nil }
         guard row.objectValue != nil else {
             throw ConnectorError.data("\(SummitAnswer.service) answered the read of incident \(number) with a TicketDetails row that is \(row.typeName).")

@@ -130,6 +130,23 @@ struct WireFormatTests {
         #expect(error == .data("Symphony Summit refused to attach a.log to incident 1: File type not allowed."))
     }
 
+    @Test("the number in Message is the first run of 4 or more digits", arguments: [
+        ("Org 1: Ticket 4507 logged", "4507"),
+        ("Ticket 318417 logged successfully", "318417"),
+        ("Org 12, request 7: ticket 0000 pending, ticket 4508 logged", "4508"),
+    ])
+    func ticketNumberInMessage(_ message: String, _ number: String) async throws {
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": "", "Message": .string(message)])]))
+        #expect(try await backend.create(makeDraft()).number == number)
+    }
+
+    @Test func messageWithOnlyShortNumbersNamesNoTicket() async throws {
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": "", "Message": "Org 1: 3 tickets logged"])]))
+        let error = await connectorError { _ = try await backend.create(makeDraft()) }
+        #expect(error?.exitCode == .dataError)
+        #expect(error?.message.contains("Org 1: 3 tickets logged") == true)
+    }
+
     @Test func previewIsExactlyWhatEachWriteSends() async throws {
         let draft = makeDraft(fields: fields, previous: TicketReference(recordedID: "4400", number: "4400", url: ""))
         let open = existing("4507", status: .inProgress, raw: "In-Progress")
