@@ -76,12 +76,23 @@ struct SummitAnswer: Sendable, Equatable {
     static let unknownTicketWording = ["not found", "does not exist", "doesn't exist", "not exist", "no record",
                                        "invalid ticket", "no ticket", "no incident", "no data"]
 
+    /// Words that call something invalid. They mean an unknown ticket only when the text also names the ticket
+    /// ("TicketNo 999 is invalid"): alone they also describe refused master values ("Invalid Priority_Name").
+    static let invalidWording = ["invalid", "not valid"]
+
+    /// Words by which an error names the ticket it is about.
+    static let ticketWording = ["ticket", "incident"]
+
+    /// Whether an in-band error says the incident asked for does not exist. A refused key is never read this way,
+    /// even when its text names the ticket ("Invalid API key for ticket 999"): that must stay a permission error.
     static func isUnknownTicket(_ text: String) -> Bool {
+        guard !isAuthFailure(text) else { return false }
         let lowered = text.lowercased()
-        return unknownTicketWording.contains { lowered.contains($0) }
+        if unknownTicketWording.contains(where: { lowered.contains($0) }) { return true }
+        return ticketWording.contains { lowered.contains($0) } && invalidWording.contains { lowered.contains($0) }
     }
 
-    /// The number of the incident a create made: `TicketNo`, else `TicketID_Internal`, else the digits in `Message`.
+    /// The number of the incident a create made: `TicketNo`, else `TicketID_Internal`, else a number in `Message`.
     var createdTicketNumber: String? {
         for key in ["TicketNo", "TicketID_Internal"] {
             if let text = body[key]?.scalarText?.trimmingCharacters(in: .whitespaces), Self.isTicketNumber(text),
@@ -90,9 +101,17 @@ struct SummitAnswer: Sendable, Equatable {
                 return text
             }
         }
-        guard let message = body["Message"]?.stringValue else { return nil }
-        let digits = message.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).first
-        return digits.map(String.init)
+        return body["Message"]?.stringValue.flatMap(Self.ticketNumber(inMessage:))
+    }
+
+    /// Shortest run of digits `Message` may hold a ticket number in (summit-api.md §4.4: clients take a 4+ digit
+    /// number). Shorter ones are org ids and counts ("Org 1: Ticket 4507 logged").
+    static let messageNumberMinimumDigits = 4
+
+    /// The first run of at least `messageNumberMinimumDigits` digits in a create's `Message`, if any.
+    static func ticketNumber(inMessage message: String) -> String? {
+        let runs = message.split(whereSeparator: { !($0.isASCII && $0.isNumber) })
+        return runs.first { $0.count >= messageNumberMinimumDigits && $0.contains { $0 != "0" } }.map(String.init)
     }
 
     /// Summit numbers its incidents with whole numbers.

@@ -8,7 +8,7 @@ public struct SummitBackend: ITSMBackend {
     let requests: SummitRequests
     let http: HTTPClient
     let logger: Logger
-    /// `[DEFAULTS]` of Connector.config, already mapped to Summit field names.
+    /// The lowest field layer: the built-in Summit defaults under Connector.config's `[DEFAULTS]`.
     let defaults: [TicketField]
     /// Whether this is the only Summit template in its folder; decides `owns` for a job whose ticket has no URL.
     let isSoleSummitTemplate: Bool
@@ -20,7 +20,7 @@ public struct SummitBackend: ITSMBackend {
         if let warning = secret.warning { environment.logger.warning(warning) }
         self.init(
             settings: settings, apiKey: secret.value, http: environment.http, logger: environment.logger,
-            defaults: environment.config.ticketDefaults,
+            defaults: SummitDefaultFields.resolved(configured: environment.config.ticketDefaults),
             isSoleSummitTemplate: SummitPlugin.isSoleSummitTemplate(template))
     }
 
@@ -120,10 +120,13 @@ public struct SummitBackend: ITSMBackend {
             if SummitAnswer.isUnknownTicket(errors) { return nil }
             throw ConnectorError.data("\(SummitAnswer.service) could not read incident \(number): \(quote(errors)).")
         }
-        guard let details = answer.body["OutputObject"]?["IncidentDetails"] else {
-            if answer.body["OutputObject"]?.isNull != false { return nil }
-            throw ConnectorError.data("\(SummitAnswer.service) answered the read of incident \(number) without OutputObject.IncidentDetails.")
+        // Summit answers an unknown number without an error but with no details: OutputObject missing, null, `{}`,
+        // or an object without IncidentDetails. Anything but an object there is a shape we do not know.
+        guard let output = answer.body["OutputObject"], !output.isNull else { return nil }
+        guard output.objectValue != nil else {
+            throw ConnectorError.data("\(SummitAnswer.service) answered the read of incident \(number) with an OutputObject that is \(output.typeName).")
         }
+        guard let details = output["IncidentDetails"], !details.isNull else { return nil }
         guard let rows = details["TicketDetails"]?.arrayValue, let row = rows.first else { return nil }
         guard row.objectValue != nil else {
             throw ConnectorError.data("\(SummitAnswer.service) answered the read of incident \(number) with a TicketDetails row that is \(row.typeName).")
@@ -145,12 +148,12 @@ public struct SummitBackend: ITSMBackend {
 
     public func update(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
         let number = ticket.reference.number
-        try await write(requests.update(ticketNumber: number, status: ticket.rawState, draft: draft), action: "update incident \(number)")
+        try await write(requests.update(ticketNumber: number, draft: draft), action: "update incident \(number)")
     }
 
     public func reopen(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
         let number = ticket.reference.number
-        try await write(requests.update(ticketNumber: number, status: settings.reopenStatus, draft: draft),
+        try await write(requests.reopen(ticketNumber: number, status: settings.reopenStatus, draft: draft),
                         action: "reopen incident \(number) as \(settings.reopenStatus)")
     }
 
@@ -180,8 +183,8 @@ public struct SummitBackend: ITSMBackend {
     public func previewPayload(for decision: Decision, draft: TicketDraft) -> JSONValue {
         switch decision {
         case .create, .replace: return requests.create(draft)
-        case .update(let ticket): return requests.update(ticketNumber: ticket.reference.number, status: ticket.rawState, draft: draft)
-        case .reopen(let ticket): return requests.update(ticketNumber: ticket.reference.number, status: settings.reopenStatus, draft: draft)
+        case .update(let ticket): return requests.update(ticketNumber: ticket.reference.number, draft: draft)
+        case .reopen(let ticket): return requests.reopen(ticketNumber: ticket.reference.number, status: settings.reopenStatus, draft: draft)
         case .skip: return .null
         }
     }

@@ -38,11 +38,20 @@ struct SummitRequests: Sendable {
         return container(ticket: ticket, information: information(draft), customFields: customFields)
     }
 
-    /// The new failure added to an existing incident, with `status` sent as the incident's status: its current one
-    /// for an update, the reopen status for a reopen.
-    func update(ticketNumber: String, status: String, draft: TicketDraft) -> JSONValue {
+    /// The new failure added to an open incident's work log. No `Status` is sent (SPEC §6.1): the incident keeps
+    /// whatever status it has, and echoing the one read earlier could undo an analyst's change made in between.
+    func update(ticketNumber: String, draft: TicketDraft) -> JSONValue {
+        workLogEntry(ticketNumber: ticketNumber, status: nil, draft: draft)
+    }
+
+    /// The new failure added to a Resolved incident, moving it to `status` (`variables.reopenStatus`).
+    func reopen(ticketNumber: String, status: String, draft: TicketDraft) -> JSONValue {
+        workLogEntry(ticketNumber: ticketNumber, status: status.isEmpty ? nil : status, draft: draft)
+    }
+
+    private func workLogEntry(ticketNumber: String, status: String?, draft: TicketDraft) -> JSONValue {
         var ticket: [String: JSONValue] = ["IsFromWebService": true, "Ticket_No": .string(ticketNumber)]
-        if !status.isEmpty { ticket["Status"] = .string(status) }
+        if let status { ticket["Status"] = .string(status) }
         return container(ticket: ticket, information: failureText(draft), customFields: nil)
     }
 

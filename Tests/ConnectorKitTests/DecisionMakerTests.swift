@@ -67,11 +67,21 @@ struct DecisionMakerTests {
         #expect(reason.contains("2026-11-24 07:00"))
     }
 
-    @Test("once per day: at or after DAILY_START_HOUR on the next day a new ticket replaces the old one")
-    func afterWindow() {
+    @Test("once per day: at or after DAILY_START_HOUR on the next day an open or resolved ticket gets a plain new one (no replace)",
+          arguments: [TicketStatus.new, .inProgress, .onHold, .resolved, .other("Assigned")])
+    func afterWindow(status: TicketStatus) {
         let rules = DecisionRules(singleIncidentPerDay: true)
-        let open = ticket("4507", .inProgress)
-        #expect(decide(open, rules, documentation: "Last Incident Date : 2026-11-22", at: moment("2026-11-23T07:00")) == .replace(open))
+        let earlier = ticket("4507", status)
+        let documentation = "Last Incident Date : 2026-11-22"
+        #expect(decide(earlier, rules, documentation: documentation, at: moment("2026-11-23T07:00")) == .create)
+        #expect(decide(earlier, rules, documentation: documentation, at: moment("2026-11-30T12:00")) == .create)
+    }
+
+    @Test("once per day: after the window a Closed or Cancelled ticket is still replaced", arguments: [TicketStatus.closed, .cancelled])
+    func afterWindowFinal(status: TicketStatus) {
+        let rules = DecisionRules(singleIncidentPerDay: true)
+        let finished = ticket("4507", status)
+        #expect(decide(finished, rules, documentation: "Last Incident Date : 2026-11-22", at: moment("2026-11-23T07:00")) == .replace(finished))
     }
 
     @Test("once per day without a date line falls back to the state rules")

@@ -92,6 +92,26 @@ struct LifecycleEngineTests {
         #expect(rig.opcon.state.current.documentationPuts == ["Last Incident Date : 2026-11-23\nCall GL"])
     }
 
+    @Test("once-per-day after the window: a new ticket written back with PUT over the old one, the date line rewritten, no previous-ticket line")
+    func createAfterTheWindow() async throws {
+        // Now is 2026-11-23 08:30; the window of 2026-11-22 ended at 07:00.
+        let rig = rig(job: sampleJob(documentation: "Last Incident Date : 2026-11-22\nCall GL", ticket: "T1"),
+                      rules: DecisionRules(singleIncidentPerDay: true))
+        rig.backend.state.update { $0.tickets["T1"] = .inProgress }
+        let outcome = try await rig.engine.handle(sampleEvent())
+        #expect(outcome.decision == "create")
+        #expect(rig.backend.state.current.updates.isEmpty)
+        let draft = try #require(rig.backend.state.current.created.first)
+        #expect(draft.previousTicket == nil)
+        #expect(draft.previousTicketLine == nil)
+        #expect(rig.opcon.state.current.writeBacks.map(\.0.number) == ["T1001"])
+        #expect(rig.opcon.state.current.writeBacks.map(\.1) == [true], "the job already had a ticket record: PUT, not POST")
+        #expect(rig.opcon.state.current.documentationPuts == ["Last Incident Date : 2026-11-23\nCall GL"])
+        let stored = try #require(rig.opcon.state.current.jobs["20261123|16|1|GL LOAD"])
+        #expect(stored.incidentTicketID == "T1001")
+        #expect(rig.backend.state.current.tickets["T1"] == .inProgress, "the old ticket is left as it is")
+    }
+
     @Test("ITSM down → queued with exit 75 and one outbox item; the replay creates exactly one ticket")
     func queuedThenReplayed() async throws {
         let rig = rig()

@@ -59,13 +59,53 @@ struct TemplateLoaderTests {
         (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "tags": [{"indicatorValue": "X"}]}"#, "tags[0].indicator"),
         (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "address": {"value": "not a host"}}"#, "address.value"),
         (#"{"alphaKey": 1}"#, "urls: needs an entry named incident"),
-        (#"{"alphaKey": 1, "rules": {"submitSingleIncidentPerDay": day}}"#, "line 1 column 57"),
+        (#"{"alphaKey": 1, "rules": {"submitSingleIncidentPerDay": daily}}"#, "line 1 column 57"),
     ])
     func pathInMessage(text: String, path: String) throws {
         let error = try #require(try loadError(text))
         #expect(error.exitCode == .configuration)
         #expect(error.message.contains("t.json"))
         #expect(error.message.contains(path), "message was: \(error.message)")
+    }
+
+    @Test("the 2024 SMA Summit sample's bare `day` rule value (sma-connectors.md §14.8) loads as true, with a warning naming file and rule")
+    func bareDayRule() throws {
+        let (loader, _) = try write("""
+            {"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}],
+             "rules": {"includeTagRouting": false, "submitSingleIncidentPerDay": day,
+                       "includeJobLogAttachment" :day }}
+            """)
+        let loaded = try loader.load("t.json", config: ConnectorConfig())
+        #expect(loaded.template.rule("submitSingleIncidentPerDay", default: false))
+        #expect(loaded.template.rule("includeJobLogAttachment", default: false))
+        #expect(!loaded.template.rule("includeTagRouting", default: true))
+        let warnings = loaded.warnings.filter { $0.contains("bare word day") }
+        #expect(warnings.count == 2, "\(loaded.warnings)")
+        #expect(warnings.allSatisfy { $0.contains("t.json") }, "\(warnings)")
+        #expect(warnings.contains { $0.contains("rules.submitSingleIncidentPerDay") }, "\(warnings)")
+        #expect(warnings.contains { $0.contains("rules.includeJobLogAttachment") }, "\(warnings)")
+        #expect(loaded.template.raw["rules"]?["submitSingleIncidentPerDay"] == .bool(true))
+        // The parser itself stays strict.
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(#"{"rules": {"submitSingleIncidentPerDay": day}}"#) }
+    }
+
+    @Test("anything but a bare `day` as a rule's value is still a JSON error naming the file and where it is, in the file as written", arguments: [
+        (#"{"alphaKey": 1, "rules": {"submitSingleIncidentPerDay": Day}}"#, "line 1 column 57"),
+        (#"{"alphaKey": 1, "rules": [day]}"#, "line 1 column 27"),
+        (#"{"alphaKey": 1, "tags": [{"rules": {"a": day}}]}"#, "line 1 column 42"),
+        // The rule is repaired, the same word outside rules is not: the error points at that one.
+        (#"{"alphaKey": 1, "rules": {"a": day}, "address": {"value": day}}"#, "line 1 column 59"),
+        // A later mistake on the same line is placed as in the file, not as in the repaired text.
+        (#"{"alphaKey": 1, "rules": {"a": day}, "urls": [tru]}"#, "line 1 column 47"),
+        (#"{"alphaKey": 1, "rules": {"a": day, "b": day}"#, "line 1 column 46"),
+        ("{\"alphaKey\": 1,\n \"rules\": {\"a\": day},\n \"x\": day}", "line 3 column 7"),
+    ])
+    func unrepairableJSON(text: String, position: String) throws {
+        let error = try #require(try loadError(text))
+        #expect(error.exitCode == .configuration)
+        #expect(error.message.contains("t.json"), "message was: \(error.message)")
+        #expect(error.message.contains("is not valid JSON"), "message was: \(error.message)")
+        #expect(error.message.contains(position), "message was: \(error.message)")
     }
 
     @Test("unknown keys and plain http are warnings, not errors")

@@ -116,7 +116,8 @@ struct MalformedInputTests {
             (install.failureWords(job, template: "nothere.json"), [:])
         },
         BadInput("a template that is not JSON", exit: 78, culprit: "line 1 column") { install, job in
-            try install.write("templates/servicenow.json", "{ \"rules\": { \"includeJobLogAttachment\": day } }")
+            // Not the bare `day` of the 2024 Summit sample: that one is tolerated (sma-connectors.md §14.8).
+            try install.write("templates/servicenow.json", "{ \"rules\": { \"includeJobLogAttachment\": yes } }")
             return (install.failureWords(job, template: "servicenow.json"), [:])
         },
         BadInput("a template naming an unknown backend", exit: 78, culprit: "jira") { install, job in

@@ -46,6 +46,11 @@ struct SummitLifecycleTests {
         #expect(ticket.workLog.count == 5)
         #expect(ticket.attachments.count == 5, "each failure's log reaches the ticket")
         #expect(!ticket.changeHistory.contains { $0.column != "Status" }, "an update rewrites no field of the ticket")
+        let updates = stage.summit.journal.matching(path: SummitStage.incidentPath)
+            .compactMap { try? $0.jsonBody().value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.Ticket") }
+            .filter { $0["Ticket_No"] != nil }
+        #expect(updates.count == 4)
+        #expect(updates.allSatisfy { $0["Status"] == nil }, "a plain update sends no Status: \(updates)")
         #expect(stage.opcon.incidentTicketID(of: job.id) == String(number))
         #expect(stage.opcon.journal.count(method: "PUT", path: "/api/dailyjobs/*/incidentTickets") == 0, "the same ticket is not written back again")
     }

@@ -8,7 +8,7 @@ import Testing
 struct SummitOncePerDayTests {
     static let oncePerDay = ["submitSingleIncidentPerDay": true]
 
-    @Test("the first failure writes Last Incident Date; before DAILY_START_HOUR next day it updates; from then on a new ticket and the line rewritten")
+    @Test("the first failure writes Last Incident Date; before DAILY_START_HOUR next day it updates; from then on a plain new ticket, written back over the old one, and the line rewritten")
     func window() async throws {
         let stage = try SummitStage(rules: Self.oncePerDay, dailyStartHour: 9)
         let job = stage.addJob("DAILY", documentation: "Call the GL team.")
@@ -27,18 +27,23 @@ struct SummitOncePerDayTests {
         #expect(try stage.onlyTicket().workLog.count == 3)
         #expect(stage.opcon.documentation(of: job.id) == "Last Incident Date : 2026-11-23\nCall the GL team.", "an update keeps the line")
 
-        // 09:00 the next day: a new ticket, and the line is replaced rather than stacked.
+        // 09:00 the next day: a new ticket, and the line is replaced rather than stacked. The old ticket is still
+        // open, so this is a plain create: only the replacement of a Closed/Cancelled ticket names the previous one.
+        let writeBack: PathPattern = "/api/dailyjobs/*/incidentTickets"
         let after = try await stage.fail(job, at: "2026-11-24T09:00:00Z")
         #expect(after.exitCode == 0, "\(after)")
         #expect(stage.summit.tickets.count == 2)
         let second = try stage.ticket(of: job)
         #expect(second.number != original.number)
-        #expect(after.stdout.hasPrefix("replace: ticket \(second.number) for "), "\(after)")
+        #expect(after.stdout.hasPrefix("create: ticket \(second.number) for "), "\(after)")
+        #expect(!second.description.contains("Previous Ticket Number"), "\(second.description)")
+        #expect(stage.opcon.incidentTicketURL(of: job.id) == stage.link(second.number))
+        #expect(stage.opcon.journal.count(method: "POST", path: writeBack) == 1, "only the first ticket was added")
+        #expect(stage.opcon.journal.count(method: "PUT", path: writeBack) == 1, "the new ticket is written over the old record")
         let documentation = try #require(stage.opcon.documentation(of: job.id))
-        #expect(documentation.hasPrefix("Last Incident Date : 2026-11-24\n"), "\(documentation)")
-        #expect(documentation.components(separatedBy: "Last Incident Date").count == 2, "\(documentation)")
-        #expect(documentation.hasSuffix("\nCall the GL team."), "\(documentation)")
+        #expect(documentation == "Last Incident Date : 2026-11-24\nCall the GL team.", "the line rewritten, no previous-ticket line")
         #expect(stage.summit.ticket(original.number)?.workLog.count == 3, "the old ticket gets nothing more")
+        #expect(stage.summit.ticket(original.number)?.status == "New", "the old ticket is left as it is")
     }
 
     @Test("inside the window a Closed ticket is left alone (no second ticket), a Resolved one is reopened")

@@ -96,6 +96,47 @@ struct SummitRoutingTests {
         #expect(stage.summit.tickets.count == 5)
     }
 
+    /// `Connector.config` text without its `[DEFAULTS]` section (the newest documented format has none).
+    static func withoutDefaultsSection(_ config: String) -> String {
+        var inDefaults = false
+        return config.components(separatedBy: "\n").filter { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") { inDefaults = trimmed.uppercased() == "[DEFAULTS]" }
+            return !inDefaults
+        }.joined(separator: "\n")
+    }
+
+    @Test("a Connector.config without [DEFAULTS] still opens tickets with the nine built-in fields; an empty key keeps its built-in value")
+    func builtInDefaults() async throws {
+        let builtIn: KeyValuePairs<String, String> = [
+            "Priority_Name": "P3", "Impact_Name": "Medium", "Urgency_Name": "Medium", "Sup_Function": "IT", "Medium": "Web",
+            "Classification_Name": "Application Support", "Source": "Event Trigger", "Category_Name": "ElasticSearch",
+            "Assigned_WorkGroup_Name": "DevOps",
+        ]
+        let stage = try SummitStage()
+        // The simulator's template sets Impact_Name and Urgency_Name; without attributes every field comes from below.
+        try stage.editTemplate { $0.setting("attributes", to: []) }
+        try stage.editConfig(Self.withoutDefaultsSection)
+        let config = try #require(stage.install.read("Connector.config"))
+        #expect(!config.contains("[DEFAULTS]") && !config.contains("_VALUE="), "\(config)")
+
+        let job = stage.addJob("NO_DEFAULTS", scheduleID: 81)
+        let run = try await stage.fail(job)
+        #expect(run.exitCode == 0, "\(run)")
+        let ticket = try stage.ticket(of: job)
+        for (name, value) in builtIn {
+            #expect(ticket.field(name) == value, "\(name)")
+        }
+
+        try stage.editConfig { Self.withoutDefaultsSection($0) + "\n[DEFAULTS]\nPRIORITY_NAME_VALUE=\nCATEGORY_NAME_VALUE=Batch\n" }
+        let partly = stage.addJob("SOME_DEFAULTS", scheduleID: 82)
+        #expect(try await stage.fail(partly).exitCode == 0)
+        let second = try stage.ticket(of: partly)
+        #expect(second.field("Priority_Name") == "P3", "an empty [DEFAULTS] value keeps the built-in one")
+        #expect(second.field("Category_Name") == "Batch", "a [DEFAULTS] value replaces the built-in one")
+        #expect(second.field("Assigned_WorkGroup_Name") == "DevOps")
+    }
+
     @Test("working hours are judged in the local time zone (TZ)")
     func localTime() async throws {
         let stage = try SummitStage()

@@ -26,7 +26,8 @@ struct BackendFactoryTests {
         let transport = StubTransport([answer(["Errors": "Ticket 0 not found"])])
         let masker = SecretMasker()
         let backend = try SummitPlugin.plugin.make(makeTemplate(sampleRaw()), environment(["SUMMIT_API_KEY": "from-env-4711"], transport: transport, masker: masker))
-        #expect(backend.defaultFields.map(\.name) == ["Priority_Name", "Sup_Function"])
+        // The config sets two of the nine built-in fields, with the built-in values themselves.
+        #expect(backend.defaultFields == SummitDefaultFields.builtIn)
         try await backend.verifyAccess()
         #expect(transport.bodies.first?.value(atPath: "objCommonParameters._ProxyDetails.APIKey") == "from-env-4711")
         #expect(masker.mask("key from-env-4711") == "key ****")

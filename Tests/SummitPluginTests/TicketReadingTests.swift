@@ -32,25 +32,51 @@ struct TicketReadingTests {
         #expect(transport.requests.isEmpty)
     }
 
-    @Test func numberSummitDoesNotKnowMeansNoTicket() async throws {
-        let emptyRows = answer(["Errors": "", "OutputObject": ["IncidentDetails": ["TicketDetails": []]]])
-        let nullOutput = answer(["Errors": "", "OutputObject": .null])
-        let businessError = answer(["Errors": "Ticket 9999 does not exist", "OutputObject": .null])
-        let backend = try makeBackend(transport: StubTransport([emptyRows, nullOutput, businessError]))
-        for _ in 0..<3 {
-            #expect(try await backend.findTicket(recordedID: "9999", draft: makeDraft()) == nil)
-        }
+    @Test("an answer without details means no such ticket", arguments: [
+        ("empty TicketDetails", ["Errors": "", "OutputObject": ["IncidentDetails": ["TicketDetails": []]]]),
+        ("null OutputObject", ["Errors": "", "OutputObject": .null]),
+        ("no OutputObject", ["Errors": "", "Message": ""]),
+        ("empty OutputObject", ["Errors": "", "OutputObject": [:]]),
+        ("OutputObject without IncidentDetails", ["Errors": "", "OutputObject": ["Something": 1]]),
+        ("null IncidentDetails", ["Errors": "", "OutputObject": ["IncidentDetails": .null]]),
+        ("business error", ["Errors": "Ticket 9999 does not exist", "OutputObject": .null]),
+    ] as [(String, JSONValue)])
+    func numberSummitDoesNotKnowMeansNoTicket(_ label: String, _ body: JSONValue) async throws {
+        let backend = try makeBackend(transport: StubTransport([answer(body)]))
+        #expect(try await backend.findTicket(recordedID: "9999", draft: makeDraft()) == nil, "\(label)")
+    }
+
+    @Test("an in-band error naming the ticket as invalid, not found or not existing means no such ticket", arguments: [
+        "TicketNo 999 is invalid", "Invalid Ticket_No 999", "INCIDENT 999 NOT FOUND", "Ticket 999 does not exist",
+        "The incident number 999 is not valid", "ticketno: invalid value", "No record found",
+    ])
+    func unknownTicketWording(_ text: String) async throws {
+        #expect(SummitAnswer.isUnknownTicket(text))
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": .string(text), "OutputObject": .null])]))
+        #expect(try await backend.findTicket(recordedID: "999", draft: makeDraft()) == nil)
+    }
+
+    @Test("a refused key stays a permission error even when its text names the ticket as invalid", arguments: [
+        "Invalid API key", "API key is invalid for ticket 999", "Authentication failed: TicketNo 999 is invalid",
+        "Incident access denied: invalid key",
+    ])
+    func authErrorsAreNotUnknownTickets(_ text: String) async throws {
+        #expect(!SummitAnswer.isUnknownTicket(text))
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": .string(text)])]))
+        let error = await connectorError { _ = try await backend.findTicket(recordedID: "999", draft: makeDraft()) }
+        #expect(error?.exitCode == .permission)
     }
 
     @Test func otherReadErrorsAreNotMistakenForAMissingTicket() async throws {
         let backend = try makeBackend(transport: StubTransport([
             answer(["Errors": "Service IM_GetIncidentDetailsAndChangeHistory is disabled"]),
-            answer(["Errors": "", "OutputObject": ["Something": 1]]),
-            answer(["Errors": "Invalid API key"]),
+            answer(["Errors": "Invalid Sup_Function 'HR'"]),
+            answer(["Errors": "", "OutputObject": "IncidentDetails"]),
+            answer(["Errors": "", "OutputObject": [["IncidentDetails": [:]]]]),
         ]))
-        #expect(await connectorError { _ = try await backend.findTicket(recordedID: "1", draft: makeDraft()) }?.exitCode == .dataError)
-        #expect(await connectorError { _ = try await backend.findTicket(recordedID: "1", draft: makeDraft()) }?.exitCode == .dataError)
-        #expect(await connectorError { _ = try await backend.findTicket(recordedID: "1", draft: makeDraft()) }?.exitCode == .permission)
+        for _ in 0..<4 {
+            #expect(await connectorError { _ = try await backend.findTicket(recordedID: "1", draft: makeDraft()) }?.exitCode == .dataError)
+        }
     }
 
     @Test func ticketStatusServesSync() async throws {

@@ -78,16 +78,22 @@ struct WireFormatTests {
         #expect(error?.message.contains("New ticket has been logged successfully") == true)
     }
 
-    @Test func updateAddsTheFailureAndKeepsTheStatus() async throws {
+    @Test("a plain update carries the number and the failure text, and no Status whatever the ticket's status",
+          arguments: [("Pending", TicketStatus.onHold), ("Pending Approval", .onHold), ("In-Progress", .inProgress),
+                      ("New", .new), ("Assigned", .other("Assigned"))])
+    func updateAddsTheFailureWithoutAStatus(raw: String, status: TicketStatus) async throws {
         let transport = StubTransport([answer(["Errors": "", "Message": "Ticket details are updated successfully"])])
         let backend = try makeBackend(transport: transport)
-        try await backend.update(existing("4507", status: .onHold, raw: "Pending"), with: makeDraft(fields: fields))
-        #expect(transport.bodies.first == incident([
+        let ticket = existing("4507", status: status, raw: raw)
+        try await backend.update(ticket, with: makeDraft(fields: fields))
+        let expected = incident([
             "Updater": "Executive",
-            "Ticket": ["IsFromWebService": true, "Ticket_No": "4507", "Status": "Pending"],
+            "Ticket": ["IsFromWebService": true, "Ticket_No": "4507"],
             "TicketInformation": ["Information": .string(description)],
-        ]))
+        ])
+        #expect(transport.bodies.first == expected)
         #expect(transport.requests.first?.url.absoluteString == endpoint)
+        #expect(backend.previewPayload(for: .update(ticket), draft: makeDraft(fields: fields)) == expected)
     }
 
     @Test func reopenSendsTheReopenStatus() async throws {
@@ -122,6 +128,23 @@ struct WireFormatTests {
         try await backend.attach(file, to: ticket)
         let error = await connectorError { try await backend.attach(file, to: ticket) }
         #expect(error == .data("Symphony Summit refused to attach a.log to incident 1: File type not allowed."))
+    }
+
+    @Test("the number in Message is the first run of 4 or more digits", arguments: [
+        ("Org 1: Ticket 4507 logged", "4507"),
+        ("Ticket 318417 logged successfully", "318417"),
+        ("Org 12, request 7: ticket 0000 pending, ticket 4508 logged", "4508"),
+    ])
+    func ticketNumberInMessage(_ message: String, _ number: String) async throws {
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": "", "Message": .string(message)])]))
+        #expect(try await backend.create(makeDraft()).number == number)
+    }
+
+    @Test func messageWithOnlyShortNumbersNamesNoTicket() async throws {
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": "", "Message": "Org 1: 3 tickets logged"])]))
+        let error = await connectorError { _ = try await backend.create(makeDraft()) }
+        #expect(error?.exitCode == .dataError)
+        #expect(error?.message.contains("Org 1: 3 tickets logged") == true)
     }
 
     @Test func previewIsExactlyWhatEachWriteSends() async throws {

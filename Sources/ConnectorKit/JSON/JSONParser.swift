@@ -5,6 +5,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public let line: Int
     public let column: Int
     public let reason: String
+    /// The byte offset where reading stopped (counting a byte-order mark), for a caller that repairs one known
+    /// mistake at exactly that place rather than loosening the grammar (see `BareDayRuleRepair`).
+    public let offset: Int
     public var description: String { "line \(line) column \(column): \(reason)" }
 }
 
@@ -244,6 +247,6 @@ private struct JSONParser {
                 column += 1
             }
         }
-        return JSONParseError(line: line, column: column, reason: reason)
+        return JSONParseError(line: line, column: column, reason: reason, offset: min(index, bytes.count))
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// What the lifecycle does with one failure event (SPEC §5 step 7).
 public enum Decision: Sendable, Equatable {
-    /// No ticket on the job: open one.
+    /// Open a new ticket: the job has none, or (once per day, after the window) its ticket belongs to an earlier
+    /// operations day and is left as it is. The new ticket is written back over the job's ticket record.
     case create
     /// An open ticket: add the new failure to it, no state change.
     case update(ExistingTicket)

@@ -14,7 +14,7 @@ public enum DecisionMaker {
         if rules.singleIncidentPerDay, let dailyStartHour,
             let windowEnd = onceADayWindowEnd(documentation: documentation, dailyStartHour: dailyStartHour, calendar: calendar)
         {
-            guard now < windowEnd else { return .replace(existing) }
+            guard now < windowEnd else { return afterOnceADayWindow(existing) }
             switch existing.status {
             case .closed, .cancelled:
                 return .skip(reason: "once-per-day window: ticket \(existing.reference.number) is \(existing.rawState) and no second ticket is opened before \(format(windowEnd, calendar: calendar))")
@@ -36,6 +36,18 @@ public enum DecisionMaker {
             return rules.allowReopen ? .reopen(existing) : .replace(existing)
         case .new, .inProgress, .onHold, .other:
             return .update(existing)
+        }
+    }
+
+    /// Once the window has passed, the new operations day gets a new ticket (SPEC §6.1). Only a Closed or Cancelled
+    /// ticket is *replaced*, the one case where the SPEC names the old ticket (`Previous Ticket Number`) in the new
+    /// ticket and the job documentation. An open or resolved ticket belongs to an earlier day and is left as it is:
+    /// a plain create, which the engine still writes back over the job's ticket record and stamps with the new
+    /// `Last Incident Date`.
+    private static func afterOnceADayWindow(_ existing: ExistingTicket) -> Decision {
+        switch existing.status {
+        case .closed, .cancelled: return .replace(existing)
+        case .new, .inProgress, .onHold, .resolved, .other: return .create
         }
     }
 

@@ -49,10 +49,23 @@ public struct TemplateLoader: Sendable {
                     : "Template \(file) does not exist: check -t and TEMPLATES_DIRECTORY in Connector.config.")
         }
         let raw: JSONValue
+        var issues: [TemplateIssue] = []
         do {
             raw = try JSONValue.parse(data)
         } catch {
-            throw .configuration("Template \(file) is not valid JSON: \(error.description).")
+            // The one documented mistake of SMA's own sample (`"submitSingleIncidentPerDay": day`) still loads;
+            // anything else reports where the parse stopped.
+            switch BareDayRuleRepair.parse(data, after: error) {
+            case .failure(let failure):
+                throw .configuration("Template \(file) is not valid JSON: \(failure.description).")
+            case .success(let repaired):
+                raw = repaired.value
+                for rule in repaired.rules {
+                    issues.append(TemplateIssue(
+                        .warning, path: "rules.\(rule)",
+                        "the bare word day is not JSON (a mistake copied from the 2024 SMA Summit sample); it is read as true, write true instead"))
+                }
+            }
         }
         guard raw.objectValue != nil else {
             throw .configuration("Template \(file) must be a JSON object, found \(raw.typeName).")
@@ -66,7 +79,6 @@ public struct TemplateLoader: Sendable {
                 "Template \(file) matches no backend: add \"connector\": \"<id>\" with one of: \(known).")
         }
 
-        var issues: [TemplateIssue] = []
         let template = Self.parseCommon(raw, name: nameOrPath, path: file, backendID: plugin.id, issues: &issues)
         let known = Self.commonKeys.union(plugin.knownTemplateKeys)
         for key in (raw.objectValue ?? [:]).keys.sorted() where !known.contains(key) {
