@@ -5,9 +5,14 @@ import Foundation
 ///
 /// A POST answered with 5xx, a timeout or a dropped connection may or may not have landed. It is sent again only after
 /// a query by `correlation_id` shows it did not; if it did, that incident is the result. Without `includeCorrelationId`
-/// nothing can prove that, so the POST is not repeated and the event goes to the outbox. A 429 needs nothing here:
-/// ServiceNow did not process the request, and the shared `RetryMiddleware` already repeats it after `Retry-After`
-/// for as long as the run's deadline allows; a 429 that still reaches this code means the deadline is near.
+/// nothing can prove that, so the POST is not repeated and the event goes to the outbox.
+///
+/// A 429 is ServiceNow's rate limiter turning the request away before processing it (servicenow-api.md §1.7), so it
+/// proves by itself that nothing landed: it is sent again without a query, with or without correlation.
+///
+/// Between attempts the wait is the larger of the server's `Retry-After` and a doubling backoff; the attempts go on
+/// while that wait ends inside the run's deadline (SPEC §7.3), up to `maxCreateAttempts` so that a server that keeps
+/// failing fast cannot make a run hammer it.
 extension ServiceNowBackend {
 
     public func create(_ draft: TicketDraft) async throws -> TicketReference {
@@ -24,39 +29,80 @@ extension ServiceNowBackend {
             olderIncidents = Set(try await searchActive(correlationID: draft.correlationID, limit: 100).map(\.sysID))
         }
 
-        for attempt in 1...maxCreateAttempts {
+        var attempt = 1
+        while true {
+            let failure: FailedPost
             switch try await post(request) {
             case .created(let document):
                 return try createdReference(document)
 
-            case .unconfirmed(let reason):
+            case .refused(let refused):
+                logger.warning("\(service) turned the new incident away (\(refused.reason)); it was not processed, so it is sent again.")
+                failure = refused
+
+            case .unconfirmed(let unconfirmed):
                 guard canCheck else {
                     throw ConnectorError.unavailable(
-                        "\(service) did not confirm the new incident (\(reason)). It is not sent again, because without rules.includeCorrelationId a second POST could open a duplicate; check ServiceNow for the incident.")
+                        "\(service) did not confirm the new incident (\(unconfirmed.reason)). It is not sent again, because without rules.includeCorrelationId a second POST could open a duplicate; check ServiceNow for the incident.")
                 }
-                logger.warning("\(service) did not confirm the new incident (\(reason)); looking for it by correlation_id before sending it again.")
+                logger.warning("\(service) did not confirm the new incident (\(unconfirmed.reason)); looking for it by correlation_id before sending it again.")
                 let landed = try await searchActive(correlationID: draft.correlationID, limit: olderIncidents.count + 1)
                     .first { !olderIncidents.contains($0.sysID) }
                 if let landed {
                     logger.info("\(service): the unconfirmed request did create \(landed.number); using it.")
                     return try reference(for: landed)
                 }
-                guard attempt < maxCreateAttempts else {
-                    throw ConnectorError.unavailable(
-                        "\(service) did not confirm the new incident after \(attempt) attempts (last: \(reason)), and no incident with this job's correlation_id exists.")
-                }
-                try await wait(seconds: 0.5 * Double(1 << (attempt - 1)))
+                failure = unconfirmed
             }
+
+            let delay = max(failure.retryAfter ?? 0, Self.createBackoff(afterAttempt: attempt))
+            let noneFound = failure.provenNotLanded ? "" : ", and no incident with this job's correlation_id exists"
+            let attempts = attempt == 1 ? "1 attempt" : "\(attempt) attempts"
+            guard attempt < maxCreateAttempts else {
+                throw ConnectorError.unavailable(
+                    "\(service) did not create the incident after \(attempts) (last: \(failure.reason))\(noneFound).")
+            }
+            let remaining = deadline.remaining
+            guard delay < remaining else {
+                throw ConnectorError.unavailable(
+                    "\(service) did not create the incident after \(attempts) (last: \(failure.reason))\(noneFound); the next attempt, \(Self.seconds(delay)) s from now, would be past the run's deadline (\(Self.seconds(remaining)) s left).")
+            }
+            logger.info("\(service): sending the new incident again in \(Self.seconds(delay)) s (attempt \(attempt + 1); \(Self.seconds(remaining)) s left before the deadline).")
+            try await wait(seconds: delay)
+            attempt += 1
         }
-        throw ConnectorError.internal("\(service): the create loop ended without a result.")
+    }
+
+    /// The backoff after the `attempt`-th POST failed: 0.5 s, doubling, at most 8 s. Fixed rather than jittered: one run
+    /// sends one create, and a `Retry-After` (which wins when longer) is what spreads a rate-limited crowd.
+    static func createBackoff(afterAttempt attempt: Int) -> Double {
+        min(8, 0.5 * pow(2, Double(min(attempt, 16) - 1)))
+    }
+
+    /// Seconds for messages: `1.5`, `30`.
+    static func seconds(_ value: Double) -> String {
+        let tenths = (value * 10).rounded() / 10
+        return tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)
+    }
+
+    /// A POST that did not create the incident (yet).
+    struct FailedPost {
+        /// What went wrong, for messages: `HTTP 503: …`, a transport error.
+        var reason: String
+        /// The answer's `Retry-After`, in seconds, when it had one.
+        var retryAfter: Double?
+        /// True when the answer itself proves nothing was stored (429).
+        var provenNotLanded: Bool
     }
 
     /// What became of one POST.
     enum PostOutcome {
         /// 2xx with a usable JSON body.
         case created(JSONValue)
+        /// 429: ServiceNow did not process it.
+        case refused(FailedPost)
         /// 5xx, timeout or dropped connection: it may have landed.
-        case unconfirmed(String)
+        case unconfirmed(FailedPost)
     }
 
     func post(_ request: HTTPRequest) async throws(ConnectorError) -> PostOutcome {
@@ -65,16 +111,19 @@ extension ServiceNowBackend {
             response = try await http.send(request)
         } catch let error as TransportError {
             switch error {
-            case .connectionFailed, .timedOut: return .unconfirmed(error.description)
+            case .connectionFailed, .timedOut: return .unconfirmed(FailedPost(reason: error.description, provenNotLanded: false))
             case .tlsFailure: throw ServiceFailure.map(error, service: service)
             }
         } catch {
             throw ServiceFailure.map(error, service: service)
         }
         switch response.status {
-        case 500...599:
+        case 429, 500...599:
             let said = ServiceFailure.message(from: response.body).map { ": \($0)" } ?? ""
-            return .unconfirmed("HTTP \(response.status)\(said)")
+            let failed = FailedPost(reason: "HTTP \(response.status)\(said)",
+                                    retryAfter: RetryAfter.delay(from: response.header("Retry-After"), now: Date()),
+                                    provenNotLanded: response.status == 429)
+            return response.status == 429 ? .refused(failed) : .unconfirmed(failed)
         default:
             return .created(try ServiceNowAnswer.document(response, service: service, action: "create an incident"))
         }

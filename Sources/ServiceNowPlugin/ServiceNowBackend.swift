@@ -9,26 +9,31 @@ public struct ServiceNowBackend: ITSMBackend {
     let payloads: IncidentPayloads
     let http: HTTPClient
     let logger: Logger
+    /// The run's budget (`DEADLINE_SECONDS`): a create is attempted again only while the wait before it ends inside it.
+    let deadline: Deadline
     /// Waits between create attempts; injectable so tests need not sleep.
     let pause: @Sendable (Double) async throws -> Void
-    /// How many POSTs one create may send, each after proving the previous one did not land.
+    /// The most POSTs one create may send, each after proving the previous one did not land. The deadline normally
+    /// ends the attempts first; this only stops a server that fails fast from being hammered.
     let maxCreateAttempts: Int
 
     /// A backend with resolved credentials. The basic-auth header is added innermost on `http` (below retries and debug
     /// logging) and registered with `masker`, so it never reaches a log.
     public init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
-                masker: SecretMasker) {
+                masker: SecretMasker, deadline: Deadline) {
         self.init(settings: settings, user: user, password: password, http: http, logger: logger, masker: masker,
-                  pause: { seconds in try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) })
+                  deadline: deadline, pause: { seconds in try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) })
     }
 
     init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
-         masker: SecretMasker, pause: @escaping @Sendable (Double) async throws -> Void, maxCreateAttempts: Int = 3) {
+         masker: SecretMasker, deadline: Deadline, pause: @escaping @Sendable (Double) async throws -> Void,
+         maxCreateAttempts: Int = 20) {
         self.settings = settings
         self.requests = ServiceNowRequests(settings: settings)
         self.payloads = IncidentPayloads(settings: settings)
         self.http = http.adding(HeaderMiddleware(["Authorization": masker.registerBasicAuth(user: user, password: password)]))
         self.logger = logger
+        self.deadline = deadline
         self.pause = pause
         self.maxCreateAttempts = maxCreateAttempts
     }

@@ -9,15 +9,16 @@ import Testing
 struct ServiceNowResilienceTests {
     static let incidentPath: PathPattern = "/api/now/table/incident"
 
-    @Test("429 with Retry-After on the create, then success: one incident, job written back")
+    @Test("429 with Retry-After on the create three times, then success: the waits asked for, one incident, job written back")
     func rateLimitedCreate() async throws {
         let stage = try ServiceNowStage()
-        stage.serviceNow.injectRateLimit(count: 1, retryAfter: 1, method: "POST", path: Self.incidentPath)
+        stage.serviceNow.injectRateLimit(count: 3, retryAfter: 1, method: "POST", path: Self.incidentPath)
         let job = stage.addJob("RATE LIMITED", logFiles: ["RATE LIMITED.log": "x\r\n"])
         let run = try await stage.fail(job)
         #expect(run.exitCode == 0, "\(run)")
         let incident = try stage.onlyIncident()
-        #expect(stage.incidentPosts == 2)
+        #expect(stage.incidentPosts == 4)
+        #expect(run.seconds >= 3, "three 429s each asked for 1 s, yet the run took \(run.seconds) s")
         #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(incident))
         #expect(stage.serviceNow.attachments(of: incident["sys_id"]!).count == 1)
         #expect(stage.serviceNow.faults.pending.isEmpty)

@@ -45,7 +45,7 @@ struct CreationSafetyTests {
             .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")), .json(200, #"{"result":[]}"#),
             .text(504, "<html><title>Gateway Timeout</title></html>"), .json(200, #"{"result":[]}"#),
         ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses)
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, maxCreateAttempts: 3)
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
@@ -95,10 +95,74 @@ struct CreationSafetyTests {
         #expect(transport.requests[2].url.query?.hasSuffix("sysparm_limit=2") == true)
     }
 
-    @Test func aRateLimitThatOutlastedTheRetriesIsUnavailable() async throws {
-        let transport = ScriptedTransport([.json(429, #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#, headers: ["Retry-After": "3600"])])
+    static let rateLimited = #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#
+
+    @Test("429 is sent again after the wait it asks (or the backoff, when longer), without a lookup, with or without correlation",
+          arguments: [true, false])
+    func rateLimitedCreatesAreSentAgainAfterTheWaitTheyAsk(correlation: Bool) async throws {
+        let pauses = Recorder<Double>()
+        let transport = ScriptedTransport([
+            .json(429, Self.rateLimited, headers: ["Retry-After": "2"]),
+            .json(429, Self.rateLimited, headers: ["Retry-After": "3"]),
+            .json(429, Self.rateLimited),
+            .json(429, Self.rateLimited, headers: ["Retry-After": "1"]),
+            Fixture.created(),
+        ])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": correlation]), pauses: pauses)
+
+        let ticket = try await backend.create(Fixture.draft())
+
+        #expect(ticket == Fixture.reference())
+        #expect(transport.requests.map(\.method) == [.post, .post, .post, .post, .post], "a 429 needs no lookup: nothing was stored")
+        #expect(Set(transport.requests.map(\.body)).count == 1, "the same incident every time")
+        // Retry-After 2 and 3 win over the backoff (0.5, 1); without one, the backoff (2); Retry-After 1 loses to 4.
+        #expect(pauses.values == [2, 3, 2, 4])
+    }
+
+    @Test func anUnconfirmedCreateWaitsForItsRetryAfterWhenThatIsLongerThanTheBackoff() async throws {
+        let pauses = Recorder<Double>()
+        let transport = ScriptedTransport([
+            .json(503, "{}", headers: ["Retry-After": "5"]), .json(200, #"{"result":[]}"#), Fixture.created(),
+        ])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses)
+
+        _ = try await backend.create(Fixture.draft())
+
+        #expect(transport.requests.map(\.method) == [.post, .get, .post])
+        #expect(pauses.values == [5])
+    }
+
+    @Test func attemptsGoOnWhileTheDeadlineAllowsRatherThanStoppingAfterThree() async throws {
+        let pauses = Recorder<Double>()
+        let unconfirmed: [ScriptedTransport.Answer] = [.json(503, "{}", headers: ["Retry-After": "1"]), .json(200, #"{"result":[]}"#)]
+        let transport = ScriptedTransport(Array(repeating: unconfirmed, count: 5).flatMap { $0 } + [Fixture.created()])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, deadlineSeconds: 120)
+
+        let ticket = try await backend.create(Fixture.draft())
+
+        #expect(ticket.number == "INC0010042")
+        #expect(transport.requests.filter { $0.method == .post }.count == 6)
+        #expect(pauses.values == [1, 1, 2, 4, 8])
+    }
+
+    @Test func theDeadlineEndsTheAttemptsWhenTheNextWaitWouldPassIt() async throws {
+        let pauses = Recorder<Double>()
+        let transport = ScriptedTransport(Array(repeating: .json(429, Self.rateLimited, headers: ["Retry-After": "30"]), count: 10))
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, deadlineSeconds: 100)
+        do {
+            _ = try await backend.create(Fixture.draft())
+            Issue.record("create should fail")
+        } catch let error as ConnectorError {
+            #expect(error == .unavailable("ServiceNow (acme.service-now.com) did not create the incident after 4 attempts (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); the next attempt, 30 s from now, would be past the run's deadline (10 s left)."))
+        }
+        #expect(pauses.values == [30, 30, 30])
+        #expect(transport.requests.count == 4)
+    }
+
+    @Test func aRateLimitThatOutlastsTheDeadlineIsUnavailableAtOnce() async throws {
+        let transport = ScriptedTransport([.json(429, Self.rateLimited, headers: ["Retry-After": "3600"])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) could not create an incident (HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded).")) {
+        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) did not create the incident after 1 attempt (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); the next attempt, 3600 s from now, would be past the run's deadline (120 s left).")) {
             _ = try await backend.create(Fixture.draft())
         }
         #expect(transport.requests.count == 1)

@@ -23,10 +23,12 @@ struct SimulatorIntegrationTests {
             settings.businessRules = businessRules
             simulator = ServiceNowSimulator(settings: settings)
             try simulator.start()
-            let http = HTTPStack.make(config: ConnectorConfig(), deadline: Deadline(seconds: 60), logger: .silent, sleep: { _ in })
+            let deadline = Deadline(seconds: 60)
+            let http = HTTPStack.make(config: ConnectorConfig(), deadline: deadline, logger: .silent, sleep: { _ in })
             backend = ServiceNowBackend(
                 settings: try Fixture.settings(rules: rules, address: simulator.baseURL), user: Fixture.user,
-                password: Fixture.password, http: http, logger: .silent, masker: SecretMasker(), pause: { _ in })
+                password: Fixture.password, http: http, logger: .silent, masker: SecretMasker(), deadline: deadline,
+                pause: { _ in })
         }
 
         func stop() { simulator.stop() }
