@@ -7,12 +7,9 @@ import Foundation
 /// a query by `correlation_id` shows it did not; if it did, that incident is the result. Without `includeCorrelationId`
 /// nothing can prove that, so the POST is not repeated and the event goes to the outbox.
 ///
-/// A 429 is ServiceNow's rate limiter turning the request away before processing it (servicenow-api.md §1.7), so it
-/// proves by itself that nothing landed: it is sent again without a query, with or without correlation.
-///
-/// Between attempts the wait is the larger of the server's `Retry-After` and a doubling backoff; the attempts go on
-/// while that wait ends inside the run's deadline (SPEC §7.3), up to `maxCreateAttempts` so that a server that keeps
-/// failing fast cannot make a run hammer it.
+/// A 429 is ServiceNow's rate limiter turning the request away before processing it, so it proves by itself that
+/// nothing landed: it is sent again without a query, with or without correlation. How long to wait before each new
+/// attempt, and when to stop, is in `RepeatedPosts.swift`.
 extension ServiceNowBackend {
 
     public func create(_ draft: TicketDraft) async throws -> TicketReference {
@@ -55,34 +52,16 @@ extension ServiceNowBackend {
                 failure = unconfirmed
             }
 
-            let delay = max(failure.retryAfter ?? 0, Self.createBackoff(afterAttempt: attempt))
-            let noneFound = failure.provenNotLanded ? "" : ", and no incident with this job's correlation_id exists"
-            let attempts = attempt == 1 ? "1 attempt" : "\(attempt) attempts"
-            guard attempt < maxCreateAttempts else {
+            let delay = Self.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
+            if let stop = reasonToStop(afterAttempt: attempt, delay: delay) {
+                let noneFound = failure.provenNotLanded ? "" : ", and no incident with this job's correlation_id exists"
                 throw ConnectorError.unavailable(
-                    "\(service) did not create the incident after \(attempts) (last: \(failure.reason))\(noneFound).")
+                    "\(service) did not create the incident (last: \(failure.reason))\(noneFound); \(stop).")
             }
-            let remaining = deadline.remaining
-            guard delay < remaining else {
-                throw ConnectorError.unavailable(
-                    "\(service) did not create the incident after \(attempts) (last: \(failure.reason))\(noneFound); the next attempt, \(Self.seconds(delay)) s from now, would be past the run's deadline (\(Self.seconds(remaining)) s left).")
-            }
-            logger.info("\(service): sending the new incident again in \(Self.seconds(delay)) s (attempt \(attempt + 1); \(Self.seconds(remaining)) s left before the deadline).")
+            logger.info("\(service): sending the new incident again in \(Self.seconds(delay)) s (attempt \(attempt + 1); \(Self.seconds(deadline.remaining)) s left before the deadline).")
             try await wait(seconds: delay)
             attempt += 1
         }
-    }
-
-    /// The backoff after the `attempt`-th POST failed: 0.5 s, doubling, at most 8 s. Fixed rather than jittered: one run
-    /// sends one create, and a `Retry-After` (which wins when longer) is what spreads a rate-limited crowd.
-    static func createBackoff(afterAttempt attempt: Int) -> Double {
-        min(8, 0.5 * pow(2, Double(min(attempt, 16) - 1)))
-    }
-
-    /// Seconds for messages: `1.5`, `30`.
-    static func seconds(_ value: Double) -> String {
-        let tenths = (value * 10).rounded() / 10
-        return tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)
     }
 
     /// A POST that did not create the incident (yet).
@@ -149,13 +128,4 @@ extension ServiceNowBackend {
         return TicketReference(recordedID: RecordedIncident.recordedID(number: record.number, sysID: record.sysID),
                                number: record.number, url: requests.ticketURL(sysID: record.sysID), internalID: record.sysID)
     }
-
-    func wait(seconds: Double) async throws(ConnectorError) {
-        do {
-            try await pause(seconds)
-        } catch {
-            throw ServiceFailure.map(error, service: service)
-        }
-    }
-
 }

@@ -13,9 +13,9 @@ public struct ServiceNowBackend: ITSMBackend {
     let deadline: Deadline
     /// Waits between create attempts; injectable so tests need not sleep.
     let pause: @Sendable (Double) async throws -> Void
-    /// The most POSTs one create may send, each after proving the previous one did not land. The deadline normally
-    /// ends the attempts first; this only stops a server that fails fast from being hammered.
-    let maxCreateAttempts: Int
+    /// The most times one POST (a create, an attachment) is sent, each after proving the previous one did not land.
+    /// The deadline normally ends the attempts first; this only stops a server that fails fast from being hammered.
+    let maxPostAttempts: Int
 
     /// A backend with resolved credentials. The basic-auth header is added innermost on `http` (below retries and debug
     /// logging) and registered with `masker`, so it never reaches a log.
@@ -27,7 +27,7 @@ public struct ServiceNowBackend: ITSMBackend {
 
     init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
          masker: SecretMasker, deadline: Deadline, pause: @escaping @Sendable (Double) async throws -> Void,
-         maxCreateAttempts: Int = 20) {
+         maxPostAttempts: Int = 20) {
         self.settings = settings
         self.requests = ServiceNowRequests(settings: settings)
         self.payloads = IncidentPayloads(settings: settings)
@@ -35,7 +35,7 @@ public struct ServiceNowBackend: ITSMBackend {
         self.logger = logger
         self.deadline = deadline
         self.pause = pause
-        self.maxCreateAttempts = maxCreateAttempts
+        self.maxPostAttempts = maxPostAttempts
     }
 
     /// How messages name this instance: `ServiceNow (acme.service-now.com)`.
@@ -101,7 +101,8 @@ public struct ServiceNowBackend: ITSMBackend {
         }
         let sysID = try sysID(of: ticket)
         let request = requests.attach(file, sysID: sysID, attachmentPath: attachmentPath)
-        _ = try await send(request, action: "attach \(file.name.isEmpty ? "joblog.txt" : file.name) to incident \(ticket.number)")
+        // A plain POST: the shared retries leave it alone, and only a 429 proves a second one cannot attach the file twice.
+        _ = try await sendAgainWhenRateLimited(request, action: "attach \(file.name.isEmpty ? "joblog.txt" : file.name) to incident \(ticket.number)")
     }
 
     public func previewPayload(for decision: Decision, draft: TicketDraft) -> JSONValue {

@@ -45,14 +45,13 @@ struct CreationSafetyTests {
             .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")), .json(200, #"{"result":[]}"#),
             .text(504, "<html><title>Gateway Timeout</title></html>"), .json(200, #"{"result":[]}"#),
         ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, maxCreateAttempts: 3)
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, maxPostAttempts: 3)
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
         } catch let error as ConnectorError {
             #expect(error.exitCode == .unavailable)
-            #expect(error.message.contains("after 3 attempts (last: HTTP 504: an HTML page (Gateway Timeout))"))
-            #expect(error.message.contains("no incident with this job's correlation_id exists"))
+            #expect(error.message == "ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 504: an HTML page (Gateway Timeout)), and no incident with this job's correlation_id exists; gave up after 3 attempts.")
         }
         #expect(transport.requests.map(\.method) == [.post, .get, .post, .get, .post, .get])
         #expect(pauses.values == [0.5, 1.0])
@@ -153,7 +152,7 @@ struct CreationSafetyTests {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
         } catch let error as ConnectorError {
-            #expect(error == .unavailable("ServiceNow (acme.service-now.com) did not create the incident after 4 attempts (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); the next attempt, 30 s from now, would be past the run's deadline (10 s left)."))
+            #expect(error == .unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."))
         }
         #expect(pauses.values == [30, 30, 30])
         #expect(transport.requests.count == 4)
@@ -162,7 +161,7 @@ struct CreationSafetyTests {
     @Test func aRateLimitThatOutlastsTheDeadlineIsUnavailableAtOnce() async throws {
         let transport = ScriptedTransport([.json(429, Self.rateLimited, headers: ["Retry-After": "3600"])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) did not create the incident after 1 attempt (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); the next attempt, 3600 s from now, would be past the run's deadline (120 s left).")) {
+        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 1 attempt: the next, 3600 s from now, would be past the run's deadline (120 s left).")) {
             _ = try await backend.create(Fixture.draft())
         }
         #expect(transport.requests.count == 1)

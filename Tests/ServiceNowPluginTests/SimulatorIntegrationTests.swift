@@ -148,7 +148,7 @@ struct SimulatorIntegrationTests {
         #expect(instance.posts == 1)
     }
 
-    @Test func aRateLimitedCreateIsRetriedByTheSharedStack() async throws {
+    @Test func aRateLimitedCreateIsSentAgainByTheBackendNotTheSharedStack() async throws {
         let instance = try Instance()
         defer { instance.stop() }
         instance.simulator.injectRateLimit(count: 1, retryAfter: 1, method: "POST")

@@ -146,10 +146,10 @@ enum Fixture {
     /// on which the run's deadline of `deadlineSeconds` is measured.
     static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<Double> = Recorder(),
                         logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
-                        deadlineSeconds: Double = 120, maxCreateAttempts: Int = 20) -> ServiceNowBackend {
+                        deadlineSeconds: Double = 120, maxPostAttempts: Int = 20) -> ServiceNowBackend {
         ServiceNowBackend(settings: settings, user: user, password: password, http: HTTPClient(transport: transport),
                           logger: logger, masker: masker, deadline: Deadline(seconds: deadlineSeconds, clock: clock.now),
-                          pause: { pauses.record($0); clock.advance($0) }, maxCreateAttempts: maxCreateAttempts)
+                          pause: { pauses.record($0); clock.advance($0) }, maxPostAttempts: maxPostAttempts)
     }
 
     static let failedAt = Date(timeIntervalSince1970: 1_726_902_780)  // 2024-09-21 07:13 UTC, a Saturday
