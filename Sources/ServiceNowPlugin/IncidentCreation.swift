@@ -19,11 +19,12 @@ extension ServiceNowBackend {
         }
         let canCheck = settings.includeCorrelationID && IncidentQuery.isSafe(draft.correlationID)
 
-        // When a ticket of this job is being replaced, older incidents may carry the same correlation_id: note them,
-        // so that the check after an unconfirmed POST does not mistake one of them for the new incident.
+        // When a ticket of this job is being replaced, older open incidents may carry the same correlation_id (under
+        // alwaysCreateNewTicket): note them, so that the check after an unconfirmed POST does not mistake one of them
+        // for the new incident.
         var olderIncidents: Set<String> = []
         if canCheck, draft.previousTicket != nil {
-            olderIncidents = Set(try await searchActive(correlationID: draft.correlationID, limit: 100).map(\.sysID))
+            olderIncidents = Set(try await searchOpen(correlationID: draft.correlationID, limit: 100).map(\.sysID))
         }
 
         var attempt = 1
@@ -43,7 +44,7 @@ extension ServiceNowBackend {
                         "\(service) did not confirm the new incident (\(unconfirmed.reason)). It is not sent again, because without rules.includeCorrelationId a second POST could open a duplicate; check ServiceNow for the incident.")
                 }
                 logger.warning("\(service) did not confirm the new incident (\(unconfirmed.reason)); looking for it by correlation_id before sending it again.")
-                let landed = try await searchActive(correlationID: draft.correlationID, limit: olderIncidents.count + 1)
+                let landed = try await searchOpen(correlationID: draft.correlationID, limit: olderIncidents.count + 1)
                     .first { !olderIncidents.contains($0.sysID) }
                 if let landed {
                     logger.info("\(service): the unconfirmed request did create \(landed.number); using it.")

@@ -68,7 +68,7 @@ public struct ServiceNowBackend: ITSMBackend {
         return ticket
     }
 
-    /// The newest active incident with this job's `correlation_id` (other than `excluded`), marked `foundBySearch`.
+    /// The newest open incident with this job's `correlation_id` (other than `excluded`), marked `foundBySearch`.
     func adoptUnrecorded(_ draft: TicketDraft, excluding excluded: String?) async throws -> ExistingTicket? {
         guard settings.includeCorrelationID else { return nil }
         // An empty id goes on to be refused loudly: it means the engine built no correlation at all.
@@ -76,7 +76,7 @@ public struct ServiceNowBackend: ITSMBackend {
             logger.warning("\(service): the correlation_id \"\(draft.correlationID)\" cannot be used in a ServiceNow query (it contains '^' or a line break); a ticket opened by an interrupted run is not looked for.")
             return nil
         }
-        let candidates = try await searchActive(correlationID: draft.correlationID, limit: excluded == nil ? 1 : 2)
+        let candidates = try await searchOpen(correlationID: draft.correlationID, limit: excluded == nil ? 1 : 2)
         guard let found = candidates.first(where: { $0.sysID != excluded }) else { return nil }
         var ticket = try existing(found, action: "search incidents by correlation_id")
         ticket.foundBySearch = true
@@ -172,9 +172,9 @@ public struct ServiceNowBackend: ITSMBackend {
         return try existing(record, action: action)
     }
 
-    /// Active incidents carrying `correlationID`, newest first.
-    func searchActive(correlationID: String, limit: Int) async throws -> [IncidentRecord] {
-        let query = try IncidentQuery.activeByCorrelation(correlationID)
+    /// Open incidents (not Resolved, Closed or Canceled) carrying `correlationID`, newest first.
+    func searchOpen(correlationID: String, limit: Int) async throws -> [IncidentRecord] {
+        let query = try IncidentQuery.openByCorrelation(correlationID)
         let action = "search incidents by correlation_id"
         let document = try await send(requests.query(query, limit: limit), action: action, notFoundIsEmpty: true)
         return try records(in: document, action: action)

@@ -18,7 +18,7 @@ struct CreationSafetyTests {
 
         #expect(ticket == Fixture.reference())
         #expect(transport.requests.map(\.method) == [.post, .get])
-        #expect(transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix("sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^ORDERBYDESCsys_created_on") == true)
+        #expect(transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix("sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on") == true)
     }
 
     @Test func anUnconfirmedPostThatDidNotLandIsSentAgain() async throws {
@@ -75,16 +75,16 @@ struct CreationSafetyTests {
         let previous = Fixture.reference(number: "INC0010024", sysID: Fixture.otherSysID)
         let newSysID = "0123456789abcdef0123456789abcdef"
         let transport = ScriptedTransport([
-            // Before the POST: the resolved incident being replaced is still active with this correlation_id.
-            Fixture.list([("INC0010024", Fixture.otherSysID, "6")]),
+            // Before the POST: under alwaysCreateNewTicket the incident being replaced is still open with this correlation_id.
+            Fixture.list([("INC0010024", Fixture.otherSysID, "2")]),
             .json(504, "{}"),
             // After: only the old one, so the POST did not land and is repeated.
-            Fixture.list([("INC0010024", Fixture.otherSysID, "6")]),
+            Fixture.list([("INC0010024", Fixture.otherSysID, "2")]),
             .json(503, "{}"),
             // Now the new one shows up first.
-            Fixture.list([("INC0010043", newSysID, "1"), ("INC0010024", Fixture.otherSysID, "6")]),
+            Fixture.list([("INC0010043", newSysID, "1"), ("INC0010024", Fixture.otherSysID, "2")]),
         ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["allowTicketReopen": false]))
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["alwaysCreateNewTicket": true]))
 
         let ticket = try await backend.create(Fixture.draft(previous: previous))
 
