@@ -106,6 +106,14 @@ struct TemplateValidationTests {
         #expect(loadError(Fixture.templateJSON(extra: #""resolvedAction": "release""#))?.contains(#"resolvedAction: expected "markFixed" or "restart", found "release""#) == true)
     }
 
+    @Test func aQuotedIncludeCorrelationIdSwitchesCorrelationOnWithAWarning() throws {
+        let json = Fixture.templateJSON().replacingOccurrences(of: #""includeCorrelationId": true"#, with: #""includeCorrelationId": "TRUE""#)
+        #expect(json.contains(#""includeCorrelationId": "TRUE""#))
+        let loaded = try Fixture.load(json)
+        #expect(try ServiceNowTemplateSettings(template: loaded.template).includeCorrelationID)
+        #expect(loaded.warnings.contains { $0.contains("servicenow.json: rules.includeCorrelationId") }, "\(loaded.warnings)")
+    }
+
     @Test func cmdbRulesLoadWithAWarning() throws {
         let loaded = try Fixture.load(Fixture.templateJSON(rules: ["applicationIdRetrievalFromCmdb": true]))
         #expect(loaded.warnings.contains { $0.contains("rules.applicationIdRetrievalFromCmdb") && $0.contains("not supported yet") })
