@@ -49,15 +49,24 @@ struct TemplateValidationTests {
         #expect(loadError(json)?.contains("urls[2].value: expected a path") == true)
     }
 
-    @Test func theAttachmentURLIsRequiredOnlyWhenJobLogsAreAttached() throws {
+    @Test func withoutAnAttachmentURLJobLogsGoToTheAttachmentAPIWithAWarning() throws {
         let withoutAttachment = { (rules: [String: Bool]) in
             Fixture.templateJSON(rules: rules).replacingOccurrences(
                 of: #",\#n    { "name": "attachment", "value": "api/now/attachment/file" }"#, with: "")
         }
         #expect(withoutAttachment([:]).contains("attachment") == false)
-        #expect(loadError(withoutAttachment([:]))?.contains(#"needs an entry {"name": "attachment""#) == true)
-        let settings = try ServiceNowTemplateSettings(template: Fixture.load(withoutAttachment(["includeJobLogAttachment": false])).template)
-        #expect(settings.attachmentPath == nil)
+
+        // includeJobLogAttachment is on by default, and on here.
+        let loaded = try Fixture.load(withoutAttachment([:]))
+        #expect(try ServiceNowTemplateSettings(template: loaded.template).attachmentPath == "api/now/attachment/file")
+        let warning = loaded.warnings.first { $0.contains("urls: no entry named \"attachment\"") }
+        #expect(warning?.contains("servicenow.json") == true, "\(loaded.warnings)")
+        #expect(warning?.contains(#"job logs are attached through "api/now/attachment/file""#) == true, "\(loaded.warnings)")
+
+        // Not attaching job logs, the template needs no attachment url and hears nothing about it.
+        let quiet = try Fixture.load(withoutAttachment(["includeJobLogAttachment": false]))
+        #expect(try ServiceNowTemplateSettings(template: quiet.template).attachmentPath == nil)
+        #expect(quiet.warnings.isEmpty, "\(quiet.warnings)")
     }
 
     @Test func credentialsAreRequired() {
