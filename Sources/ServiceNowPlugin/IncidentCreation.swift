@@ -5,9 +5,11 @@ import Foundation
 ///
 /// A POST answered with 5xx, a timeout or a dropped connection may or may not have landed. It is sent again only after
 /// a query by `correlation_id` shows it did not; if it did, that incident is the result. Without `includeCorrelationId`
-/// nothing can prove that, so the POST is not repeated and the event goes to the outbox. A 429 needs nothing here:
-/// ServiceNow did not process the request, and the shared `RetryMiddleware` already repeats it after `Retry-After`
-/// for as long as the run's deadline allows; a 429 that still reaches this code means the deadline is near.
+/// nothing can prove that, so the POST is not repeated and the event goes to the outbox.
+///
+/// A 429 is ServiceNow's rate limiter turning the request away before processing it, so it proves by itself that
+/// nothing landed: it is sent again without a query, with or without correlation. How long to wait before each new
+/// attempt, and when to stop, is in `RepeatedPosts.swift`.
 extension ServiceNowBackend {
 
     public func create(_ draft: TicketDraft) async throws -> TicketReference {
@@ -17,46 +19,70 @@ extension ServiceNowBackend {
         }
         let canCheck = settings.includeCorrelationID && IncidentQuery.isSafe(draft.correlationID)
 
-        // When a ticket of this job is being replaced, older incidents may carry the same correlation_id: note them,
-        // so that the check after an unconfirmed POST does not mistake one of them for the new incident.
+        // When a ticket of this job is being replaced, older open incidents may carry the same correlation_id (under
+        // alwaysCreateNewTicket): note them, so that the check after an unconfirmed POST does not mistake one of them
+        // for the new incident.
         var olderIncidents: Set<String> = []
         if canCheck, draft.previousTicket != nil {
-            olderIncidents = Set(try await searchActive(correlationID: draft.correlationID, limit: 100).map(\.sysID))
+            olderIncidents = Set(try await searchOpen(correlationID: draft.correlationID, limit: 100).map(\.sysID))
         }
 
-        for attempt in 1...maxCreateAttempts {
+        var attempt = 1
+        while true {
+            let failure: FailedPost
             switch try await post(request) {
             case .created(let document):
                 return try createdReference(document)
 
-            case .unconfirmed(let reason):
+            case .refused(let refused):
+                logger.warning("\(service) turned the new incident away (\(refused.reason)); it was not processed, so it is sent again.")
+                failure = refused
+
+            case .unconfirmed(let unconfirmed):
                 guard canCheck else {
                     throw ConnectorError.unavailable(
-                        "\(service) did not confirm the new incident (\(reason)). It is not sent again, because without rules.includeCorrelationId a second POST could open a duplicate; check ServiceNow for the incident.")
+                        "\(service) did not confirm the new incident (\(unconfirmed.reason)). It is not sent again, because without rules.includeCorrelationId a second POST could open a duplicate; check ServiceNow for the incident.")
                 }
-                logger.warning("\(service) did not confirm the new incident (\(reason)); looking for it by correlation_id before sending it again.")
-                let landed = try await searchActive(correlationID: draft.correlationID, limit: olderIncidents.count + 1)
+                logger.warning("\(service) did not confirm the new incident (\(unconfirmed.reason)); looking for it by correlation_id before sending it again.")
+                let landed = try await searchOpen(correlationID: draft.correlationID, limit: olderIncidents.count + 1)
                     .first { !olderIncidents.contains($0.sysID) }
                 if let landed {
                     logger.info("\(service): the unconfirmed request did create \(landed.number); using it.")
                     return try reference(for: landed)
                 }
-                guard attempt < maxCreateAttempts else {
-                    throw ConnectorError.unavailable(
-                        "\(service) did not confirm the new incident after \(attempt) attempts (last: \(reason)), and no incident with this job's correlation_id exists.")
-                }
-                try await wait(seconds: 0.5 * Double(1 << (attempt - 1)))
+                failure = unconfirmed
             }
+
+            let delay = Self.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
+            if let stop = reasonToStop(afterAttempt: attempt, delay: delay) {
+                let noneFound = failure.provenNotLanded ? "" : ", and no incident with this job's correlation_id exists"
+                throw ConnectorError.unavailable(
+                    "\(service) did not create the incident (last: \(failure.reason))\(noneFound); \(stop).")
+            }
+            logger.info("\(service): sending the new incident again in \(Self.seconds(delay)) s (attempt \(attempt + 1); \(Self.seconds(deadline.remaining)) s left before the deadline).")
+            try await wait(seconds: delay)
+            attempt += 1
         }
-        throw ConnectorError.internal("\(service): the create loop ended without a result.")
+    }
+
+    /// A POST that did not create the incident (yet).
+    struct FailedPost {
+        /// What went wrong, for messages: `HTTP 503: …`, a transport error.
+        var reason: String
+        /// The answer's `Retry-After`, in seconds, when it had one.
+        var retryAfter: Double?
+        /// True when the answer itself proves nothing was stored (429).
+        var provenNotLanded: Bool
     }
 
     /// What became of one POST.
     enum PostOutcome {
         /// 2xx with a usable JSON body.
         case created(JSONValue)
+        /// 429: ServiceNow did not process it.
+        case refused(FailedPost)
         /// 5xx, timeout or dropped connection: it may have landed.
-        case unconfirmed(String)
+        case unconfirmed(FailedPost)
     }
 
     func post(_ request: HTTPRequest) async throws(ConnectorError) -> PostOutcome {
@@ -65,16 +91,19 @@ extension ServiceNowBackend {
             response = try await http.send(request)
         } catch let error as TransportError {
             switch error {
-            case .connectionFailed, .timedOut: return .unconfirmed(error.description)
+            case .connectionFailed, .timedOut: return .unconfirmed(FailedPost(reason: error.description, provenNotLanded: false))
             case .tlsFailure: throw ServiceFailure.map(error, service: service)
             }
         } catch {
             throw ServiceFailure.map(error, service: service)
         }
         switch response.status {
-        case 500...599:
+        case 429, 500...599:
             let said = ServiceFailure.message(from: response.body).map { ": \($0)" } ?? ""
-            return .unconfirmed("HTTP \(response.status)\(said)")
+            let failed = FailedPost(reason: "HTTP \(response.status)\(said)",
+                                    retryAfter: RetryAfter.delay(from: response.header("Retry-After"), now: Date()),
+                                    provenNotLanded: response.status == 429)
+            return response.status == 429 ? .refused(failed) : .unconfirmed(failed)
         default:
             return .created(try ServiceNowAnswer.document(response, service: service, action: "create an incident"))
         }
@@ -100,13 +129,4 @@ extension ServiceNowBackend {
         return TicketReference(recordedID: RecordedIncident.recordedID(number: record.number, sysID: record.sysID),
                                number: record.number, url: requests.ticketURL(sysID: record.sysID), internalID: record.sysID)
     }
-
-    func wait(seconds: Double) async throws(ConnectorError) {
-        do {
-            try await pause(seconds)
-        } catch {
-            throw ServiceFailure.map(error, service: service)
-        }
-    }
-
 }

@@ -13,14 +13,21 @@ public enum IncidentQuery {
         "number=" + (try checked(number, what: "incident number"))
     }
 
-    /// Active incidents carrying this `correlation_id`, newest first.
+    /// Open incidents carrying this `correlation_id`, newest first: active and neither Resolved (6), Closed (7) nor
+    /// Canceled (8).
+    ///
+    /// `active=true` alone is not enough: a Resolved incident stays active until it is closed (servicenow-api.md
+    /// §2.1-2.2), so after this job's resolved incident was replaced (`allowTicketReopen` false) the old one would be
+    /// found again and taken for an incident an interrupted run opened. `NOT IN` rather than `IN1,2,3` keeps an
+    /// instance's own open states, which this backend also treats as open. Where `getincident` names a table without
+    /// `state`, ServiceNow drops that term and `active=true` still applies.
     ///
     /// An empty id is refused: `correlation_id=` would match every incident that has none and adopt a stranger's ticket.
-    public static func activeByCorrelation(_ correlationID: String) throws(ConnectorError) -> String {
+    public static func openByCorrelation(_ correlationID: String) throws(ConnectorError) -> String {
         guard !correlationID.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw .internal("Refusing to search ServiceNow by an empty correlation_id: it would match every incident without one.")
         }
-        return "correlation_id=" + (try checked(correlationID, what: "correlation_id")) + "^active=true^ORDERBYDESCsys_created_on"
+        return "correlation_id=" + (try checked(correlationID, what: "correlation_id")) + "^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on"
     }
 
     /// True when `value` can stand in a query term: not empty and free of `^`, ServiceNow's term separator,

@@ -9,28 +9,33 @@ public struct ServiceNowBackend: ITSMBackend {
     let payloads: IncidentPayloads
     let http: HTTPClient
     let logger: Logger
+    /// The run's budget (`DEADLINE_SECONDS`): a create is attempted again only while the wait before it ends inside it.
+    let deadline: Deadline
     /// Waits between create attempts; injectable so tests need not sleep.
     let pause: @Sendable (Double) async throws -> Void
-    /// How many POSTs one create may send, each after proving the previous one did not land.
-    let maxCreateAttempts: Int
+    /// The most times one POST (a create, an attachment) is sent, each after proving the previous one did not land.
+    /// The deadline normally ends the attempts first; this only stops a server that fails fast from being hammered.
+    let maxPostAttempts: Int
 
     /// A backend with resolved credentials. The basic-auth header is added innermost on `http` (below retries and debug
     /// logging) and registered with `masker`, so it never reaches a log.
     public init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
-                masker: SecretMasker) {
+                masker: SecretMasker, deadline: Deadline) {
         self.init(settings: settings, user: user, password: password, http: http, logger: logger, masker: masker,
-                  pause: { seconds in try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) })
+                  deadline: deadline, pause: { seconds in try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) })
     }
 
     init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
-         masker: SecretMasker, pause: @escaping @Sendable (Double) async throws -> Void, maxCreateAttempts: Int = 3) {
+         masker: SecretMasker, deadline: Deadline, pause: @escaping @Sendable (Double) async throws -> Void,
+         maxPostAttempts: Int = 20) {
         self.settings = settings
         self.requests = ServiceNowRequests(settings: settings)
         self.payloads = IncidentPayloads(settings: settings)
         self.http = http.adding(HeaderMiddleware(["Authorization": masker.registerBasicAuth(user: user, password: password)]))
         self.logger = logger
+        self.deadline = deadline
         self.pause = pause
-        self.maxCreateAttempts = maxCreateAttempts
+        self.maxPostAttempts = maxPostAttempts
     }
 
     /// How messages name this instance: `ServiceNow (acme.service-now.com)`.
@@ -63,7 +68,7 @@ public struct ServiceNowBackend: ITSMBackend {
         return ticket
     }
 
-    /// The newest active incident with this job's `correlation_id` (other than `excluded`), marked `foundBySearch`.
+    /// The newest open incident with this job's `correlation_id` (other than `excluded`), marked `foundBySearch`.
     func adoptUnrecorded(_ draft: TicketDraft, excluding excluded: String?) async throws -> ExistingTicket? {
         guard settings.includeCorrelationID else { return nil }
         // An empty id goes on to be refused loudly: it means the engine built no correlation at all.
@@ -71,7 +76,7 @@ public struct ServiceNowBackend: ITSMBackend {
             logger.warning("\(service): the correlation_id \"\(draft.correlationID)\" cannot be used in a ServiceNow query (it contains '^' or a line break); a ticket opened by an interrupted run is not looked for.")
             return nil
         }
-        let candidates = try await searchActive(correlationID: draft.correlationID, limit: excluded == nil ? 1 : 2)
+        let candidates = try await searchOpen(correlationID: draft.correlationID, limit: excluded == nil ? 1 : 2)
         guard let found = candidates.first(where: { $0.sysID != excluded }) else { return nil }
         var ticket = try existing(found, action: "search incidents by correlation_id")
         ticket.foundBySearch = true
@@ -96,7 +101,8 @@ public struct ServiceNowBackend: ITSMBackend {
         }
         let sysID = try sysID(of: ticket)
         let request = requests.attach(file, sysID: sysID, attachmentPath: attachmentPath)
-        _ = try await send(request, action: "attach \(file.name.isEmpty ? "joblog.txt" : file.name) to incident \(ticket.number)")
+        // A plain POST: the shared retries leave it alone, and only a 429 proves a second one cannot attach the file twice.
+        _ = try await sendAgainWhenRateLimited(request, action: "attach \(file.name.isEmpty ? "joblog.txt" : file.name) to incident \(ticket.number)")
     }
 
     public func previewPayload(for decision: Decision, draft: TicketDraft) -> JSONValue {
@@ -166,9 +172,9 @@ public struct ServiceNowBackend: ITSMBackend {
         return try existing(record, action: action)
     }
 
-    /// Active incidents carrying `correlationID`, newest first.
-    func searchActive(correlationID: String, limit: Int) async throws -> [IncidentRecord] {
-        let query = try IncidentQuery.activeByCorrelation(correlationID)
+    /// Open incidents (not Resolved, Closed or Canceled) carrying `correlationID`, newest first.
+    func searchOpen(correlationID: String, limit: Int) async throws -> [IncidentRecord] {
+        let query = try IncidentQuery.openByCorrelation(correlationID)
         let action = "search incidents by correlation_id"
         let document = try await send(requests.query(query, limit: limit), action: action, notFoundIsEmpty: true)
         return try records(in: document, action: action)

@@ -34,6 +34,6 @@ public enum ServiceNowPlugin {
             environment.logger.warning(warning)
         }
         return ServiceNowBackend(settings: settings, user: user.value, password: password.value, http: environment.http,
-                                 logger: environment.logger, masker: environment.secrets.masker)
+                                 logger: environment.logger, masker: environment.secrets.masker, deadline: environment.deadline)
     }
 }

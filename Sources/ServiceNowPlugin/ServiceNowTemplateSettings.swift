@@ -8,7 +8,8 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
     public var incidentPath: String
     /// `urls` `getincident`: where incidents are queried; defaults to `incidentPath`.
     public var getIncidentPath: String
-    /// `urls` `attachment`: the Attachment API (`api/now/attachment/file`); nil when the template has none.
+    /// `urls` `attachment`: the Attachment API (`api/now/attachment/file`, also when a template attaching job logs
+    /// names none); nil when the template has none and does not attach job logs.
     public var attachmentPath: String?
     public var notations: ParseNotations
     /// `rules.includeCorrelationId` (default false): send `correlation_display`/`correlation_id` and use them to find tickets.
@@ -34,6 +35,9 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
     public var documentationRouting: DocumentationRouting?
     /// The template's `workingHours`, which documentation routing consults.
     public var workingHours: [Int: WorkingWindow]?
+
+    /// The Attachment API path used when a template that attaches job logs names none (`urls` `attachment`).
+    public static let defaultAttachmentPath = "api/now/attachment/file"
 
     /// The `correlation_display` value the SMA ServiceNow application's business rules test for.
     public static let correlationDisplay = "SMA_OPCON"
@@ -112,7 +116,14 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         let includeJobLogAttachment = template.rule("includeJobLogAttachment", default: true)
         let incidentPath = urlPath("incident", required: true, example: "api/now/table/incident")
         let getIncidentPath = urlPath("getincident", required: false, example: "api/now/table/incident") ?? incidentPath
-        let attachmentPath = urlPath("attachment", required: includeJobLogAttachment, example: "api/now/attachment/file")
+        var attachmentPath = urlPath("attachment", required: false, example: defaultAttachmentPath)
+        // SMA templates may leave the attachment url out while attaching job logs (the default): the SMA notes list a
+        // default for it, though a wrong one (the incident table; sma-connectors §14.7). Use the Attachment API path
+        // their examples use, and say so, rather than refusing a template the SMA connector ran with.
+        if includeJobLogAttachment, template.url(named: "attachment") == nil {
+            attachmentPath = defaultAttachmentPath
+            issues.append(TemplateIssue(.warning, path: "urls", "no entry named \"attachment\"; job logs are attached through \"\(defaultAttachmentPath)\". Add {\"name\": \"attachment\", \"value\": \"\(defaultAttachmentPath)\"} to say so, or set rules.includeJobLogAttachment to false"))
+        }
 
         // variables.incidentReopenState
         var reopenState = "2"

@@ -22,14 +22,14 @@ struct FieldResolverTests {
         var backend = FakeBackend()
         backend.defaultFields = [TicketField(name: "Priority_Name", value: "P3"), TicketField(name: "impact_name", value: "Medium")]
         let inside = FieldResolver.resolve(template: template(), backend: backend, event: sampleEvent(), job: sampleJob(),
-                                           now: moment("2026-11-23T09:00"), calendar: calendar)
+                                           calendar: calendar)
         #expect(inside.first { $0.name == "Priority_Name" }?.value == "P3")
         #expect(inside.first { $0.name.lowercased() == "impact_name" }?.value == "Low")
         #expect(inside.first { $0.name == "Urgency_Name" }?.value == "Working")
         #expect(inside.first { $0.name == "short_description" }?.value
             == "FINANCE/GL LOAD on FINAPP01: Exit Code 2 at 23-11-2026 08:30 id 0000090412")
-        let outside = FieldResolver.resolve(template: template(), backend: backend, event: sampleEvent(), job: sampleJob(),
-                                            now: moment("2026-11-23T20:00"), calendar: calendar)
+        let outside = FieldResolver.resolve(template: template(), backend: backend, event: sampleEvent(failedAt: moment("2026-11-23T20:00")),
+                                            job: sampleJob(), calendar: calendar)
         #expect(outside.first { $0.name == "Urgency_Name" }?.value == "NonWorking")
     }
 
@@ -53,10 +53,10 @@ struct FieldResolverTests {
     func routingGate() {
         let rules = [TagRule(indicator: "TAG_START", indicatorValue: "URG", attribute: "Urgency_Name", value: "Tagged")]
         let on = FieldResolver.resolve(template: template(tags: rules), backend: FakeBackend(), event: sampleEvent(),
-                                       job: sampleJob(tags: ["URGENT"]), now: moment("2026-11-23T09:00"), calendar: calendar)
+                                       job: sampleJob(tags: ["URGENT"]), calendar: calendar)
         #expect(on.first { $0.name == "Urgency_Name" }?.value == "Tagged")
         let off = FieldResolver.resolve(template: template(rules: [:], tags: rules), backend: FakeBackend(), event: sampleEvent(),
-                                        job: sampleJob(tags: ["URGENT"]), now: moment("2026-11-23T09:00"), calendar: calendar)
+                                        job: sampleJob(tags: ["URGENT"]), calendar: calendar)
         #expect(off.first { $0.name == "Urgency_Name" }?.value == "Working")
     }
 
@@ -68,7 +68,7 @@ struct FieldResolverTests {
         }
         let rules = [TagRule(indicator: "DEFAULT", indicatorValue: "DEFAULT", attribute: "group", value: "Fallback")]
         let fields = FieldResolver.resolve(template: template(tags: rules), backend: backend, event: sampleEvent(),
-                                           job: sampleJob(tags: ["WRKGRP_Payroll"]), now: moment("2026-11-23T09:00"), calendar: calendar)
+                                           job: sampleJob(tags: ["WRKGRP_Payroll"]), calendar: calendar)
         #expect(fields.first { $0.name == "group" }?.value == "Payroll")
     }
 

@@ -88,12 +88,65 @@ struct HTTPRetryTests {
         #expect(transport.requests.count == 1)
     }
 
-    @Test("a plain POST is retried on 429: the server did not process it")
-    func postRetriedOn429() async throws {
-        let transport = ScriptedTransport(sequence: [.success(.json(429, "")), .success(.json(201, "{}"))])
-        let response = try await client(transport, sleeper: SleepRecorder()).send(.post(url))
-        #expect(response.status == 201)
-        #expect(transport.requests.count == 2)
+    @Test("a plain POST is never retried, not even on 429 with Retry-After: the caller decides whether a second POST is safe",
+          arguments: [429, 503])
+    func postNotRetriedWithRetryAfter(status: Int) async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(status, "", headers: ["Retry-After": "1"])), .success(.json(201, "{}"))])
+        let sleeper = SleepRecorder()
+        let response = try await client(transport, sleeper: sleeper).send(.post(url))
+        #expect(response.status == status)
+        #expect(transport.requests.count == 1)
+        #expect(sleeper.delays.isEmpty)
+    }
+
+    @Test("with Retry-After, retries go on past maxAttempts for as long as each wait ends inside the deadline",
+          arguments: [429, 502, 503, 504])
+    func retryAfterBoundedByDeadlineNotAttempts(status: Int) async throws {
+        let clock = ManualClock()
+        let deadline = Deadline(seconds: 120, clock: clock.now)
+        let refusals = Array(repeating: Result<HTTPResponse, TransportError>.success(.json(status, "", headers: ["Retry-After": "2"])), count: 10)
+        let transport = ScriptedTransport(sequence: refusals + [.success(.json(200, "{}"))])
+        let sleeper = SleepRecorder(advancing: clock)
+        let response = try await client(transport, sleeper: sleeper, deadline: deadline).send(.get(url))
+        #expect(response.status == 200)
+        #expect(transport.requests.count == 11)
+        #expect(sleeper.delays == Array(repeating: 2, count: 10))
+    }
+
+    @Test("with Retry-After, the retries stop at the first wait that would end past the deadline")
+    func retryAfterStopsAtDeadline() async throws {
+        let clock = ManualClock()
+        let deadline = Deadline(seconds: 35, clock: clock.now)
+        let transport = ScriptedTransport(sequence: [.success(.json(429, "", headers: ["Retry-After": "10"]))])
+        let sleeper = SleepRecorder(advancing: clock)
+        let response = try await client(transport, sleeper: sleeper, deadline: deadline).send(.get(url))
+        #expect(response.status == 429)
+        // 10 + 10 + 10 leave 5 s: the fourth wait of 10 s would end past the deadline.
+        #expect(sleeper.delays == [10, 10, 10])
+        #expect(transport.requests.count == 4)
+    }
+
+    @Test("waits named by Retry-After do not use up the backoff attempts, and the backoff restarts from its own count")
+    func retryAfterDoesNotSpendBackoffAttempts() async throws {
+        let clock = ManualClock()
+        let deadline = Deadline(seconds: 120, clock: clock.now)
+        let plain = Result<HTTPResponse, TransportError>.success(.json(503, ""))
+        let named = Result<HTTPResponse, TransportError>.success(.json(429, "", headers: ["Retry-After": "1"]))
+        let transport = ScriptedTransport(sequence: [plain] + Array(repeating: named, count: 5) + [plain])
+        let sleeper = SleepRecorder(advancing: clock)
+        let response = try await client(transport, sleeper: sleeper, deadline: deadline).send(.get(url))
+        // maxAttempts 4 allows three guessed waits (0.2, 0.4, 0.8); the five named ones come on top.
+        #expect(response.status == 503)
+        #expect(transport.requests.count == 1 + 5 + 3)
+        #expect(sleeper.delays == [0.2, 1, 1, 1, 1, 1, 0.4, 0.8])
+    }
+
+    @Test("Retry-After: 0 still waits the base delay, so a server cannot make the retries spin")
+    func retryAfterZeroHasAFloor() async throws {
+        let transport = ScriptedTransport(sequence: [.success(.json(503, "", headers: ["Retry-After": "0"])), .success(.json(200, "{}"))])
+        let sleeper = SleepRecorder()
+        _ = try await client(transport, sleeper: sleeper).send(.get(url))
+        #expect(sleeper.delays == [RetryPolicy.standard.baseDelay])
     }
 
     @Test("a POST marked retry-safe is retried on 503 and on connection errors")
@@ -117,7 +170,7 @@ struct HTTPRetryTests {
         #expect(tls.requests.count == 1)
     }
 
-    @Test("after the last attempt the last answer is returned")
+    @Test("without Retry-After, after the last attempt the last answer is returned, with most of the deadline left")
     func maxAttempts() async throws {
         let transport = ScriptedTransport(sequence: [.success(.json(503, ""))])
         let response = try await client(transport, sleeper: SleepRecorder()).send(.get(url))

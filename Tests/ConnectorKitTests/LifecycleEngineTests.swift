@@ -14,7 +14,9 @@ struct LifecycleEngineTests {
     }
 
     func rig(job: DailyJob = sampleJob(), rules: DecisionRules = DecisionRules(), templateRules: [String: Bool] = [:],
-             tags: [TagRule] = [], startHour: Int? = 7, now: Date = moment("2026-11-23T08:30")) -> Rig {
+             tags: [TagRule] = [], startHour: Int? = 7, now: Date = moment("2026-11-23T08:30"),
+             workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
+             nonWorkingHoursAttributes: [TicketField] = []) -> Rig {
         let home = NSTemporaryDirectory() + "engine-\(UUID().uuidString)"
         var backend = FakeBackend()
         backend.decisionRules = rules
@@ -25,7 +27,9 @@ struct LifecycleEngineTests {
         config.opcon.server = "opcon.example"
         config.opcon.port = 9010
         let template = Template(name: "t.json", path: "/t.json", raw: [:], backendID: "fake", rules: templateRules,
-                                attributes: [TicketField(name: "description", value: "job {1} failed")], tags: tags)
+                                attributes: [TicketField(name: "description", value: "job {1} failed")],
+                                workingHours: workingHours, workingHoursAttributes: workingHoursAttributes,
+                                nonWorkingHoursAttributes: nonWorkingHoursAttributes, tags: tags)
         let engine = LifecycleEngine(
             template: template, backend: backend, opcon: opcon, config: config,
             outbox: Outbox(directory: home + "/outbox"), locks: JobLocks(directory: home + "/locks"),
@@ -43,6 +47,17 @@ struct LifecycleEngineTests {
         #expect(rig.backend.state.current.created.first?.correlationID == "opcon.example:9010,20261123|16|1|GL LOAD")
         #expect(rig.opcon.state.current.writeBacks.map(\.1) == [false])
         #expect(rig.engine.outbox.pending().items.isEmpty)
+    }
+
+    @Test("working hours are those of the failure: a draft made after the window (an outbox replay) for a failure inside it is routed as working hours",
+          arguments: [("2026-11-23T08:30", "2026-11-23T20:00", "Working"), ("2026-11-23T20:00", "2026-11-23T08:30", "NonWorking")])
+    func workingHoursAtTheFailure(failedAt: String, handledAt: String, expected: String) async throws {
+        let rig = rig(now: moment(handledAt), workingHours: [2: WorkingWindow(start: 480, stop: 1140)],
+                      workingHoursAttributes: [TicketField(name: "urgency", value: "Working")],
+                      nonWorkingHoursAttributes: [TicketField(name: "urgency", value: "NonWorking")])
+        _ = try await rig.engine.handle(sampleEvent(failedAt: moment(failedAt)))
+        let draft = try #require(rig.backend.state.current.created.first)
+        #expect(draft.field("urgency") == expected)
     }
 
     @Test("a second failure of the same job updates the ticket and does not write back again")

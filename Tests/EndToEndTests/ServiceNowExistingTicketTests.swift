@@ -144,6 +144,38 @@ struct ServiceNowExistingTicketTests {
         #expect(stage.serviceNow.journalEntries(of: oldNumber).isEmpty)
     }
 
+    @Test("allowTicketReopen=false, twice: the newest resolved incident is replaced, not the older one an earlier replace left resolved")
+    func reopenNotAllowedAgain() async throws {
+        let stage = try ServiceNowStage(rules: ["allowTicketReopen": false])
+        let job = stage.addJob("GL LOAD 01", documentation: "Call the GL team.")
+        let oldest = try await firstIncident(stage, job, movedTo: "6")
+        let oldestNumber = try #require(oldest["number"])
+
+        let second = try await stage.fail(job, at: Self.later)
+        #expect(second.exitCode == 0, "\(second)")
+        let newest = try #require(stage.serviceNow.incidents.last)
+        let newestNumber = try #require(newest["number"])
+        #expect(newestNumber != oldestNumber)
+        #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(newest))
+        // Both are Resolved now, and a Resolved incident is still active in ServiceNow.
+        _ = try stage.serviceNow.setState("6", of: try #require(newest["sys_id"]))
+        #expect(stage.serviceNow.incident(oldestNumber)?["active"] == "true")
+
+        let third = try await stage.fail(job, at: "2026-11-23T11:00:00Z")
+        #expect(third.exitCode == 0, "\(third)")
+        #expect(stage.serviceNow.incidents.count == 3)
+        let replacement = try #require(stage.serviceNow.incidents.last)
+        #expect(third.stdout.hasPrefix("replace: ticket \(replacement["number"]!)"), "\(third)")
+        #expect(replacement["description"]?.hasSuffix("\nPrevious Ticket Number (\(newestNumber))") == true, "\(replacement)")
+        #expect(stage.opcon.documentation(of: job.id) == "Previous Ticket Number (\(newestNumber))\nCall the GL team.")
+        #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(replacement))
+        let untouched = try #require(stage.serviceNow.incident(oldestNumber))
+        #expect(untouched["state"] == "6")
+        #expect(untouched["description"] == oldest["description"])
+        #expect(stage.serviceNow.journalEntries(of: oldestNumber).isEmpty)
+        #expect(stage.serviceNow.incident(newestNumber)?["state"] == "6")
+    }
+
     @Test("a bare incident number in the job is understood: the incident is updated and the job gets <number>/<sys_id>")
     func bareNumberRecorded() async throws {
         let stage = try ServiceNowStage()

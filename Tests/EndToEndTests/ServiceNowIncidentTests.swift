@@ -93,6 +93,24 @@ struct ServiceNowIncidentTests {
         #expect(attachments.allSatisfy { $0.metadata["table_name"] == "incident" })
     }
 
+    @Test("a template without an attachment url still attaches the job log, through api/now/attachment/file, and warns")
+    func attachmentURLDefault() async throws {
+        let stage = try ServiceNowStage()
+        try stage.editTemplate { template in
+            let urls = template["urls"]?.arrayValue?.filter { $0["name"]?.stringValue != "attachment" } ?? []
+            #expect(urls.count == (template["urls"]?.arrayValue?.count ?? 0) - 1)
+            return template.setting("urls", to: .array(urls))
+        }
+        let job = stage.addJob("NO ATTACHMENT URL", logFiles: ["NO ATTACHMENT URL.log": "x\r\n"])
+        let run = try await stage.fail(job)
+        #expect(run.exitCode == 0, "\(run)")
+
+        let incident = try stage.onlyIncident()
+        #expect(stage.serviceNow.attachments(of: try #require(incident["sys_id"])).map(\.fileName) == ["NO ATTACHMENT URL.log"])
+        #expect(stage.serviceNow.journal.count(method: "POST", path: "/api/now/attachment/file") == 1)
+        #expect(run.stderr.contains(#"servicenow.json: urls: no entry named "attachment""#), "\(run)")
+    }
+
     @Test("with includeJobLogAttachment off, no job output is requested and nothing is attached")
     func noAttachment() async throws {
         let stage = try ServiceNowStage(rules: ["includeJobLogAttachment": false])

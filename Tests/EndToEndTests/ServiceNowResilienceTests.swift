@@ -9,16 +9,33 @@ import Testing
 struct ServiceNowResilienceTests {
     static let incidentPath: PathPattern = "/api/now/table/incident"
 
-    @Test("429 with Retry-After on the create, then success: one incident, job written back")
+    @Test("429 with Retry-After on the create three times, then success: the waits asked for, one incident, job written back")
     func rateLimitedCreate() async throws {
         let stage = try ServiceNowStage()
-        stage.serviceNow.injectRateLimit(count: 1, retryAfter: 1, method: "POST", path: Self.incidentPath)
+        stage.serviceNow.injectRateLimit(count: 3, retryAfter: 1, method: "POST", path: Self.incidentPath)
         let job = stage.addJob("RATE LIMITED", logFiles: ["RATE LIMITED.log": "x\r\n"])
         let run = try await stage.fail(job)
         #expect(run.exitCode == 0, "\(run)")
         let incident = try stage.onlyIncident()
-        #expect(stage.incidentPosts == 2)
+        #expect(stage.incidentPosts == 4)
+        #expect(run.seconds >= 3, "three 429s each asked for 1 s, yet the run took \(run.seconds) s")
+        // The shared retries never repeat a plain POST: the plugin does, and says so.
+        let log = stage.install.read("log/connector.log") ?? ""
+        #expect(log.components(separatedBy: "sending the new incident again").count - 1 == 3, "\(log)")
         #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(incident))
+        #expect(stage.serviceNow.attachments(of: incident["sys_id"]!).count == 1)
+        #expect(stage.serviceNow.faults.pending.isEmpty)
+    }
+
+    @Test("429 with Retry-After on the job-log attachment: sent again by the plugin, exit 0, the log attached once")
+    func rateLimitedAttachment() async throws {
+        let stage = try ServiceNowStage()
+        stage.serviceNow.injectRateLimit(count: 1, retryAfter: 1, method: "POST", path: "/api/now/attachment/file")
+        let job = stage.addJob("RATE LIMITED LOG", logFiles: ["RATE LIMITED LOG.log": "x\r\n"])
+        let run = try await stage.fail(job)
+        #expect(run.exitCode == 0, "\(run)")
+        let incident = try stage.onlyIncident()
+        #expect(stage.serviceNow.journal.count(method: "POST", path: "/api/now/attachment/file") == 2)
         #expect(stage.serviceNow.attachments(of: incident["sys_id"]!).count == 1)
         #expect(stage.serviceNow.faults.pending.isEmpty)
     }

@@ -18,7 +18,7 @@ struct CreationSafetyTests {
 
         #expect(ticket == Fixture.reference())
         #expect(transport.requests.map(\.method) == [.post, .get])
-        #expect(transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix("sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^ORDERBYDESCsys_created_on") == true)
+        #expect(transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix("sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on") == true)
     }
 
     @Test func anUnconfirmedPostThatDidNotLandIsSentAgain() async throws {
@@ -45,14 +45,13 @@ struct CreationSafetyTests {
             .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")), .json(200, #"{"result":[]}"#),
             .text(504, "<html><title>Gateway Timeout</title></html>"), .json(200, #"{"result":[]}"#),
         ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses)
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, maxPostAttempts: 3)
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
         } catch let error as ConnectorError {
             #expect(error.exitCode == .unavailable)
-            #expect(error.message.contains("after 3 attempts (last: HTTP 504: an HTML page (Gateway Timeout))"))
-            #expect(error.message.contains("no incident with this job's correlation_id exists"))
+            #expect(error.message == "ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 504: an HTML page (Gateway Timeout)), and no incident with this job's correlation_id exists; gave up after 3 attempts.")
         }
         #expect(transport.requests.map(\.method) == [.post, .get, .post, .get, .post, .get])
         #expect(pauses.values == [0.5, 1.0])
@@ -76,16 +75,16 @@ struct CreationSafetyTests {
         let previous = Fixture.reference(number: "INC0010024", sysID: Fixture.otherSysID)
         let newSysID = "0123456789abcdef0123456789abcdef"
         let transport = ScriptedTransport([
-            // Before the POST: the resolved incident being replaced is still active with this correlation_id.
-            Fixture.list([("INC0010024", Fixture.otherSysID, "6")]),
+            // Before the POST: under alwaysCreateNewTicket the incident being replaced is still open with this correlation_id.
+            Fixture.list([("INC0010024", Fixture.otherSysID, "2")]),
             .json(504, "{}"),
             // After: only the old one, so the POST did not land and is repeated.
-            Fixture.list([("INC0010024", Fixture.otherSysID, "6")]),
+            Fixture.list([("INC0010024", Fixture.otherSysID, "2")]),
             .json(503, "{}"),
             // Now the new one shows up first.
-            Fixture.list([("INC0010043", newSysID, "1"), ("INC0010024", Fixture.otherSysID, "6")]),
+            Fixture.list([("INC0010043", newSysID, "1"), ("INC0010024", Fixture.otherSysID, "2")]),
         ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["allowTicketReopen": false]))
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["alwaysCreateNewTicket": true]))
 
         let ticket = try await backend.create(Fixture.draft(previous: previous))
 
@@ -95,10 +94,74 @@ struct CreationSafetyTests {
         #expect(transport.requests[2].url.query?.hasSuffix("sysparm_limit=2") == true)
     }
 
-    @Test func aRateLimitThatOutlastedTheRetriesIsUnavailable() async throws {
-        let transport = ScriptedTransport([.json(429, #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#, headers: ["Retry-After": "3600"])])
+    static let rateLimited = #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#
+
+    @Test("429 is sent again after the wait it asks (or the backoff, when longer), without a lookup, with or without correlation",
+          arguments: [true, false])
+    func rateLimitedCreatesAreSentAgainAfterTheWaitTheyAsk(correlation: Bool) async throws {
+        let pauses = Recorder<Double>()
+        let transport = ScriptedTransport([
+            .json(429, Self.rateLimited, headers: ["Retry-After": "2"]),
+            .json(429, Self.rateLimited, headers: ["Retry-After": "3"]),
+            .json(429, Self.rateLimited),
+            .json(429, Self.rateLimited, headers: ["Retry-After": "1"]),
+            Fixture.created(),
+        ])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": correlation]), pauses: pauses)
+
+        let ticket = try await backend.create(Fixture.draft())
+
+        #expect(ticket == Fixture.reference())
+        #expect(transport.requests.map(\.method) == [.post, .post, .post, .post, .post], "a 429 needs no lookup: nothing was stored")
+        #expect(Set(transport.requests.map(\.body)).count == 1, "the same incident every time")
+        // Retry-After 2 and 3 win over the backoff (0.5, 1); without one, the backoff (2); Retry-After 1 loses to 4.
+        #expect(pauses.values == [2, 3, 2, 4])
+    }
+
+    @Test func anUnconfirmedCreateWaitsForItsRetryAfterWhenThatIsLongerThanTheBackoff() async throws {
+        let pauses = Recorder<Double>()
+        let transport = ScriptedTransport([
+            .json(503, "{}", headers: ["Retry-After": "5"]), .json(200, #"{"result":[]}"#), Fixture.created(),
+        ])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses)
+
+        _ = try await backend.create(Fixture.draft())
+
+        #expect(transport.requests.map(\.method) == [.post, .get, .post])
+        #expect(pauses.values == [5])
+    }
+
+    @Test func attemptsGoOnWhileTheDeadlineAllowsRatherThanStoppingAfterThree() async throws {
+        let pauses = Recorder<Double>()
+        let unconfirmed: [ScriptedTransport.Answer] = [.json(503, "{}", headers: ["Retry-After": "1"]), .json(200, #"{"result":[]}"#)]
+        let transport = ScriptedTransport(Array(repeating: unconfirmed, count: 5).flatMap { $0 } + [Fixture.created()])
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, deadlineSeconds: 120)
+
+        let ticket = try await backend.create(Fixture.draft())
+
+        #expect(ticket.number == "INC0010042")
+        #expect(transport.requests.filter { $0.method == .post }.count == 6)
+        #expect(pauses.values == [1, 1, 2, 4, 8])
+    }
+
+    @Test func theDeadlineEndsTheAttemptsWhenTheNextWaitWouldPassIt() async throws {
+        let pauses = Recorder<Double>()
+        let transport = ScriptedTransport(Array(repeating: .json(429, Self.rateLimited, headers: ["Retry-After": "30"]), count: 10))
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, deadlineSeconds: 100)
+        do {
+            _ = try await backend.create(Fixture.draft())
+            Issue.record("create should fail")
+        } catch let error as ConnectorError {
+            #expect(error == .unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."))
+        }
+        #expect(pauses.values == [30, 30, 30])
+        #expect(transport.requests.count == 4)
+    }
+
+    @Test func aRateLimitThatOutlastsTheDeadlineIsUnavailableAtOnce() async throws {
+        let transport = ScriptedTransport([.json(429, Self.rateLimited, headers: ["Retry-After": "3600"])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) could not create an incident (HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded).")) {
+        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 1 attempt: the next, 3600 s from now, would be past the run's deadline (120 s left).")) {
             _ = try await backend.create(Fixture.draft())
         }
         #expect(transport.requests.count == 1)

@@ -23,10 +23,12 @@ struct SimulatorIntegrationTests {
             settings.businessRules = businessRules
             simulator = ServiceNowSimulator(settings: settings)
             try simulator.start()
-            let http = HTTPStack.make(config: ConnectorConfig(), deadline: Deadline(seconds: 60), logger: .silent, sleep: { _ in })
+            let deadline = Deadline(seconds: 60)
+            let http = HTTPStack.make(config: ConnectorConfig(), deadline: deadline, logger: .silent, sleep: { _ in })
             backend = ServiceNowBackend(
                 settings: try Fixture.settings(rules: rules, address: simulator.baseURL), user: Fixture.user,
-                password: Fixture.password, http: http, logger: .silent, masker: SecretMasker(), pause: { _ in })
+                password: Fixture.password, http: http, logger: .silent, masker: SecretMasker(), deadline: deadline,
+                pause: { _ in })
         }
 
         func stop() { simulator.stop() }
@@ -109,6 +111,22 @@ struct SimulatorIntegrationTests {
         #expect(found?.foundBySearch == true)
     }
 
+    @Test("only an open incident of this job is taken for one an interrupted run left: Resolved ones stay active, and are skipped",
+          arguments: [("1", true), ("2", true), ("3", true), ("6", false), ("7", false), ("8", false)])
+    func theCorrelationSearchFindsOpenIncidentsOnly(state: String, found: Bool) async throws {
+        let instance = try Instance()
+        defer { instance.stop() }
+        var fields = ["short_description": "this job", "correlation_display": "SMA_OPCON", "correlation_id": Self.correlationID,
+                      "state": state]
+        if ["6", "7"].contains(state) { fields.merge(["close_code": "Solution provided", "close_notes": "done"]) { $1 } }
+        let incident = try instance.simulator.createIncident(fields)
+        #expect(incident["active"] == (["7", "8"].contains(state) ? "false" : "true"))
+
+        let ticket = try await instance.backend.findTicket(recordedID: nil, draft: draft())
+        #expect((ticket?.reference.internalID == incident["sys_id"]) == found, "\(String(describing: ticket))")
+        #expect((ticket == nil) == !found)
+    }
+
     @Test func aCreateThatLandedButFailedIsAdoptedNotRepeated() async throws {
         let instance = try Instance()
         defer { instance.stop() }
@@ -133,7 +151,7 @@ struct SimulatorIntegrationTests {
         #expect(instance.simulator.incidents.count == 1)
         #expect(instance.posts == 2)
         let lookups = instance.simulator.journal.matching(method: "GET").compactMap { $0.query("sysparm_query") }
-        #expect(lookups == ["correlation_id=\(Self.correlationID)^active=true^ORDERBYDESCsys_created_on"])
+        #expect(lookups == ["correlation_id=\(Self.correlationID)^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on"])
     }
 
     @Test func withoutCorrelationAnUnconfirmedCreateIsNotRepeated() async throws {
@@ -146,7 +164,7 @@ struct SimulatorIntegrationTests {
         #expect(instance.posts == 1)
     }
 
-    @Test func aRateLimitedCreateIsRetriedByTheSharedStack() async throws {
+    @Test func aRateLimitedCreateIsSentAgainByTheBackendNotTheSharedStack() async throws {
         let instance = try Instance()
         defer { instance.stop() }
         instance.simulator.injectRateLimit(count: 1, retryAfter: 1, method: "POST")

@@ -49,15 +49,24 @@ struct TemplateValidationTests {
         #expect(loadError(json)?.contains("urls[2].value: expected a path") == true)
     }
 
-    @Test func theAttachmentURLIsRequiredOnlyWhenJobLogsAreAttached() throws {
+    @Test func withoutAnAttachmentURLJobLogsGoToTheAttachmentAPIWithAWarning() throws {
         let withoutAttachment = { (rules: [String: Bool]) in
             Fixture.templateJSON(rules: rules).replacingOccurrences(
                 of: #",\#n    { "name": "attachment", "value": "api/now/attachment/file" }"#, with: "")
         }
         #expect(withoutAttachment([:]).contains("attachment") == false)
-        #expect(loadError(withoutAttachment([:]))?.contains(#"needs an entry {"name": "attachment""#) == true)
-        let settings = try ServiceNowTemplateSettings(template: Fixture.load(withoutAttachment(["includeJobLogAttachment": false])).template)
-        #expect(settings.attachmentPath == nil)
+
+        // includeJobLogAttachment is on by default, and on here.
+        let loaded = try Fixture.load(withoutAttachment([:]))
+        #expect(try ServiceNowTemplateSettings(template: loaded.template).attachmentPath == "api/now/attachment/file")
+        let warning = loaded.warnings.first { $0.contains("urls: no entry named \"attachment\"") }
+        #expect(warning?.contains("servicenow.json") == true, "\(loaded.warnings)")
+        #expect(warning?.contains(#"job logs are attached through "api/now/attachment/file""#) == true, "\(loaded.warnings)")
+
+        // Not attaching job logs, the template needs no attachment url and hears nothing about it.
+        let quiet = try Fixture.load(withoutAttachment(["includeJobLogAttachment": false]))
+        #expect(try ServiceNowTemplateSettings(template: quiet.template).attachmentPath == nil)
+        #expect(quiet.warnings.isEmpty, "\(quiet.warnings)")
     }
 
     @Test func credentialsAreRequired() {
@@ -104,6 +113,14 @@ struct TemplateValidationTests {
         #expect(try Fixture.settings(extra: #""resolvedAction": "restart""#).resolvedAction == .restart)
         #expect(try Fixture.settings(extra: #""resolvedAction": "markFixed""#).resolvedAction == .markFixed)
         #expect(loadError(Fixture.templateJSON(extra: #""resolvedAction": "release""#))?.contains(#"resolvedAction: expected "markFixed" or "restart", found "release""#) == true)
+    }
+
+    @Test func aQuotedIncludeCorrelationIdSwitchesCorrelationOnWithAWarning() throws {
+        let json = Fixture.templateJSON().replacingOccurrences(of: #""includeCorrelationId": true"#, with: #""includeCorrelationId": "TRUE""#)
+        #expect(json.contains(#""includeCorrelationId": "TRUE""#))
+        let loaded = try Fixture.load(json)
+        #expect(try ServiceNowTemplateSettings(template: loaded.template).includeCorrelationID)
+        #expect(loaded.warnings.contains { $0.contains("servicenow.json: rules.includeCorrelationId") }, "\(loaded.warnings)")
     }
 
     @Test func cmdbRulesLoadWithAWarning() throws {

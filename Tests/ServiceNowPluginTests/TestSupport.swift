@@ -52,6 +52,15 @@ final class CollectingSink: LogSink, @unchecked Sendable {
     }
 }
 
+/// A monotonic clock the test moves by hand, for a `Deadline`.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds: Double = 1000
+
+    var now: Deadline.Clock { { [self] in lock.withLock { seconds } } }
+    func advance(_ delta: Double) { lock.withLock { seconds += delta } }
+}
+
 /// Values recorded from concurrent code (the waits the backend asks for, what a middleware saw).
 final class Recorder<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
@@ -133,11 +142,14 @@ enum Fixture {
         try ServiceNowTemplateSettings(template: load(templateJSON(rules: rules, extra: extra, address: address)).template)
     }
 
-    /// A backend talking to `transport` with resolved credentials; waits are recorded in `pauses`.
+    /// A backend talking to `transport` with resolved credentials; waits are recorded in `pauses` and move `clock`,
+    /// on which the run's deadline of `deadlineSeconds` is measured.
     static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<Double> = Recorder(),
-                        logger: Logger = .silent, masker: SecretMasker = SecretMasker()) -> ServiceNowBackend {
+                        logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
+                        deadlineSeconds: Double = 120, maxPostAttempts: Int = 20) -> ServiceNowBackend {
         ServiceNowBackend(settings: settings, user: user, password: password, http: HTTPClient(transport: transport),
-                          logger: logger, masker: masker, pause: { pauses.record($0) })
+                          logger: logger, masker: masker, deadline: Deadline(seconds: deadlineSeconds, clock: clock.now),
+                          pause: { pauses.record($0); clock.advance($0) }, maxPostAttempts: maxPostAttempts)
     }
 
     static let failedAt = Date(timeIntervalSince1970: 1_726_902_780)  // 2024-09-21 07:13 UTC, a Saturday

@@ -72,7 +72,7 @@ struct TicketReadingTests {
         }
     }
 
-    @Test func withoutARecordedTicketTheActiveIncidentWithThisCorrelationIDIsAdopted() async throws {
+    @Test func withoutARecordedTicketTheOpenIncidentWithThisCorrelationIDIsAdopted() async throws {
         let transport = ScriptedTransport([Fixture.list([("INC0010042", Fixture.sysID, "1")])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
 
@@ -81,8 +81,8 @@ struct TicketReadingTests {
         #expect(ticket.foundBySearch)
         #expect(ticket.reference == Fixture.reference())
         let query = try #require(transport.requests.first?.url.query)
-        #expect(query == "sysparm_query=correlation_id%3Dopcon.example%3A9010%2C20240921%7C123%7C1%7CPAYROLL%2001%5Eactive%3Dtrue%5EORDERBYDESCsys_created_on&sysparm_limit=1")
-        #expect(query.removingPercentEncoding == "sysparm_query=correlation_id=opcon.example:9010,20240921|123|1|PAYROLL 01^active=true^ORDERBYDESCsys_created_on&sysparm_limit=1")
+        #expect(query == "sysparm_query=correlation_id%3Dopcon.example%3A9010%2C20240921%7C123%7C1%7CPAYROLL%2001%5Eactive%3Dtrue%5EstateNOT%20IN6%2C7%2C8%5EORDERBYDESCsys_created_on&sysparm_limit=1")
+        #expect(query.removingPercentEncoding == "sysparm_query=correlation_id=opcon.example:9010,20240921|123|1|PAYROLL 01^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on&sysparm_limit=1")
     }
 
     @Test func withoutCorrelationNothingIsSearched() async throws {
@@ -99,7 +99,7 @@ struct TicketReadingTests {
             _ = try await backend.findTicket(recordedID: nil, draft: Fixture.draft(correlationID: ""))
         }
         #expect(transport.requests.isEmpty)
-        #expect(throws: ConnectorError.self) { try IncidentQuery.activeByCorrelation("  ") }
+        #expect(throws: ConnectorError.self) { try IncidentQuery.openByCorrelation("  ") }
     }
 
     @Test func aCorrelationIDThatCannotBeQueriedIsNotSearchedAndSaysSo() async throws {

@@ -55,7 +55,8 @@ struct WireFormatTests {
         let transport = ScriptedTransport([Fixture.created()])
         let backend = ServiceNowBackend(
             settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password,
-            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]), logger: .silent, masker: SecretMasker())
+            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]), logger: .silent, masker: SecretMasker(),
+            deadline: Deadline(seconds: 120))
         _ = try await backend.create(Fixture.draft())
         #expect(seen.values == [false])
         #expect(transport.requests.first?.header("Authorization")?.hasPrefix("Basic ") == true)

@@ -50,7 +50,7 @@ struct SimulatorIntegrationTests {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = draft.timeZone
             draft.fields = FieldResolver.resolve(template: template, backend: backend, event: draft.event, job: draft.job,
-                                                 now: failedAt, calendar: calendar)
+                                                 calendar: calendar)
             return draft
         }
     }

@@ -2,7 +2,8 @@ import Foundation
 
 /// How often and how patiently to retry.
 public struct RetryPolicy: Sendable, Equatable {
-    /// Attempts in total, the first included.
+    /// Attempts in total, the first included, when the server names no wait: the exponential backoff is our guess,
+    /// and a few guesses are enough. A server that sends `Retry-After` is waited for as long as the deadline allows.
     public var maxAttempts: Int
     /// The backoff ceiling before the first retry; it doubles with every further retry.
     public var baseDelay: Double
@@ -19,12 +20,20 @@ public struct RetryPolicy: Sendable, Equatable {
 }
 
 /// Retries requests that failed for a passing reason (SPEC §7.3): connection errors, timeouts and HTTP 429,
-/// 502, 503, 504. The delay is exponential backoff with full jitter, or the server's `Retry-After` when it sent
-/// one, and a retry never starts if its wait would end past the run's deadline.
+/// 502, 503, 504.
 ///
-/// Only idempotent requests are retried after connection errors, timeouts and 5xx: the server may have acted on
-/// a POST before the connection broke or the gateway gave up, and a second POST could open a second ticket.
-/// A 429 is different: the server refused the request without processing it, so even a plain POST is retried.
+/// Two kinds of retry, bounded differently:
+/// - The answer carries `Retry-After`: the server said when to come back, so the request is repeated after that
+///   wait for as long as the wait ends inside the run's deadline, however many attempts that takes (SPEC §7.1
+///   sends an event to the outbox only for "5xx or 429 beyond the deadline"). A wait is never shorter than
+///   `baseDelay`, so a server answering `Retry-After: 0` cannot make this spin.
+/// - No `Retry-After` (or a connection error, a timeout): exponential backoff with full jitter, at most
+///   `maxAttempts` attempts in all, and never past the deadline either.
+///
+/// Only idempotent requests (GET, PUT, PATCH, DELETE and POSTs marked retry-safe) are retried, whatever the
+/// answer: a plain POST may have acted before the connection broke or the gateway gave up, and a second one could
+/// open a second ticket. That includes 429 on a plain POST: whether it is safe to send again is the caller's call
+/// (ServiceNow's create, for one, repeats it itself under its own duplicate checks; SPEC §6.2).
 public struct RetryMiddleware: ClientMiddleware {
     /// Waits the given number of seconds; tests inject one that records the delays instead.
     public typealias Sleep = @Sendable (Double) async throws -> Void
@@ -63,43 +72,62 @@ public struct RetryMiddleware: ClientMiddleware {
         next: @Sendable (HTTPRequest) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         var attempt = 1
+        // Only retries whose wait we guessed count against maxAttempts; waits the server named are bounded by the deadline.
+        var guessedRetries = 0
         while true {
             let outcome: Result<HTTPResponse, any Error>
             do { outcome = .success(try await next(request)) } catch { outcome = .failure(error) }
 
-            guard attempt < policy.maxAttempts, let (delay, reason) = retryDelay(after: outcome, of: request, attempt: attempt),
-                  delay < deadline.remaining
+            guard let retry = plannedRetry(after: outcome, of: request, guessedRetries: guessedRetries),
+                  retry.delay < deadline.remaining
             else { return try outcome.get() }
 
-            logger.info("Retrying \(request.method.rawValue) \(request.url.absoluteString) in \(Self.milliseconds(delay)) ms "
-                + "after \(reason) (attempt \(attempt + 1) of \(policy.maxAttempts)).")
-            try await sleep(delay)
+            let bound = retry.serverNamedWait
+                ? "\(Self.milliseconds(deadline.remaining)) ms left before the deadline"
+                : "at most \(policy.maxAttempts) attempts"
+            logger.info("Retrying \(request.method.rawValue) \(request.url.absoluteString) in \(Self.milliseconds(retry.delay)) ms "
+                + "after \(retry.reason) (attempt \(attempt + 1); \(bound)).")
+            try await sleep(retry.delay)
             attempt += 1
+            if !retry.serverNamedWait { guessedRetries += 1 }
         }
     }
 
-    /// The wait before the next attempt and why, or nil when this outcome must not be retried.
-    private func retryDelay(after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest,
-                            attempt: Int) -> (Double, String)? {
+    /// One planned retry: how long to wait first, why, and whether the server named the wait (`Retry-After`).
+    private struct PlannedRetry {
+        var delay: Double
+        var reason: String
+        var serverNamedWait: Bool
+    }
+
+    /// The retry that follows this outcome, or nil when it must not be retried (or the backoff attempts are spent).
+    private func plannedRetry(after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest,
+                              guessedRetries: Int) -> PlannedRetry? {
+        guard request.isIdempotent else { return nil }
+        let backoffAllowed = guessedRetries + 1 < policy.maxAttempts
         switch outcome {
         case .success(let response):
             guard Self.retryableStatuses.contains(response.status) else { return nil }
-            guard request.isIdempotent || response.status == 429 else { return nil }
-            let serverDelay = RetryAfter.delay(from: response.header("Retry-After"), now: now())
-            return (serverDelay ?? backoff(attempt: attempt), "HTTP \(response.status)")
+            let reason = "HTTP \(response.status)"
+            if let serverDelay = RetryAfter.delay(from: response.header("Retry-After"), now: now()) {
+                return PlannedRetry(delay: max(serverDelay, policy.baseDelay), reason: reason, serverNamedWait: true)
+            }
+            guard backoffAllowed else { return nil }
+            return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: reason, serverNamedWait: false)
         case .failure(let error):
-            guard request.isIdempotent, let transportError = error as? TransportError else { return nil }
+            guard backoffAllowed, let transportError = error as? TransportError else { return nil }
             switch transportError {
-            case .connectionFailed, .timedOut: return (backoff(attempt: attempt), transportError.description)
+            case .connectionFailed, .timedOut:
+                return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: transportError.description, serverNamedWait: false)
             // A certificate does not become trusted by waiting.
             case .tlsFailure: return nil
             }
         }
     }
 
-    /// Full jitter: uniformly random between 0 and the capped exponential ceiling.
-    private func backoff(attempt: Int) -> Double {
-        let ceiling = min(policy.maxDelay, policy.baseDelay * pow(2, Double(attempt - 1)))
+    /// Full jitter: uniformly random between 0 and the capped exponential ceiling of the `retry`-th guessed wait.
+    private func backoff(retry: Int) -> Double {
+        let ceiling = min(policy.maxDelay, policy.baseDelay * pow(2, Double(retry - 1)))
         return min(ceiling, max(0, random(ceiling)))
     }
 

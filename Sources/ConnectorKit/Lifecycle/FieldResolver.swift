@@ -52,11 +52,15 @@ public enum FieldResolver {
     }
 
     /// All layers for one failure, placeholders expanded.
+    ///
+    /// Working hours are judged at the failure (`event.failedAt`), not at the moment the fields are resolved: an
+    /// event replayed from the outbox hours later must be routed as it would have been when the job failed, and
+    /// `{4}` and the backends' own working-hours rules (ServiceNow's documentation routing) use that time too.
     public static func resolve(template: Template, backend: any ITSMBackend, event: FailureEvent, job: DailyJob,
-                               now: Date, calendar: Calendar) -> [TicketField] {
+                               calendar: Calendar) -> [TicketField] {
         var fields = backend.defaultFields
         overlay(template.attributes, onto: &fields)
-        switch WorkingHours.isWorkingTime(now, windows: template.workingHours, calendar: calendar) {
+        switch WorkingHours.isWorkingTime(event.failedAt, windows: template.workingHours, calendar: calendar) {
         case true?: overlay(template.workingHoursAttributes, onto: &fields)
         case false?: overlay(template.nonWorkingHoursAttributes, onto: &fields)
         case nil: break

@@ -66,14 +66,18 @@ public struct BackendEnvironment: Sendable {
     public var logger: Logger
     public var config: ConnectorConfig
     public var now: @Sendable () -> Date
+    /// The run's budget, for a backend that repeats work itself (ServiceNow's create) and must stop in time.
+    public var deadline: Deadline
 
+    /// Without `deadline`, a budget of `DEADLINE_SECONDS` starts now.
     public init(http: HTTPClient, secrets: SecretResolver, logger: Logger, config: ConnectorConfig,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, deadline: Deadline? = nil) {
         self.http = http
         self.secrets = secrets
         self.logger = logger
         self.config = config
         self.now = now
+        self.deadline = deadline ?? Deadline(seconds: config.general.deadlineSeconds)
     }
 }
 

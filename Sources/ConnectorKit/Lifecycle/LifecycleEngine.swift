@@ -287,7 +287,7 @@ public struct LifecycleEngine: Sendable {
         let jobID = job.id.isEmpty ? event.dailyJobID : job.id
         return TicketDraft(
             event: event, job: job,
-            fields: FieldResolver.resolve(template: template, backend: backend, event: event, job: job, now: now(), calendar: calendar),
+            fields: FieldResolver.resolve(template: template, backend: backend, event: event, job: job, calendar: calendar),
             previousTicket: nil,
             correlationID: "\(config.opcon.correlationAddress),\(jobID)",
             timeZone: calendar.timeZone)

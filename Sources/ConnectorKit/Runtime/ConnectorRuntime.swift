@@ -64,7 +64,7 @@ public struct ConnectorRuntime: Sendable {
 
     public func backend(for loaded: LoadedTemplate) throws(ConnectorError) -> any ITSMBackend {
         let environment = BackendEnvironment(http: http, secrets: secrets, logger: logger.scoped(job: nil, template: loaded.template.name),
-                                             config: config, now: now)
+                                             config: config, now: now, deadline: deadline)
         do {
             return try loaded.plugin.make(loaded.template, environment)
         } catch let error as ConnectorError {

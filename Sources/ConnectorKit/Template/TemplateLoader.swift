@@ -116,10 +116,8 @@ public struct TemplateLoader: Sendable {
         if let rules = raw["rules"] {
             if let members = rules.objectValue {
                 for (key, value) in members {
-                    if case .bool(let flag) = value {
+                    if let flag = ruleValue(value, rule: key, issues: &issues) {
                         template.rules[key.lowercased()] = flag
-                    } else {
-                        issues.append(TemplateIssue(.error, path: "rules.\(key)", "expected true or false, found \(value.typeName)"))
                     }
                 }
             } else {
