@@ -101,8 +101,8 @@ public struct ServiceNowBackend: ITSMBackend {
         }
         let sysID = try sysID(of: ticket)
         let request = requests.attach(file, sysID: sysID, attachmentPath: attachmentPath)
-        // A plain POST: the shared retries leave it alone, and only a 429 proves a second one cannot attach the file twice.
-        _ = try await sendAgainWhenRateLimited(request, action: "attach \(file.name.isEmpty ? "joblog.txt" : file.name) to incident \(ticket.number)")
+        // A plain POST: the shared retries repeat it only after a 429, which proves the file was not attached.
+        _ = try await send(request, action: "attach \(file.name.isEmpty ? "joblog.txt" : file.name) to incident \(ticket.number)")
     }
 
     public func previewPayload(for decision: Decision, draft: TicketDraft) -> JSONValue {

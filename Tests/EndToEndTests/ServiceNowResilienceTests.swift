@@ -19,15 +19,15 @@ struct ServiceNowResilienceTests {
         let incident = try stage.onlyIncident()
         #expect(stage.incidentPosts == 4)
         #expect(run.seconds >= 3, "three 429s each asked for 1 s, yet the run took \(run.seconds) s")
-        // The shared retries never repeat a plain POST: the plugin does, and says so.
+        // The shared retries repeat a POST turned away with 429, and say so.
         let log = stage.install.read("log/connector.log") ?? ""
-        #expect(log.components(separatedBy: "sending the new incident again").count - 1 == 3, "\(log)")
+        #expect(log.components(separatedBy: "after HTTP 429").count - 1 == 3, "\(log)")
         #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(incident))
         #expect(stage.serviceNow.attachments(of: incident["sys_id"]!).count == 1)
         #expect(stage.serviceNow.faults.pending.isEmpty)
     }
 
-    @Test("429 with Retry-After on the job-log attachment: sent again by the plugin, exit 0, the log attached once")
+    @Test("429 with Retry-After on the job-log attachment: sent again, exit 0, the log attached once")
     func rateLimitedAttachment() async throws {
         let stage = try ServiceNowStage()
         stage.serviceNow.injectRateLimit(count: 1, retryAfter: 1, method: "POST", path: "/api/now/attachment/file")

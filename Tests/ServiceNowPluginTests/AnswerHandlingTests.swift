@@ -65,21 +65,6 @@ struct AnswerHandlingTests {
         #expect(error?.message.contains("No Record found") == true)
     }
 
-    @Test func anAttachmentTurnedAwayWith429IsSentAgainAfterTheWaitItAsks() async throws {
-        let pauses = Recorder<Double>()
-        let transport = ScriptedTransport([
-            .json(429, #"{"error":{"message":"Rate limit exceeded","detail":""},"status":"failure"}"#, headers: ["Retry-After": "2"]),
-            .json(201, #"{"result":{"sys_id":"6ea10fe64f411200adf9f8e18110c739","file_name":"a.log"}}"#),
-        ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses)
-
-        try await backend.attach(JobLogFile(name: "a.log", data: Data("log\n".utf8)), to: Fixture.reference())
-
-        #expect(transport.requests.map(\.method) == [.post, .post])
-        #expect(transport.requests[0].body == transport.requests[1].body)
-        #expect(pauses.values == [2])
-    }
-
     @Test func anAttachmentAnswered503IsNotSentAgain() async throws {
         let transport = ScriptedTransport([.json(503, "{}", headers: ["Retry-After": "1"]), .json(201, #"{"result":{}}"#)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())

@@ -59,8 +59,7 @@ struct DefaultFieldsTests {
         let draft = makeDraft()
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
-        let fields = FieldResolver.resolve(template: template, backend: backend, event: draft.event, job: draft.job,
-                                           now: failedAt, calendar: utc)
+        let fields = FieldResolver.resolve(template: template, backend: backend, event: draft.event, job: draft.job, calendar: utc)
         func value(_ name: String) -> String? { fields.first { $0.name == name }?.value }
         #expect(value("Priority_Name") == "P4", "[DEFAULTS] over built-in")
         #expect(value("Impact_Name") == "Low", "attributes over built-in")

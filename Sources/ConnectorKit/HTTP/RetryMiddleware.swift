@@ -30,10 +30,12 @@ public struct RetryPolicy: Sendable, Equatable {
 /// - No `Retry-After` (or a connection error, a timeout): exponential backoff with full jitter, at most
 ///   `maxAttempts` attempts in all, and never past the deadline either.
 ///
-/// Only idempotent requests (GET, PUT, PATCH, DELETE and POSTs marked retry-safe) are retried, whatever the
-/// answer: a plain POST may have acted before the connection broke or the gateway gave up, and a second one could
-/// open a second ticket. That includes 429 on a plain POST: whether it is safe to send again is the caller's call
-/// (ServiceNow's create, for one, repeats it itself under its own duplicate checks; SPEC §6.2).
+/// A 429 is retried whatever the method: the server turned the request away before doing anything with it
+/// (ServiceNow's rate limiter, servicenow-api.md §1.7; RFC 6585), so sending it again cannot act twice, and SPEC
+/// §7.1 queues an event only for "429 beyond the deadline". Everything else is retried only for idempotent requests
+/// (GET, PUT, PATCH, DELETE and POSTs marked retry-safe): a plain POST may have acted before the connection broke or
+/// the gateway gave up, and a second one could open a second ticket (ServiceNow's create checks by correlation
+/// first and repeats it itself; SPEC §6.2).
 public struct RetryMiddleware: ClientMiddleware {
     /// Waits the given number of seconds; tests inject one that records the delays instead.
     public typealias Sleep = @Sendable (Double) async throws -> Void
@@ -103,11 +105,10 @@ public struct RetryMiddleware: ClientMiddleware {
     /// The retry that follows this outcome, or nil when it must not be retried (or the backoff attempts are spent).
     private func plannedRetry(after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest,
                               guessedRetries: Int) -> PlannedRetry? {
-        guard request.isIdempotent else { return nil }
         let backoffAllowed = guessedRetries + 1 < policy.maxAttempts
         switch outcome {
         case .success(let response):
-            guard Self.retryableStatuses.contains(response.status) else { return nil }
+            guard Self.retryableStatuses.contains(response.status), request.isIdempotent || response.status == 429 else { return nil }
             let reason = "HTTP \(response.status)"
             if let serverDelay = RetryAfter.delay(from: response.header("Retry-After"), now: now()) {
                 return PlannedRetry(delay: max(serverDelay, policy.baseDelay), reason: reason, serverNamedWait: true)
@@ -115,7 +116,7 @@ public struct RetryMiddleware: ClientMiddleware {
             guard backoffAllowed else { return nil }
             return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: reason, serverNamedWait: false)
         case .failure(let error):
-            guard backoffAllowed, let transportError = error as? TransportError else { return nil }
+            guard request.isIdempotent, backoffAllowed, let transportError = error as? TransportError else { return nil }
             switch transportError {
             case .connectionFailed, .timedOut:
                 return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: transportError.description, serverNamedWait: false)
