@@ -42,6 +42,24 @@ struct TemplateLoaderTests {
         #expect(try loader.load(directory + "/named.json", config: ConnectorConfig()).plugin.id == "alpha")
     }
 
+    @Test("-t finds a name ignoring case when one file matches, and a relative path from the install directory, Windows separators included")
+    func templatePaths() throws {
+        let install = NSTemporaryDirectory() + "install-\(UUID().uuidString)"
+        let templates = install + "/templates"
+        try FileManager.default.createDirectory(atPath: templates, withIntermediateDirectories: true)
+        try "{}".write(toFile: templates + "/servicenow.json", atomically: false, encoding: .utf8)
+        let loader = TemplateLoader(registry: registry, directory: templates)
+        #expect(loader.path(for: "ServiceNow.json") == templates + "/servicenow.json")
+        #expect(loader.path(for: "SERVICENOW") == templates + "/servicenow.json")
+        #expect(loader.path(for: "templates/servicenow.json") == templates + "/servicenow.json", "relative to the install directory")
+        #if !os(Windows)
+        #expect(loader.path(for: "templates\\servicenow") == templates + "/servicenow.json")
+        #endif
+        // Two files that differ only in case: no guess.
+        try "{}".write(toFile: templates + "/ServiceNow.JSON", atomically: false, encoding: .utf8)
+        #expect(loader.path(for: "SERVICENOW.json") == templates + "/SERVICENOW.json")
+    }
+
     @Test("a template no plugin recognises lists the known backends (exit 78)")
     func unknownBackend() throws {
         let error = try #require(try loadError(#"{"something": 1}"#))

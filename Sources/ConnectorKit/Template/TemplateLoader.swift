@@ -25,17 +25,44 @@ public struct TemplateLoader: Sendable {
         self.directory = directory
     }
 
-    /// The file a `-t` value names: a path when it contains a separator, else a name inside the templates directory
-    /// (`basic` finds `basic.json`).
+    /// The file a `-t` value names: a name inside the templates directory (`basic` finds `basic.json`, and, as on
+    /// Windows where SMA's connectors run, `Basic.json` finds `basic.json` when no other file differs only in case),
+    /// or a path when it contains a separator (`\` too): absolute, or relative to the install directory (the templates
+    /// directory's parent), then to the templates directory, then to the working directory. The first existing file
+    /// wins; when none exists, the first candidate is reported missing.
     public func path(for nameOrPath: String) -> String {
-        let isPath = nameOrPath.contains("/") || nameOrPath.contains("\\")
-        let candidate = isPath ? nameOrPath : (directory as NSString).appendingPathComponent(nameOrPath)
-        if !FileManager.default.fileExists(atPath: candidate), !candidate.lowercased().hasSuffix(".json"),
-            FileManager.default.fileExists(atPath: candidate + ".json")
-        {
+        let native = NativePath.from(nameOrPath)
+        let folders: [String]
+        if native.hasPrefix("/") {
+            folders = [""]
+        } else if native.contains("/") {
+            folders = [(directory as NSString).deletingLastPathComponent, directory, FileManager.default.currentDirectoryPath]
+        } else {
+            folders = [directory]
+        }
+        let candidates = folders.map { $0.isEmpty ? native : ($0 as NSString).appendingPathComponent(native) }
+        for candidate in candidates {
+            if let found = Self.existing(candidate) { return found }
+        }
+        if folders == [directory], let found = Self.differingOnlyInCase(native, in: directory) { return found }
+        return candidates[0]
+    }
+
+    /// The file itself, or with `.json` added, when it exists.
+    private static func existing(_ candidate: String) -> String? {
+        if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        if !candidate.lowercased().hasSuffix(".json"), FileManager.default.fileExists(atPath: candidate + ".json") {
             return candidate + ".json"
         }
-        return candidate
+        return nil
+    }
+
+    /// The one file in `folder` whose name is `name` (or `name.json`) ignoring case.
+    private static func differingOnlyInCase(_ name: String, in folder: String) -> String? {
+        let wanted = [name.lowercased(), name.lowercased() + ".json"]
+        let matches = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { wanted.contains($0.lowercased()) }
+        guard matches.count == 1 else { return nil }
+        return (folder as NSString).appendingPathComponent(matches[0])
     }
 
     /// Loads and validates one template against `config`.
