@@ -34,7 +34,10 @@ struct SmokeTests {
         #expect(install.serviceNow.incidents.count == 1)
         #expect(incident["short_description"]?.contains("schedule FINANCE DAILY job GL LOAD 01") == true)
         #expect(install.opcon.incidentTicketID(of: job.id) == "\(incident["number"]!)/\(incident["sys_id"]!)")
-        #expect(install.read("log/connector.log")?.contains("Summary: job \(job.id), decision create") == true)
+        let log = install.read("log/connector.log") ?? ""
+        #expect(log.contains("Summary: job \(job.id), decision create"))
+        // Every line of the run names its job and template (SPEC §8), the decision's included.
+        #expect(log.contains("[\(job.id)] [servicenow.json] create ticket \(incident["number"]!)"), "\(log)")
     }
 
     @Test("run as OpCon runs SMA's connectors: the binary elsewhere, the install folder as working directory, no CONNECTOR_HOME")

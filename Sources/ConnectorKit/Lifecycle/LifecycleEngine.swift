@@ -36,6 +36,17 @@ public struct LifecycleEngine: Sendable {
 
     /// Handles a new failure event. Throws `ConnectorError` for everything that is not worth retrying.
     public func handle(_ event: FailureEvent) async throws -> RunOutcome {
+        try await scoped(to: event).handleInScope(event)
+    }
+
+    /// This engine with its log lines naming the event's job (SPEC §8: time, level, job, template, message).
+    private func scoped(to event: FailureEvent) -> LifecycleEngine {
+        var engine = self
+        engine.logger = logger.scoped(job: event.dailyJobID, template: nil)
+        return engine
+    }
+
+    private func handleInScope(_ event: FailureEvent) async throws -> RunOutcome {
         let lock = try await locks.acquire(jobID: event.dailyJobID, timeout: lockTimeout)
         guard let lock else {
             var item = OutboxItem(event: event, now: now())
@@ -57,7 +68,7 @@ public struct LifecycleEngine: Sendable {
     /// Continues an outbox item from its recorded progress. The caller holds the job's lock.
     public func resume(_ item: OutboxItem) async throws -> RunOutcome {
         var item = item
-        return try await execute(&item)
+        return try await scoped(to: item.event).execute(&item)
     }
 
     /// Finishes, oldest first and under the job's lock, the earlier events of this job and template still in the
