@@ -107,6 +107,15 @@ struct OpConClientTests {
         #expect(found.uid == 48213 && found.documentation == nil)
     }
 
+    @Test("the job's status is read from status, or from jobStatus as the API specification names it")
+    func statusUnderEitherName() {
+        let plain = DailyJob(raw: ["status": ["description": "Failed", "category": "Failed"]])
+        let named = DailyJob(raw: ["jobStatus": ["description": "Under Review", "category": "Under Review"]])
+        #expect(plain.statusCategory == "Failed")
+        #expect(named.statusCategory == "Under Review" && named.statusDescription == "Under Review")
+        #expect(DailyJob(raw: ["name": "x"]).statusCategory == nil)
+    }
+
     @Test("a job found by neither lookup is a data error (exit 65)")
     func missingJob() async throws {
         let transport = ScriptedTransport { request in

@@ -19,9 +19,11 @@ public struct DailyJob: Sendable, Equatable {
     public var documentation: String? { raw["documentation"]?["job"]?.stringValue }
     public var incidentTicketID: String? { nonEmpty(raw["incidentTicketId"]?.scalarText) }
     public var incidentTicketURL: String? { nonEmpty(raw["incidentTicketURL"]?.scalarText) }
-    public var statusDescription: String? { raw["status"]?["description"]?.stringValue }
+    public var statusDescription: String? { status?["description"]?.stringValue }
     /// `Failed`, `Under Review`, `Fixed`, ...: the field to key on (status ids are not all known).
-    public var statusCategory: String? { raw["status"]?["category"]?.stringValue }
+    public var statusCategory: String? { status?["category"]?.stringValue }
+    /// `status`, or `jobStatus` as the API's own specification names it.
+    private var status: JSONValue? { raw["status"] ?? raw["jobStatus"] }
     public var terminationDescription: String? { raw["terminationDescription"]?.scalarText }
     public var startMachine: String? { raw["startMachine"]?["name"]?.stringValue }
 
