@@ -10,9 +10,10 @@ struct CommandContext: Sendable {
     var console = Console()
 
     /// Loads config and everything built from it, for the install directory the words or environment name.
-    func runtime(home: String?) throws(ConnectorError) -> ConnectorRuntime {
+    /// - Parameter warningsOnConsole: also print warnings on stderr (they always go to the log).
+    func runtime(home: String?, warningsOnConsole: Bool = true) throws(ConnectorError) -> ConnectorRuntime {
         let directory = InstallDirectory.resolve(option: home, environment: environment, executablePath: executablePath)
-        return try ConnectorRuntime.load(home: directory, registry: registry, environment: environment)
+        return try ConnectorRuntime.load(home: directory, registry: registry, environment: environment, console: warningsOnConsole)
     }
 }
 

@@ -15,7 +15,9 @@ struct RunCommand: ConnectorCommand {
     func run(_ context: CommandContext) async throws -> ExitCode {
         let now = try RunClock.now(environment: context.environment)
         let arguments = try FailureArguments.parse(context.words, failedAt: now())
-        let runtime = try context.runtime(home: arguments.home)
+        // Run by Notification Manager, stderr carries only the exit's one sentence (SPEC §1.3); warnings are in the
+        // log. A person at a terminal sees them as they happen.
+        let runtime = try context.runtime(home: arguments.home, warningsOnConsole: ProcessEnvironment.standardErrorIsTerminal)
         switch arguments.request {
         case .showIncident(let number, let templateName):
             let loaded = try runtime.loadTemplate(templateName)
