@@ -127,6 +127,17 @@ struct LifecycleEngineTests {
         #expect(rig.backend.state.current.tickets["T1"] == .inProgress, "the old ticket is left as it is")
     }
 
+    @Test("once-per-day is judged at the failure: a failure inside the window replayed after it still updates the ticket")
+    func onceADayAtTheFailure() async throws {
+        // The window of 2026-11-22 ends 2026-11-23 07:00; the failure was at 06:30, its replay runs at 09:00.
+        let rig = rig(job: sampleJob(documentation: "Last Incident Date : 2026-11-22\nCall GL", ticket: "T1"),
+                      rules: DecisionRules(singleIncidentPerDay: true), now: moment("2026-11-23T09:00"))
+        rig.backend.state.update { $0.tickets["T1"] = .inProgress }
+        let outcome = try await rig.engine.handle(sampleEvent(failedAt: moment("2026-11-23T06:30")))
+        #expect(outcome.decision == "update")
+        #expect(rig.backend.state.current.created.isEmpty)
+    }
+
     @Test("ITSM down → queued with exit 75 and one outbox item; the replay creates exactly one ticket")
     func queuedThenReplayed() async throws {
         let rig = rig()

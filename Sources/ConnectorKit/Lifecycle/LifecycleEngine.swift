@@ -220,7 +220,8 @@ public struct LifecycleEngine: Sendable {
                 documentation = JobDocumentation.settingPreviousTicket(previous.number, in: documentation)
             }
             if backend.decisionRules.singleIncidentPerDay, ["create", "replace"].contains(item.progress.decision) {
-                documentation = JobDocumentation.settingLastIncidentDate(DecisionMaker.localDate(now(), calendar: calendar), in: documentation)
+                // The failed calendar date (sma-connectors §8.3), also when an outbox replay writes it days later.
+                documentation = JobDocumentation.settingLastIncidentDate(DecisionMaker.localDate(event.failedAt, calendar: calendar), in: documentation)
             }
             if documentation != current {
                 // The PUT sends the whole job: read it again so the ticket just written back, and any status a
@@ -276,7 +277,7 @@ public struct LifecycleEngine: Sendable {
             return .skip(reason: exitReason(exit), existing: nil, draft: draft)
         }
         let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
-        let decision = decide(existing: existing, job: job)
+        let decision = decide(existing: existing, job: job, failedAt: event.failedAt)
         switch decision {
         case .skip(let reason):
             return .skip(reason: reason, existing: existing, draft: draft)
@@ -288,10 +289,12 @@ public struct LifecycleEngine: Sendable {
         }
     }
 
-    func decide(existing: ExistingTicket?, job: DailyJob) -> Decision {
+    /// The once-per-day window is judged at the failure, like working hours: an outbox replay after
+    /// `DAILY_START_HOUR` decides as the run at the failure would have.
+    func decide(existing: ExistingTicket?, job: DailyJob, failedAt: Date) -> Decision {
         DecisionMaker.decide(
             existing: existing, rules: backend.decisionRules, documentation: job.documentation,
-            dailyStartHour: config.general.dailyStartHour, now: now(), calendar: calendar)
+            dailyStartHour: config.general.dailyStartHour, now: failedAt, calendar: calendar)
     }
 
     func makeDraft(_ event: FailureEvent, _ job: DailyJob) -> TicketDraft {
