@@ -8,8 +8,9 @@ import Foundation
 /// nothing can prove that, so the POST is not repeated and the event goes to the outbox.
 ///
 /// A 429 is ServiceNow's rate limiter turning the request away before processing it, so it proves by itself that
-/// nothing landed: it is sent again without a query, with or without correlation. How long to wait before each new
-/// attempt, and when to stop, is in `RepeatedPosts.swift`.
+/// nothing landed. The shared `RetryMiddleware` already sends it again after `Retry-After` while the run's deadline
+/// allows; one that still reaches this code is treated the same way (no query) and normally stops at the deadline.
+/// How long to wait before each new attempt, and when to stop, is in `RepeatedPosts.swift`.
 extension ServiceNowBackend {
 
     public func create(_ draft: TicketDraft) async throws -> TicketReference {
