@@ -62,6 +62,30 @@ struct HTTPTransportTests {
         #expect(host == "127.0.0.1")
     }
 
+    @Test("the deadline hands each request its limit: TIMEOUT_SECONDS, or the time left when that is less")
+    func limitHandedToTheRequest() async throws {
+        let transport = ScriptedTransport { _ in .json(200, "{}") }
+        let client = HTTPClient(transport: transport, middlewares: [DeadlineMiddleware(deadline: Deadline(seconds: 120), requestTimeout: 30)])
+        _ = try await client.send(.get("https://opcon.test/api/version"))
+        #expect(transport.requests.first?.timeout == 30)
+        let short = ScriptedTransport { _ in .json(200, "{}") }
+        _ = try await HTTPClient(transport: short, middlewares: [DeadlineMiddleware(deadline: Deadline(seconds: 5), requestTimeout: 30)])
+            .send(.get("https://opcon.test/api/version"))
+        let limit = try #require(short.requests.first?.timeout)
+        #expect(limit <= 5 && limit > 4)
+    }
+
+    @Test("the transport ends a request at the request's own limit, whatever its own timeout, without any middleware")
+    func transportHonoursTheRequestLimit() async throws {
+        let server = LoopbackServer(.hang)
+        defer { server.stop() }
+        var request = HTTPRequest.get("http://127.0.0.1:\(server.port)/api/version")
+        request.timeout = 1
+        let started = Date()
+        await #expect(throws: (any Error).self) { try await URLSessionTransport(timeoutSeconds: 30).send(request) }
+        #expect(Date().timeIntervalSince(started) < 15, "the request waited for the transport's 30 s, not its own 1 s")
+    }
+
     @Test("URLSession errors map to transport errors; Linux's self-signed certificate error is a TLS failure")
     func errorMapping() {
         func map(_ code: URLError.Code, _ text: String? = nil) -> any Error {

@@ -43,7 +43,8 @@ public final class URLSessionTransport: ClientTransport, @unchecked Sendable {
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         // Whole seconds at least: swift-corelibs-foundation truncates the interval, and below 1 s it fires at once.
         let timeout = max(1, (request.timeout ?? timeoutSeconds).rounded(.up))
-        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData)
+        urlRequest.timeoutInterval = timeout  // set, not passed to init: only a set interval overrides the session's
         urlRequest.httpMethod = request.method.rawValue
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
