@@ -19,7 +19,7 @@ struct CommandRouter: Sendable {
         return commands
     }()
 
-    static let version = "1.0.0"
+    static let version = ConnectorVersion.current
 
     func run(_ words: [String]) async -> ExitCode {
         let console = Console()

@@ -1,4 +1,5 @@
 import ConnectorKit
+import CurlHTTP
 import Foundation
 import Simulators
 import Testing
@@ -24,7 +25,8 @@ struct SimulatorIntegrationTests {
             simulator = ServiceNowSimulator(settings: settings)
             try simulator.start()
             let deadline = Deadline(seconds: 60)
-            let http = HTTPStack.make(config: ConnectorConfig(), deadline: deadline, logger: .silent, sleep: { _ in })
+            let http = HTTPStack.make(config: ConnectorConfig(), deadline: deadline, logger: .silent,
+                                      transport: try CurlTransport(), sleep: { _ in })
             backend = ServiceNowBackend(
                 settings: try Fixture.settings(rules: rules, address: simulator.baseURL), user: Fixture.user,
                 password: Fixture.password, http: http, logger: .silent, masker: SecretMasker(), deadline: deadline,

@@ -1,4 +1,5 @@
 import ConnectorKit
+import CurlHTTP
 import Foundation
 import Simulators
 import Testing
@@ -33,7 +34,8 @@ struct SimulatorIntegrationTests {
             let loaded = try loader.load("summit.json", config: config)
             template = loaded.template
             let masker = SecretMasker()
-            let http = HTTPStack.make(config: config, deadline: Deadline(seconds: 60), logger: .silent, sleep: { _ in })
+            let http = HTTPStack.make(config: config, deadline: Deadline(seconds: 60), logger: .silent,
+                                      transport: try CurlTransport(), sleep: { _ in })
             let environment = BackendEnvironment(
                 http: http, secrets: SecretResolver(masker: masker, environment: [:]), logger: .silent, config: config)
             backend = try loaded.plugin.make(template, environment)
@@ -83,7 +85,7 @@ struct SimulatorIntegrationTests {
         #expect(backend.owns(recordedID: ticket.recordedID, ticketURL: ticket.url))
 
         // the link written to OpCon opens the incident
-        let page = try await URLSessionTransport(timeoutSeconds: 5).send(HTTPRequest(method: .get, url: try #require(URL(string: ticket.url))))
+        let page = try await CurlTransport().send(HTTPRequest(method: .get, url: try #require(URL(string: ticket.url))))
         #expect(page.status == 200)
         #expect(page.bodyText.contains("Incident \(created.number)"))
 

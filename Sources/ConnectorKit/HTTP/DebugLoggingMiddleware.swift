@@ -23,12 +23,16 @@ public struct DebugLoggingMiddleware: ClientMiddleware {
         logger.debug("HTTP \(exchange) request headers: \(Self.describe(request.headers))")
         if let body = request.body, !body.isEmpty {
             logger.debug("HTTP \(exchange) request body: \(excerpt(body))")
+        } else if let streamed = request.streamedBody {
+            logger.debug("HTTP \(exchange) request body: \(streamed.count) bytes streamed from a file (not logged)")
         }
         do {
             let response = try await next(request)
             logger.debug("HTTP \(exchange) -> \(response.status) in \(Self.milliseconds(since: started)) ms")
             if !response.body.isEmpty {
                 logger.debug("HTTP \(exchange) response body: \(excerpt(response.body))")
+            } else if let file = response.bodyFile {
+                logger.debug("HTTP \(exchange) response body: written to \(file) (not logged)")
             }
             return response
         } catch {

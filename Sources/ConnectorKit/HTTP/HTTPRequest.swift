@@ -11,7 +11,13 @@ public struct HTTPRequest: Sendable, Equatable {
     public var url: URL
     /// Header names as sent; lookups through `header(_:)` ignore case.
     public var headers: [String: String]
+    /// A body held in memory (JSON, small texts).
     public var body: Data?
+    /// A body read while it is sent (job logs); when set, `body` is nil.
+    public var streamedBody: StreamedBody?
+    /// When set, a successful (2xx) answer's body is written to this file instead of memory, and the response's
+    /// `bodyFile` names it; any other answer stays in memory, for its error message.
+    public var responseFile: String?
     /// A POST the caller has proven safe to repeat (for example a read-only query sent as POST).
     /// GET, PUT, PATCH and DELETE are always treated as idempotent.
     public var isRetrySafe: Bool
@@ -28,6 +34,15 @@ public struct HTTPRequest: Sendable, Equatable {
         self.body = body
         self.isRetrySafe = isRetrySafe
         self.timeout = timeout
+    }
+
+    /// The number of body bytes the request sends.
+    public var bodyLength: Int64 { streamedBody?.count ?? Int64(body?.count ?? 0) }
+
+    /// The body's bytes, read from its files when it is streamed (for transports that need it in memory).
+    public func bodyBytes() throws -> Data? {
+        if let streamedBody { return try streamedBody.readAll() }
+        return body
     }
 
     /// Whether a retry can never cause a second side effect.
@@ -51,11 +66,14 @@ public struct HTTPResponse: Sendable, Equatable {
     /// Header names lower-cased.
     public var headers: [String: String]
     public var body: Data
+    /// The file holding the body when the request asked for it (`HTTPRequest.responseFile`); `body` is then empty.
+    public var bodyFile: String?
 
-    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data(), bodyFile: String? = nil) {
         self.status = status
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         self.body = body
+        self.bodyFile = bodyFile
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }

@@ -5,11 +5,10 @@ import Foundation
 /// authentication with `HTTPClient.adding(_:)`.
 public enum HTTPStack {
     public static func make(config: ConnectorConfig, deadline: Deadline, logger: Logger,
-                            transport: (any ClientTransport)? = nil, retryPolicy: RetryPolicy = .standard,
+                            transport: any ClientTransport, retryPolicy: RetryPolicy = .standard,
                             sleep: @escaping RetryMiddleware.Sleep = RetryMiddleware.taskSleep) -> HTTPClient {
         // TIMEOUT_SECONDS is the connector's only per-request limit; it applies to the ITSM as well as to OpCon.
         let timeout = config.opcon.timeoutSeconds
-        let transport = transport ?? URLSessionTransport(timeoutSeconds: timeout, proxy: config.proxy)
         return HTTPClient(transport: transport, middlewares: [
             RetryMiddleware(policy: retryPolicy, deadline: deadline, logger: logger, sleep: sleep),
             DebugLoggingMiddleware(logger: logger),

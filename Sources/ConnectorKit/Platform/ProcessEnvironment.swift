@@ -24,7 +24,7 @@ public enum ProcessEnvironment {
 
     /// Sets a variable in this process's environment (libcurl, behind URLSession on Linux and Windows, reads its
     /// proxy from there).
-    static func set(_ name: String, to value: String) {
+    public static func set(_ name: String, to value: String) {
         #if os(Windows)
         _ = _putenv_s(name, value)
         #else

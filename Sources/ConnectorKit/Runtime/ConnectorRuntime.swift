@@ -1,7 +1,8 @@
 import Foundation
 
 /// Everything one process builds from its install directory: config, logging, secrets, HTTP, templates,
-/// backends and the engines. Commands ask it for what they need; tests build it with an injected transport.
+/// backends and the engines. Commands ask it for what they need; the executable hands it the platform's
+/// transport, tests a scripted one.
 public struct ConnectorRuntime: Sendable {
     public let home: InstallDirectory
     public let config: ConnectorConfig
@@ -20,7 +21,7 @@ public struct ConnectorRuntime: Sendable {
     /// Reads `Connector.config` and prepares logging. Configuration problems throw `.configuration` (exit 78).
     /// - Parameter console: also show warnings on stderr (off for in-process runs such as `connector demo`).
     public static func load(home: InstallDirectory, registry: BackendRegistry, environment: [String: String],
-                            transport: (any ClientTransport)? = nil, console: Bool = true) throws(ConnectorError) -> ConnectorRuntime {
+                            transport: TransportFactory, console: Bool = true) throws(ConnectorError) -> ConnectorRuntime {
         let config = try ConnectorConfigLoader.load(path: home.configFile)
         let masker = SecretMasker()
         let file = FileLogSink(directory: home.logDirectory, format: config.general.logFormat,
@@ -31,7 +32,8 @@ public struct ConnectorRuntime: Sendable {
         for warning in config.warnings { logger.warning(warning) }
         let deadline = Deadline(seconds: config.general.deadlineSeconds)
         let counter = RequestCounter()
-        let http = HTTPStack.make(config: config, deadline: deadline, logger: logger, transport: transport).adding(counter)
+        let http = HTTPStack.make(config: config, deadline: deadline, logger: logger,
+                                  transport: try transport(TransportSettings(config: config))).adding(counter)
         var secrets = SecretResolver(masker: masker, environment: environment)
         secrets.baseDirectory = home.path
         return ConnectorRuntime(

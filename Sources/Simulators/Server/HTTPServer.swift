@@ -22,6 +22,7 @@ public final class HTTPServer: Sendable {
         var port = 0
         var acceptLoopDone: DispatchSemaphore?
         var connections: Set<Int32> = []
+        var accepted = 0
         var silent = false
         /// The port the system chose at the first start; this server may hold and rebind it.
         var ownPort: Int?
@@ -46,6 +47,9 @@ public final class HTTPServer: Sendable {
     public var port: Int? { state.withLock { $0.listener >= 0 ? $0.port : nil } }
 
     public var isRunning: Bool { port != nil }
+
+    /// Connections accepted since the server was made: a client that keeps its connections alive opens few.
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
 
     /// Silent mode: requests are read but never answered (for deadline tests).
     public var isSilent: Bool {
@@ -154,7 +158,10 @@ public final class HTTPServer: Sendable {
             SocketSystem.setBlocking(client, true)  // macOS hands on the listener's O_NONBLOCK; Linux does not
             SocketSystem.suppressSigPipe(client)
             SocketSystem.setOption(client, level: Int32(IPPROTO_TCP), name: Int32(TCP_NODELAY), value: 1)
-            state.withLock { _ = $0.connections.insert(client) }
+            state.withLock {
+                _ = $0.connections.insert(client)
+                $0.accepted += 1
+            }
             Thread.detachNewThread { [self] in
                 serve(connection: client)
                 state.withLock { _ = $0.connections.remove(client) }

@@ -13,7 +13,8 @@ struct CommandContext: Sendable {
     /// - Parameter warningsOnConsole: also print warnings on stderr (they always go to the log).
     func runtime(home: String?, warningsOnConsole: Bool = true) throws(ConnectorError) -> ConnectorRuntime {
         let directory = InstallDirectory.resolve(option: home, environment: environment, executablePath: executablePath)
-        return try ConnectorRuntime.load(home: directory, registry: registry, environment: environment, console: warningsOnConsole)
+        return try ConnectorRuntime.load(home: directory, registry: registry, environment: environment,
+                                         transport: PlatformTransport.factory, console: warningsOnConsole)
     }
 }
 

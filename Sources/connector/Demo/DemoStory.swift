@@ -118,7 +118,8 @@ struct DemoStory {
 
     /// One failure through the real product path, as a separate Notification Manager run would do it.
     private func run(_ job: DemoJob, template: String) async throws -> RunOutcome {
-        let runtime = try ConnectorRuntime.load(home: home, registry: registry, environment: [:], console: false)
+        let runtime = try ConnectorRuntime.load(home: home, registry: registry, environment: [:],
+                                                transport: PlatformTransport.factory, console: false)
         let event = FailureEvent(agent: job.agent, schedule: job.schedule, job: job.job, termination: job.termination,
                                  scheduleDate: job.date, scheduleID: job.scheduleID, scheduleInstance: job.instance,
                                  template: template, failedAt: runtime.now())

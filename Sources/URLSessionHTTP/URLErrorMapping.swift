@@ -1,10 +1,11 @@
+import ConnectorKit
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// Turns a URLSession failure into a `TransportError` (or a `CancellationError` when we cancelled the task).
-enum TransportErrorMapping {
+enum URLErrorMapping {
     static func map(_ error: any Error, host: String, timeout: Double) -> any Error {
         guard let urlError = error as? URLError else {
             return TransportError.connectionFailed(host: host, reason: String(describing: error))
