@@ -49,14 +49,18 @@ static void *resolve(void *library, const char *name, int *missing) {
     return symbol;
 }
 
-int ccurl_load(char *error, size_t error_size) {
+int ccurl_load(const char *path, char *error, size_t error_size) {
     if (load_result == -1) {
         void *library = NULL;
-        for (const char *const *name = library_names; *name != NULL && library == NULL; name++) {
-            library = CCURL_OPEN(*name);
+        if (path != NULL) {
+            library = CCURL_OPEN(path);
+        } else {
+            for (const char *const *name = library_names; *name != NULL && library == NULL; name++) {
+                library = CCURL_OPEN(*name);
+            }
         }
         if (library == NULL) {
-            snprintf(load_error, sizeof load_error, "could not load %s", library_names[0]);
+            snprintf(load_error, sizeof load_error, "could not load %s", path != NULL ? path : library_names[0]);
             load_result = 1;
         } else {
             int missing = 0;

@@ -1,12 +1,17 @@
 import CCurl
 import ConnectorKit
+import Foundation
 
 /// libcurl, loaded into the process once, at the first use.
 enum CurlLibrary {
+    /// Names the library file to load instead of the usual names, for a libcurl installed out of the way.
+    static let pathVariable = "CONNECTOR_LIBCURL"
+
     /// Nil once loaded; otherwise why it could not be.
     static let loadFailure: String? = {
         var buffer = [CChar](repeating: 0, count: 512)
-        guard ccurl_load(&buffer, buffer.count) != 0 else { return nil }
+        let path = ProcessInfo.processInfo.environment[pathVariable].flatMap { $0.isEmpty ? nil : $0 }
+        guard ccurl_load(path, &buffer, buffer.count) != 0 else { return nil }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 

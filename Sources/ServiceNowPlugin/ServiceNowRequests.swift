@@ -28,13 +28,13 @@ public struct ServiceNowRequests: Sendable {
         request(.put, url: url(settings.incidentPath, appending: sysID), json: body)
     }
 
-    /// POST of one file's raw bytes to the Attachment API for one incident.
+    /// POST of one file's raw bytes to the Attachment API for one incident, streamed from where the log is kept.
     public func attach(_ file: JobLogFile, sysID: String, attachmentPath: String) -> HTTPRequest {
         let name = file.name.isEmpty ? "joblog.txt" : file.name
         let target = url(attachmentPath, query: [("table_name", "incident"), ("table_sys_id", sysID), ("file_name", name)])
         var request = request(.post, url: target)
         request.setHeader("Content-Type", "text/plain")
-        request.body = file.data
+        request.streamedBody = file.content
         return request
     }
 

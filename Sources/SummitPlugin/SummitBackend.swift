@@ -163,7 +163,8 @@ public struct SummitBackend: ITSMBackend {
                 "Template \(settings.templateName): includeJobLogAttachment is on but urls has no entry named attachment.")
         }
         let action = "attach \(file.name) to incident \(ticket.number)"
-        let response = try await send(requests.attachment(ticketNumber: ticket.number, file: file), path: path, action: action, retrySafe: false)
+        let body = requests.attachment(ticketNumber: ticket.number, file: file)
+        let response = try await send(path: path, action: action, retrySafe: false) { $0.streamedBody = body }
         // The upload's answer is not documented; public clients only check `Errors` and accept a body that is not JSON.
         guard response.isSuccess else {
             do { _ = try SummitAnswer.read(response, action: action) } catch { throw scrubbed(error) }
@@ -217,13 +218,19 @@ public struct SummitBackend: ITSMBackend {
     }
 
     func send(_ body: JSONValue, path: String, action: String, retrySafe: Bool) async throws -> HTTPResponse {
+        try await send(path: path, action: action, retrySafe: retrySafe) { $0.body = body.data() }
+    }
+
+    /// A POST of JSON to `path` whose body `fill` sets (in memory, or streamed).
+    func send(path: String, action: String, retrySafe: Bool, fill: (inout HTTPRequest) -> Void) async throws -> HTTPResponse {
         guard let url = settings.address.url(forPath: path) else {
             throw ConnectorError.configuration("Template \(settings.templateName): \"\(path)\" in urls does not make a valid URL with address.value.")
         }
-        let request = HTTPRequest(
+        var request = HTTPRequest(
             method: .post, url: url,
             headers: ["Content-Type": "application/json; charset=utf-8", "Accept": "application/json"],
-            body: body.data(), isRetrySafe: retrySafe)
+            isRetrySafe: retrySafe)
+        fill(&request)
         do {
             return try await http.send(request)
         } catch {

@@ -74,15 +74,26 @@ struct SummitRequests: Sendable {
         envelope(service: Self.details, parameters: ["TicketNo": Self.numberValue(ticketNumber)])
     }
 
-    /// The base64 upload; this endpoint takes its fields at the top level, not in the envelope.
-    func attachment(ticketNumber: String, file: JobLogFile) -> JSONValue {
-        [
+    /// The base64 upload; this endpoint takes its fields at the top level, not in the envelope. The file's bytes
+    /// are encoded while the body is sent, so a big log is never held in memory.
+    func attachment(ticketNumber: String, file: JobLogFile) -> StreamedBody {
+        let marker = "\u{1}attachment-bytes\u{1}"
+        let envelope: JSONValue = [
             "_ProxyDetails": proxyDetails,
             "eModule": "IM",
             "TicketNo": Self.numberValue(ticketNumber),
             "AttachmentFileName": .string(file.name),
-            "base64EncodedData": .string(file.data.base64EncodedString()),
+            "base64EncodedData": .string(marker),
         ]
+        // The marker is serialised escaped; base64 needs no escaping, so the encoded bytes take its place as they are.
+        let text = envelope.serialized()
+        let escapedMarker = JSONValue.string(marker).serialized().dropFirst().dropLast()
+        guard let range = text.range(of: escapedMarker) else { return StreamedBody([.bytes(Data(text.utf8))]) }
+        return StreamedBody([
+            .bytes(Data(text[..<range.lowerBound].utf8)),
+            .base64(file.content.parts),
+            .bytes(Data(text[range.upperBound...].utf8)),
+        ])
     }
 
     // MARK: Texts

@@ -153,7 +153,7 @@ struct FakeOpCon: OpConService {
         return updated
     }
 
-    func jobLogs(jobNumber: Int, maxBytes: Int) async throws -> [JobLogFile] {
+    func jobLogs(jobNumber: Int, maxBytes: Int, directory: String?) async throws -> [JobLogFile] {
         if let failure = state.read({ $0.logFailure }) { throw failure }
         return state.read { $0.logs }
     }

@@ -73,6 +73,39 @@ struct OpConJobLogTests {
         #expect(sleeper.delays == [0.025, 0.025, 0.025])
     }
 
+    @Test("with a directory, each FILE answer goes to a file as it arrives and the log is read from a file of its own")
+    func streamsLogsToFiles() async throws {
+        let folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("joblogs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let log = String(repeating: "Starting GL load...\r\n", count: 5000) + "ERROR: ledger locked\r\n"
+        let jors = ScriptedJORS(contents: [ScriptedJORS.windowsFile: log, ScriptedJORS.unixFile: "stderr line\n"])
+        // A transport that writes a 2xx answer where the request asks, as the real ones do.
+        let transport = ScriptedTransport { request in
+            var response = jors.handle(request)
+            if let file = request.responseFile, response.isSuccess {
+                try response.body.write(to: URL(fileURLWithPath: file))
+                response.body = Data()
+                response.bodyFile = file
+            }
+            return response
+        }
+        let files = try await OpConFixture.client(transport).jobLogs(jobNumber: 90412, maxBytes: 1_000_000, directory: folder)
+
+        #expect(files.map(\.name) == ["GL_LOAD_0000090412.log", "gl_load.err"])
+        #expect(files.map(\.data) == [Data(log.utf8), Data("stderr line\n".utf8)])
+        for file in files {
+            guard case .file(let slice) = file.content.parts.last else {
+                Issue.record("\(file.name) was kept in memory")
+                continue
+            }
+            #expect(slice.path.hasPrefix(folder))
+        }
+        // The raw answers are gone once read; only the decoded logs remain.
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(left == ["log-1-1", "log-2-1"])
+    }
+
     @Test("a log over the limit keeps its last bytes, whole characters only, after a line saying how much was cut")
     func capsLogs() async throws {
         // "€" is three bytes; a 10-byte tail of "€€€€€" would start in the middle of one.

@@ -25,7 +25,7 @@ final class StubTransport: ClientTransport, @unchecked Sendable {
     }
 
     /// Each request's body as JSON.
-    var bodies: [JSONValue] { requests.compactMap { $0.body.flatMap { try? JSONValue.parse($0) } } }
+    var bodies: [JSONValue] { requests.compactMap { (try? $0.bodyBytes())?.flatMap { try? JSONValue.parse($0) } } }
 }
 
 /// An HTTP 200 with a JSON body.

@@ -27,9 +27,10 @@ typedef int (*ccurl_seek_callback)(void *context, ccurl_off_t offset, int origin
 typedef int (*ccurl_progress_callback)(void *context, ccurl_off_t download_total, ccurl_off_t downloaded,
                                        ccurl_off_t upload_total, ccurl_off_t uploaded);
 
-/// Loads the library once (later calls return the first result) and runs curl_global_init.
-/// Returns 0 on success; otherwise writes why into `error` (NUL-terminated, at most `error_size` bytes).
-int ccurl_load(char *error, size_t error_size);
+/// Loads the library once (later calls return the first result) and runs curl_global_init: `path` when it is not
+/// NULL, else the platform's usual names. Returns 0 on success; otherwise writes why into `error` (NUL-terminated,
+/// at most `error_size` bytes). Not thread-safe: the caller loads once, before any transfer.
+int ccurl_load(const char *path, char *error, size_t error_size);
 
 /// The loaded library's version text (curl_version()), or NULL before a successful load.
 const char *ccurl_version(void);

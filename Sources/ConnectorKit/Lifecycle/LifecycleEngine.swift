@@ -16,10 +16,12 @@ public struct LifecycleEngine: Sendable {
     public var now: @Sendable () -> Date
     /// How long a run waits for another run of the same job to finish.
     public var lockTimeout: Double
+    /// Where job logs are streamed to before they are attached; nil keeps them in memory (tests with small logs).
+    public var jobLogFolders: JobLogFolders?
 
     public init(template: Template, backend: any ITSMBackend, opcon: any OpConService, config: ConnectorConfig,
                 outbox: Outbox, locks: JobLocks, logger: Logger, calendar: Calendar = .current,
-                now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60) {
+                now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60, jobLogFolders: JobLogFolders? = nil) {
         self.template = template
         self.backend = backend
         self.opcon = opcon
@@ -30,6 +32,7 @@ public struct LifecycleEngine: Sendable {
         self.calendar = calendar
         self.now = now
         self.lockTimeout = lockTimeout
+        self.jobLogFolders = jobLogFolders
     }
 
     // MARK: Entry points
@@ -121,11 +124,14 @@ public struct LifecycleEngine: Sendable {
         do {
             let outcome = try await advance(&item)
             outbox.remove(item)
+            jobLogFolders?.discard(item)
             return outcome
         } catch let error as ConnectorError where error.exitCode == .unavailable {
+            // The logs fetched so far stay for the replay.
             return try queue(&item, because: error.message)
         } catch let error as ConnectorError {
             outbox.remove(item)
+            jobLogFolders?.discard(item)
             if let ticket = item.progress.ticket {
                 // Context for the log file only: the failure itself is printed once, as the exit's sentence.
                 logger.info("Ticket \(ticket.number) was written before the run failed.")
@@ -133,6 +139,7 @@ public struct LifecycleEngine: Sendable {
             throw error
         } catch {
             outbox.remove(item)
+            jobLogFolders?.discard(item)
             throw ConnectorError.internal("Unexpected error: \(error)")
         }
     }
@@ -176,7 +183,8 @@ public struct LifecycleEngine: Sendable {
         // ticket is written and recorded.
         let wantsJobLog = !item.progress.jobLogDone
             && template.rule("includeJobLogAttachment", default: backend.attachesJobLogByDefault)
-        async let prefetchedLog = wantsJobLog ? fetchJobLog(job) : nil
+        let logItem = item
+        async let prefetchedLog = wantsJobLog ? fetchJobLog(job, for: logItem) : nil
 
         if let (decision, draft) = pendingWrite {
             let ticket: TicketReference
@@ -246,13 +254,23 @@ public struct LifecycleEngine: Sendable {
 
     /// Fetching the log is best effort (SPEC §4): a failure is logged and nil returned. Attaching it is not: an
     /// unreachable ITSM queues the rest of the event.
-    private func fetchJobLog(_ job: DailyJob) async -> [JobLogFile]? {
+    private func fetchJobLog(_ job: DailyJob, for item: OutboxItem) async -> [JobLogFile]? {
+        let maxBytes = config.general.maxJobLogBytes
+        if let saved = jobLogFolders?.savedLogs(for: item, maxBytes: maxBytes) { return saved }
         guard let jobNumber = job.jobNumber else {
             logger.warning("OpCon returned no jobNumber for \(job.id); the job log is not attached.")
             return nil
         }
+        var directory: String?
+        if let jobLogFolders {
+            do { directory = try jobLogFolders.prepare(for: item) } catch {
+                logger.warning("The job-log folder \(jobLogFolders.folder(for: item)) cannot be created (\(error.localizedDescription)); the log is read into memory instead.")
+            }
+        }
         do {
-            return try await opcon.jobLogs(jobNumber: jobNumber, maxBytes: config.general.maxJobLogBytes)
+            let files = try await opcon.jobLogs(jobNumber: jobNumber, maxBytes: maxBytes, directory: directory)
+            jobLogFolders?.saveManifest(files, for: item)
+            return files
         } catch {
             // Cancelled: an earlier step failed and the run is ending, so the log is no longer wanted. Saying it
             // "could not be retrieved" (mapped as a passed deadline) would mislead the operator reading stderr.

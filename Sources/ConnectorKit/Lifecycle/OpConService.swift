@@ -9,8 +9,8 @@ public protocol OpConService: Sendable {
     func writeTicket(_ ticket: TicketReference, jobUID: Int, hadTicket: Bool) async throws
     /// Replaces `documentation.job`, keeping every other field of the job as read.
     func updateDocumentation(of job: DailyJob, to text: String) async throws -> DailyJob
-    /// The job's log files, each cut to `maxBytes`.
-    func jobLogs(jobNumber: Int, maxBytes: Int) async throws -> [JobLogFile]
+    /// The job's log files, each cut to `maxBytes`; streamed into files in `directory` when one is given.
+    func jobLogs(jobNumber: Int, maxBytes: Int, directory: String?) async throws -> [JobLogFile]
     /// Daily jobs of these dates in these status categories (for `sync`).
     func dailyJobs(dates: [String], categories: [String]) async throws -> [DailyJob]
     /// Applies a job action and waits for its outcome; returns nil on success or OpCon's reason for refusing it.

@@ -81,12 +81,29 @@ public enum JobActionKind: String, Sendable, Codable, CaseIterable {
     case markUnderReview, markFixed, restart, cancel
 }
 
-/// One job-log file fetched from OpCon, already cut to the size limit.
+/// One job-log file fetched from OpCon, already cut to the size limit. Its bytes usually stay in a file under the
+/// install directory's job-log folder and are streamed from there to the ITSM (SPEC §7.4).
 public struct JobLogFile: Sendable, Equatable {
     public var name: String
-    public var data: Data
-    public init(name: String, data: Data) {
+    public var content: StreamedBody
+
+    public init(name: String, content: StreamedBody) {
         self.name = name
-        self.data = data
+        self.content = content
+    }
+
+    public init(name: String, data: Data) {
+        self.init(name: name, content: StreamedBody([.bytes(data)]))
+    }
+
+    /// The number of bytes attached.
+    public var byteCount: Int64 { content.count }
+
+    /// Every byte in memory: for small logs and tests; an unreadable file reads as empty.
+    public var data: Data { (try? content.readAll()) ?? Data() }
+
+    /// Equal when the names and the bytes are, wherever the bytes are kept.
+    public static func == (lhs: JobLogFile, rhs: JobLogFile) -> Bool {
+        lhs.name == rhs.name && (lhs.content == rhs.content || lhs.data == rhs.data)
     }
 }

@@ -19,10 +19,12 @@ public struct PollingPolicy: Sendable, Equatable {
 extension OpConClient {
     /// POSTs an asynchronous action (`jobinstanceactions`, `jobactions`) and polls `GET <collection>/{id}` until its
     /// `result` is no longer `submitted`; returns that final answer.
-    func runAsyncAction(_ collection: String, body: JSONValue, retrySafe: Bool, action: String) async throws(ConnectorError) -> JSONValue {
-        let response = try await exchange(.post, collection, body: body, retrySafe: retrySafe, action: action)
+    /// With `spill`, each answer goes to a file and the big strings it names are decoded into files of their own.
+    func runAsyncAction(_ collection: String, body: JSONValue, retrySafe: Bool, action: String,
+                        spill: AnswerSpill? = nil) async throws(ConnectorError) -> JSONValue {
+        let response = try await exchange(.post, collection, body: body, retrySafe: retrySafe, answerFile: spill?.answerFile, action: action)
         try requireSuccess(response, action: action)
-        var answer = try actionObject(json(response, action: action), action: action)
+        var answer = try actionObject(json(response, spill: spill, action: action), action: action)
         var delay = 0.0
         while try Self.result(of: answer, unusable: { unusable(action, $0) }).lowercased() == "submitted" {
             // The id matters only to follow a request that is not finished yet.
@@ -37,11 +39,25 @@ extension OpConClient {
                 do { try await sleep(delay) } catch { throw ServiceFailure.map(error, service: "OpCon") }
             }
             delay = delay == 0 ? polling.initialDelay : min(polling.maxDelay, delay * 2)
-            let poll = try await exchange(.get, "\(collection)/\(id)", action: action)
+            let poll = try await exchange(.get, "\(collection)/\(id)", answerFile: spill?.answerFile, action: action)
             try requireSuccess(poll, action: action)
-            answer = try actionObject(json(poll, action: action), action: action)
+            answer = try actionObject(json(poll, spill: spill, action: action), action: action)
         }
         return answer
+    }
+
+    /// The answer's JSON: parsed in memory, or, when the transport wrote it to the spill's file, read from there
+    /// with the spill's key decoded into files (and the answer's file removed).
+    private func json(_ response: HTTPResponse, spill: AnswerSpill?, action: String) throws(ConnectorError) -> JSONValue {
+        guard let spill, let file = response.bodyFile else { return try json(response, action: action) }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        do {
+            let outcome = try JSONStringSpill.parse(file: file, key: spill.key, directory: spill.directory, namePrefix: spill.namePrefix)
+            spill.record(outcome.files)
+            return outcome.document
+        } catch {
+            throw unusable(action, error.description)
+        }
     }
 
     private func actionObject(_ value: JSONValue, action: String) throws(ConnectorError) -> JSONValue {
@@ -53,4 +69,24 @@ extension OpConClient {
         guard let result = answer["result"]?.stringValue else { throw unusable("the answer has no result") }
         return result
     }
+}
+
+/// Where an action's answers are written, which of their strings go to files of their own, and the files written.
+/// Used by one action at a time.
+final class AnswerSpill: @unchecked Sendable {
+    let directory: String
+    let namePrefix: String
+    let key: String
+    /// Files holding spilled strings, as the answers named them.
+    private(set) var files: Set<String> = []
+
+    init(directory: String, namePrefix: String, key: String) {
+        self.directory = directory
+        self.namePrefix = namePrefix
+        self.key = key
+    }
+
+    func record(_ spilled: [String]) { files.formUnion(spilled) }
+
+    var answerFile: String { (directory as NSString).appendingPathComponent("\(namePrefix).answer") }
 }

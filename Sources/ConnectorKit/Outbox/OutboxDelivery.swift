@@ -8,9 +8,13 @@ public struct OutboxDelivery: Sendable {
     public var now: @Sendable () -> Date
     /// Builds the engine for an item's template (items may belong to any template).
     public var engineFor: @Sendable (OutboxItem) throws -> LifecycleEngine
+    /// The job logs items keep between runs; an item that moves to `outbox/dead/` no longer needs them.
+    public var jobLogFolders: JobLogFolders?
 
     public init(outbox: Outbox, locks: JobLocks, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+                jobLogFolders: JobLogFolders? = nil,
                 engineFor: @escaping @Sendable (OutboxItem) throws -> LifecycleEngine) {
+        self.jobLogFolders = jobLogFolders
         self.outbox = outbox
         self.locks = locks
         self.logger = logger
@@ -44,6 +48,7 @@ public struct OutboxDelivery: Sendable {
             if now().timeIntervalSince(item.createdAt) > Outbox.maximumAge {
                 do {
                     try outbox.moveToDead(item)
+                    jobLogFolders?.discard(item)
                     report.movedToDead += 1
                     logger.error("Outbox item for \(item.event.dailyJobID) kept failing for 7 days and moved to outbox/dead: \(item.lastError ?? "no error recorded").")
                 } catch {

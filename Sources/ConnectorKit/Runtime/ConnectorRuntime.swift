@@ -17,6 +17,8 @@ public struct ConnectorRuntime: Sendable {
     public let calendar: Calendar
     public let http: HTTPClient
     let counter: RequestCounter
+    /// Why no HTTP transport could be made (libcurl missing), if so: every service client refuses to start then.
+    let transportFailure: ConnectorError?
 
     /// Reads `Connector.config` and prepares logging. Configuration problems throw `.configuration` (exit 78).
     /// - Parameter console: also show warnings on stderr (off for in-process runs such as `connector demo`).
@@ -32,14 +34,21 @@ public struct ConnectorRuntime: Sendable {
         for warning in config.warnings { logger.warning(warning) }
         let deadline = Deadline(seconds: config.general.deadlineSeconds)
         let counter = RequestCounter()
-        let http = HTTPStack.make(config: config, deadline: deadline, logger: logger,
-                                  transport: try transport(TransportSettings(config: config))).adding(counter)
+        // A missing HTTP library fails the commands that make requests (exit 69), not those that only read files.
+        var transportFailure: ConnectorError?
+        let client: any ClientTransport
+        do { client = try transport(TransportSettings(config: config)) } catch {
+            transportFailure = error
+            client = UnavailableTransport(failure: error)
+        }
+        let http = HTTPStack.make(config: config, deadline: deadline, logger: logger, transport: client).adding(counter)
         var secrets = SecretResolver(masker: masker, environment: environment)
         secrets.baseDirectory = home.path
         return ConnectorRuntime(
             home: home, config: config, registry: registry, masker: masker, logger: logger, fileLogger: fileLogger,
             secrets: secrets, deadline: deadline,
-            now: try RunClock.now(environment: environment), calendar: .current, http: http, counter: counter)
+            now: try RunClock.now(environment: environment), calendar: .current, http: http, counter: counter,
+            transportFailure: transportFailure)
     }
 
     /// Requests made so far by this process.
@@ -49,6 +58,9 @@ public struct ConnectorRuntime: Sendable {
     public var outboxBudget: Double { min(10, config.general.deadlineSeconds / 4) }
 
     public var templatesDirectory: String { home.file(config.general.templatesDirectory) }
+
+    /// `LOG_FILES_DIRECTORY` / `JOBLOGDIR`: where job logs wait between OpCon and the ITSM.
+    public var jobLogFolders: JobLogFolders { JobLogFolders(root: home.file(config.general.jobLogDirectory)) }
 
     public var loader: TemplateLoader { TemplateLoader(registry: registry, directory: templatesDirectory) }
 
@@ -65,6 +77,7 @@ public struct ConnectorRuntime: Sendable {
     }
 
     public func backend(for loaded: LoadedTemplate) throws(ConnectorError) -> any ITSMBackend {
+        if let transportFailure { throw transportFailure }
         let environment = BackendEnvironment(http: http, secrets: secrets, logger: logger.scoped(job: nil, template: loaded.template.name),
                                              config: config, now: now, deadline: deadline)
         do {
@@ -78,6 +91,7 @@ public struct ConnectorRuntime: Sendable {
 
     /// The OpCon client, with the token resolved (and masked from now on).
     public func opconClient() throws(ConnectorError) -> OpConClient {
+        if let transportFailure { throw transportFailure }
         let token = try secrets.resolve(config.opcon.token, field: "\(home.configFile) [OPCON API CONNECTION] TOKEN")
         if let warning = token.warning { logger.warning(warning) }
         return try OpConClient(config: config, token: token.value, http: http, deadline: deadline, logger: logger)
@@ -90,7 +104,7 @@ public struct ConnectorRuntime: Sendable {
             template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(), config: config,
             outbox: Outbox(directory: home.outboxDirectory), locks: JobLocks(directory: home.locksDirectory),
             logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now,
-            lockTimeout: max(1, min(60, deadline.remaining / 2)))
+            lockTimeout: max(1, min(60, deadline.remaining / 2)), jobLogFolders: jobLogFolders)
     }
 
     public func syncEngine(forTemplate name: String) throws(ConnectorError) -> SyncEngine {
@@ -103,7 +117,7 @@ public struct ConnectorRuntime: Sendable {
     public func outboxDelivery() -> OutboxDelivery {
         OutboxDelivery(
             outbox: Outbox(directory: home.outboxDirectory), locks: JobLocks(directory: home.locksDirectory),
-            logger: logger, now: now,
+            logger: logger, now: now, jobLogFolders: jobLogFolders,
             engineFor: { item in try engine(forTemplate: item.event.template) })
     }
 
@@ -115,4 +129,10 @@ public struct ConnectorRuntime: Sendable {
         log.error(error.message)
         return ReportedError(error: error.masked(by: masker))
     }
+}
+
+/// Stands in for a transport that could not be made: every request fails with the reason.
+private struct UnavailableTransport: ClientTransport {
+    let failure: ConnectorError
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse { throw failure }
 }

@@ -9,7 +9,10 @@ extension ServiceNowSimulator {
         if lower == ["nav_to.do"] { return incidentPage(request) }
         guard lower.count >= 3, lower[0] == "api", lower[1] == "now" else { return Self.noSuchResource() }
         guard let user = authenticatedUser(request) else {
-            return Self.error(401, message: "User Not Authenticated", detail: "Required to provide Auth information")
+            // As an instance answers a refused basic-auth request: the error envelope and a Basic challenge.
+            var refusal = Self.error(401, message: "User Not Authenticated", detail: "Required to provide Auth information")
+            refusal.headers.add("WWW-Authenticate", "BASIC realm=\"Service-now\"")
+            return refusal
         }
         var original = Array(segments.dropFirst(2))
         lower = Array(lower.dropFirst(2))
