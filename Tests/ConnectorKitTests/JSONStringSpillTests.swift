@@ -11,10 +11,10 @@ struct JSONStringSpillTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
-    private func spill(_ document: Data) throws -> (JSONValue, [Data]) {
+    private func spill(_ document: Data, chunkSize: Int = 256 * 1024) throws -> (JSONValue, [Data]) {
         let input = (folder as NSString).appendingPathComponent("answer.json")
         try document.write(to: URL(fileURLWithPath: input))
-        let outcome = try JSONStringSpill.parse(file: input, key: "data", directory: folder, namePrefix: "log")
+        let outcome = try JSONStringSpill.parse(file: input, key: "data", directory: folder, namePrefix: "log", chunkSize: chunkSize)
         return (outcome.document, try outcome.files.map { try Data(contentsOf: URL(fileURLWithPath: $0)) })
     }
 
@@ -39,11 +39,9 @@ struct JSONStringSpillTests {
     @Test("bytes that are not UTF-8 pass through unchanged, and escapes split across read chunks decode whole")
     func rawBytesAndChunkBoundaries() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        // 256 KiB chunks: put escapes and a \u sequence across the first boundaries.
-        var log = Data(repeating: UInt8(ascii: "x"), count: 256 * 1024 - 12)
+        var log = Data("plain text ".utf8)
         log.append(contentsOf: [0xFF, 0xFE, 0x0D, 0x0A])
-        log.append(Data("é😀 \"q\" \\ ".utf8))
-        log.append(Data(repeating: UInt8(ascii: "y"), count: 300 * 1024))
+        log.append(Data("é😀 \"q\" \\ end".utf8))
         var body = Data(#"{"result":"success","jobInstanceActionItems":[{"data":""#.utf8)
         for byte in log {
             switch byte {
@@ -55,12 +53,13 @@ struct JSONStringSpillTests {
             }
         }
         body.append(Data(#""}]}"#.utf8))
-        for shift in 0..<4 {
-            // Move the boundary through the escapes.
-            let padded = Data(String(repeating: " ", count: shift).utf8) + body
-            let (document, files) = try spill(padded)
-            #expect(files == [log], "shift \(shift)")
+        // Every chunk size from 1 byte up puts each escape, and each \u digit, across a read boundary somewhere.
+        for chunkSize in 1...9 {
+            let (document, files) = try spill(body, chunkSize: chunkSize)
+            #expect(files == [log], "chunks of \(chunkSize)")
             #expect(document["result"]?.stringValue == "success")
+            let escaped = try spill(Data(#"{"data":"\u00e9\ud83d\ude00\r\n"}"#.utf8), chunkSize: chunkSize).1
+            #expect(escaped == [Data("é😀\r\n".utf8)], "chunks of \(chunkSize)")
         }
     }
 

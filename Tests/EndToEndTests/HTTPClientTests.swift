@@ -27,12 +27,12 @@ struct HTTPClientTests {
         #expect(!run.stdout.contains(wrong) && !run.stderr.contains(wrong) && !log.contains(wrong))
     }
 
-    @Test("a 3 MiB job log with escapes and CR LF reaches ServiceNow and Summit byte for byte; the job-log folder is empty afterwards")
+    @Test("a 600 KB job log with escapes and CR LF reaches ServiceNow and Summit byte for byte; the job-log folder is empty afterwards")
     func bigLogs() async throws {
         var log = ""
-        for line in 0..<60_000 { log += "step \(line): \"quoted\" \\path\\ é € 😀\tvalue=\(line * 7)\r\n" }
+        for line in 0..<12_000 { log += "step \(line): \"quoted\" \\path\\ é € 😀\tvalue=\(line * 7)\r\n" }
         log += "ERROR: ledger locked"
-        #expect(log.utf8.count > 3_000_000)
+        #expect(log.utf8.count > 600_000)  // many read chunks and upload buffers
 
         let stage = try ServiceNowStage()
         let job = stage.addJob("BIG LOG", logFiles: ["BIG LOG.log": log])

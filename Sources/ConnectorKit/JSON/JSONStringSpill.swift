@@ -29,11 +29,16 @@ public enum JSONStringSpill {
     /// Parses `file`, writing each string value of an object member named `key` to a new file in `directory`
     /// (`<namePrefix>-<n>`). Keys are compared as written: a key spelled with escapes is not recognised.
     public static func parse(file: String, key: String, directory: String, namePrefix: String) throws(Failure) -> Outcome {
+        try parse(file: file, key: key, directory: directory, namePrefix: namePrefix, chunkSize: 256 * 1024)
+    }
+
+    /// `chunkSize`: the bytes read at a time (tests use tiny ones to put every escape across a boundary).
+    static func parse(file: String, key: String, directory: String, namePrefix: String, chunkSize: Int) throws(Failure) -> Outcome {
         guard let input = FileHandle(forReadingAtPath: file) else { throw .unreadable("\(file) cannot be opened") }
         defer { try? input.close() }
         var scanner = Scanner(key: Array(key.utf8), directory: directory, namePrefix: namePrefix)
         do {
-            while let chunk = try input.read(upToCount: 256 * 1024), !chunk.isEmpty {
+            while let chunk = try input.read(upToCount: chunkSize), !chunk.isEmpty {
                 try chunk.withUnsafeBytes { try scanner.consume($0.bindMemory(to: UInt8.self)) }
             }
             try scanner.finish()
