@@ -6,6 +6,8 @@ struct BenchOptions {
     var quick = false
     /// The release-built executable under test.
     var connector = ".build/release/connector"
+    /// Only the HTTP-client rows (section 5).
+    var transportOnly = false
 
     /// Sequential runs per row (create/update rows run the connector twice per repetition).
     var iterations: Int { quick ? 2 : 30 }
@@ -22,6 +24,7 @@ struct BenchOptions {
         while let word = words.popFirst() {
             switch word {
             case "--quick": quick = true
+            case "--transport-only": transportOnly = true
             case "--connector":
                 guard let path = words.popFirst() else { throw BenchUsage("--connector needs a path") }
                 connector = path
@@ -37,5 +40,5 @@ struct BenchUsage: Error {
     var message: String?
     init(_ message: String?) { self.message = message }
 
-    static let line = "usage: Benchmarks [--quick] [--connector PATH]   (default PATH: .build/release/connector)"
+    static let line = "usage: Benchmarks [--quick] [--transport-only] [--connector PATH]   (default PATH: .build/release/connector)"
 }

@@ -3,6 +3,11 @@ import Foundation
 // Speed and memory of the release-built `connector` executable, run as Notification Manager runs it, against the
 // OpCon, ServiceNow and Summit simulators started in this process on 127.0.0.1; beside the tools people would
 // otherwise use. What each row means: docs/benchmarks.md.
+// A child started by the transport rows: one failure over the named transport, then exit.
+if CommandLine.arguments.dropFirst().first == TransportChild.flag {
+    exit(await TransportChild.main(Array(CommandLine.arguments.dropFirst(2))))
+}
+
 let options: BenchOptions
 do {
     options = try BenchOptions(Array(CommandLine.arguments.dropFirst()))
@@ -41,15 +46,19 @@ do {
     }
     report.add(start)
 
-    // 2. One failure end to end, then the second failure of the same job.
-    try FailureBenchmarks.run(options, report)
-    // 3. Failure storms.
-    try StormBenchmarks.run(options, report)
-    // 4. Baselines.
-    Baselines.harnessFloor(options, report)
-    Baselines.diskFloor(options, report)
-    Baselines.jvmStart(options, report)
-    try Baselines.curlScript(options, report)
+    if !options.transportOnly {
+        // 2. One failure end to end, then the second failure of the same job.
+        try FailureBenchmarks.run(options, report)
+        // 3. Failure storms.
+        try StormBenchmarks.run(options, report)
+        // 4. Baselines.
+        Baselines.harnessFloor(options, report)
+        Baselines.diskFloor(options, report)
+        Baselines.jvmStart(options, report)
+        try Baselines.curlScript(options, report)
+    }
+    // 5. The HTTP client under slow services, storms and big logs: libcurl and URLSession side by side.
+    try TransportBenchmarks.run(options, report)
 } catch {
     FileHandle.standardError.write(Data("Benchmarks: could not set up the simulators or the install directory: \(error)\n".utf8))
     exit(70)
