@@ -11,7 +11,7 @@
 static const char *const library_names[] = {"libcurl.dll", "libcurl-x64.dll", NULL};
 #else
 #include <dlfcn.h>
-#define CCURL_OPEN(name) dlopen(name, RTLD_NOW | RTLD_LOCAL)
+#define CCURL_OPEN(name) dlopen(name, RTLD_LAZY | RTLD_LOCAL)
 #define CCURL_SYMBOL(library, name) dlsym(library, name)
 #ifdef __APPLE__
 static const char *const library_names[] = {"libcurl.4.dylib", "/usr/lib/libcurl.4.dylib", "libcurl.dylib", NULL};
