@@ -29,9 +29,12 @@ struct CommandContext: Sendable {
 
     /// Loads config and everything built from it, for the install directory the words or environment name.
     /// - Parameter warningsOnConsole: also print warnings on stderr (they always go to the log).
-    func runtime(home ownOption: String?, warningsOnConsole: Bool = true) throws(ConnectorError) -> ConnectorRuntime {
+    /// - Parameter deadlineClock: what the deadline is measured on (a `PassClock` for a long-running command).
+    func runtime(home ownOption: String?, warningsOnConsole: Bool = true,
+                 deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds) throws(ConnectorError) -> ConnectorRuntime {
         let directory = InstallDirectory.resolve(option: try home(ownOption), environment: environment, executablePath: executablePath)
-        return try ConnectorRuntime.load(home: directory, registry: registry, environment: environment, console: warningsOnConsole)
+        return try ConnectorRuntime.load(home: directory, registry: registry, environment: environment, console: warningsOnConsole,
+                                         deadlineClock: deadlineClock)
     }
 }
 
