@@ -24,8 +24,9 @@ public final class StopRequest: @unchecked Sendable {
             waiters.removeAll()
             return (reasons.count, woken)
         }
-        for waiter in woken { waiter.resume() }
+        // The observer first, so what it prints ("stopping after the pass") comes before what the woken service prints.
         observer?(reason, count)
+        for waiter in woken { waiter.resume() }
     }
 
     /// True once a stop was requested.
