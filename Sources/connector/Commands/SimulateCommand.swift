@@ -82,7 +82,7 @@ struct SimulateCommand: ConnectorCommand {
         lines += services.demoJobs.map { "  \(connector) \(failureLine($0, template: "servicenow.json"))" }
         lines += [
             "", "Then move the first incident as an analyst would (6 Resolved, 2 In Progress, 8 Canceled) and sync:",
-            "  curl -s -X POST \(snow)/_sim/incidents/INC0010001/state -H 'Content-Type: application/json' -d '{\"state\":\"6\"}'",
+            "  curl -s -X POST \(snow)/_sim/incidents/INC0010001/state -H 'Content-Type: application/json' -d '{\"state\":\"6\"}' \(curlStatusOnly)",
             "  \(connector) sync -t servicenow.json --once",
         ]
         if rulesOn {
@@ -93,11 +93,14 @@ struct SimulateCommand: ConnectorCommand {
         lines += [
             "  \(connector) sync -t servicenow.json --interval 10     (a service: stop it with Ctrl+C)",
             "", "Summit: the same failure lines with -t summit.json; move a ticket with",
-            "  curl -s -X POST \(services.summit.baseURL)/_sim/tickets/<number>/status -H 'Content-Type: application/json' -d '{\"status\":\"Resolved\"}'",
+            "  curl -s -X POST \(services.summit.baseURL)/_sim/tickets/<number>/status -H 'Content-Type: application/json' -d '{\"status\":\"Resolved\"}' \(curlStatusOnly)",
             "",
         ]
         return lines.joined(separator: "\n")
     }
+
+    /// curl prints only the HTTP status (200): the simulator answers with the whole record, which would fill the screen.
+    static let curlStatusOnly = "-o /dev/null -w '%{http_code}\\n'"
 
     static func failureLine(_ job: DemoJob, template: String) -> String {
         "-a \(job.agent) -s \(job.schedule) -jn \(job.job) -e \(job.termination) -sd \(job.date) -si \(job.scheduleID) -sn \(job.instance) -t \(template)"
