@@ -42,6 +42,22 @@ struct CheckCommandTests {
         #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
     }
 
+    @Test("a 401 carrying a Basic challenge, as ServiceNow sends it, is refused credentials too, not an outage")
+    func refusedWithChallenge() async throws {
+        let stage = try OutboxStage(general: ["DEADLINE_SECONDS=3"])
+        let challenge: HTTPHeaders = ["WWW-Authenticate": "Basic realm=\"Service-now\""]
+        stage.serviceNow.faults.add(Fault(.status(401, headers: challenge), count: nil))
+        let run = try await stage.install.run(["check", "-t", "servicenow.json"])
+        #expect(run.stdout.contains("ok      OpCon authenticated call"), "\(run)")
+        // URLSession on Linux waits for the challenge to be answered instead of handing back the 401, so the read
+        // ends at the check's limit as an outage (SPEC §7.4 asks the transport to treat any 401 as a refusal). The
+        // replacement transport fixes it; this known issue then fails as "not recorded": drop the wrapper.
+        withKnownIssue("URLSessionTransport hangs on a 401 with WWW-Authenticate: Basic") {
+            #expect(run.exitCode == 77, "\(run)")
+            #expect(run.stdout.contains("refused the credentials"), "\(run)")
+        }
+    }
+
     @Test("--json: one document with every check in order, its status, and the exit code")
     func json() async throws {
         let install = try SimulatedInstall(seedDemoJobs: false)
