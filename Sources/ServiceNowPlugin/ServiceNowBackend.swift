@@ -16,6 +16,8 @@ public struct ServiceNowBackend: ITSMBackend {
     /// The most times one POST (a create, an attachment) is sent, each after proving the previous one did not land.
     /// The deadline normally ends the attempts first; this only stops a server that fails fast from being hammered.
     let maxPostAttempts: Int
+    /// Where the credentials were read from, for the message when ServiceNow refuses them.
+    public var templatePath = "the ServiceNow template"
 
     /// A backend with resolved credentials. The basic-auth header is added innermost on `http` (below retries and debug
     /// logging) and registered with `masker`, so it never reaches a log.
@@ -241,11 +243,26 @@ public struct ServiceNowBackend: ITSMBackend {
         } catch {
             throw ServiceFailure.map(error, service: service)
         }
+        if response.status == 401 || response.status == 403 {
+            throw refusal(response, action: action)
+        }
         if notFoundIsEmpty, response.status == 404,
             ServiceFailure.message(from: response.body)?.lowercased().hasPrefix("no record found") == true
         {
             return ["result": []]
         }
         return try ServiceNowAnswer.document(response, service: service, action: action)
+    }
+
+    /// A 401 or 403 as the operator must read it: which template fields hold the credentials ServiceNow turned away
+    /// (401), or that the account lacks the rights (403). Never an outage: waiting would not change the answer.
+    func refusal(_ response: HTTPResponse, action: String) -> ConnectorError {
+        let said = ServiceFailure.message(from: response.body).map { ": \($0)" } ?? ""
+        if response.status == 401 {
+            return .permission("\(service) refused the credentials (HTTP 401\(said)) when asked to \(action). Check credentials.user "
+                + "and credentials.password in \(templatePath).")
+        }
+        return .permission("\(service) refused to \(action) (HTTP 403\(said)): the account in credentials.user of \(templatePath) "
+            + "lacks the rights for it, or a data policy of the instance forbids it.")
     }
 }

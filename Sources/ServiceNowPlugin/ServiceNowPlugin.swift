@@ -33,7 +33,9 @@ public enum ServiceNowPlugin {
         for warning in [user.warning, password.warning].compactMap({ $0 }) {
             environment.logger.warning(warning)
         }
-        return ServiceNowBackend(settings: settings, user: user.value, password: password.value, http: environment.http,
-                                 logger: environment.logger, masker: environment.secrets.masker, deadline: environment.deadline)
+        var backend = ServiceNowBackend(settings: settings, user: user.value, password: password.value, http: environment.http,
+                                        logger: environment.logger, masker: environment.secrets.masker, deadline: environment.deadline)
+        backend.templatePath = template.path
+        return backend
     }
 }

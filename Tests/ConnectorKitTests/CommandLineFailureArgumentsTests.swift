@@ -116,6 +116,20 @@ struct CommandLineFailureArgumentsTests {
         #expect(Self.usageError(["stray"] + Self.base())?.message.contains("stray") == true)
     }
 
+    @Test("a misspelt long option is reported with a guess, not swallowed into the previous value")
+    func misspeltLongOption() {
+        let error = Self.usageError(Self.base() + ["--hom", "/opt/connector"])
+        #expect(error?.message.hasPrefix("unknown option --hom. Did you mean --home?") == true, "\(String(describing: error))")
+        #expect(Self.usageError(["-a", "X", "--schedul", "FINANCE"] + Self.base().dropFirst(2))?.message
+            .contains("Did you mean --schedule?") == true)
+    }
+
+    @Test("a long flag may carry its value after =")
+    func inlineValue() throws {
+        let parsed = try FailureArguments.parse(Self.base() + ["--home=/opt/connector"], failedAt: Self.failedAt)
+        #expect(parsed.home == "/opt/connector")
+    }
+
     @Test("-si and -sn must be whole numbers", arguments: [
         ("-si", "--schedule-id", "abc"), ("-si", "--schedule-id", "1.5"), ("-sn", "--schedule-instance", "-1"),
         ("-sn", "--schedule-instance", "one two"),

@@ -83,6 +83,25 @@ struct CommandLineOptionScannerTests {
         #expect(error?.message.contains("--port must be a whole number from 0 to 65535") == true)
     }
 
+    @Test("without positionals, the words after an option up to the next option are its value, as on the failure line")
+    func multiWordValues() throws {
+        let encrypt = OptionScanner(command: "connector encrypt", options: [OptionSpec("-v", "--value", takesValue: true)])
+        #expect(try encrypt.scan(["-v", "two", "words"]).string("-v") == "two words")
+        #expect(try encrypt.scan(["--value=two", "words", "-1"]).string("-v") == "two words -1")
+        let options = try Self.sync.scan(["-t", "my", "template.json", "--once"])
+        #expect(options.string("-t") == "my template.json")
+        #expect(options.has("--once"))
+        #expect(Self.usageError(Self.sync, ["--once", "stray"])?.message.contains("unexpected argument \"stray\"") == true)
+    }
+
+    @Test("an unknown option gets a guess; messages leave the command's name to the command line")
+    func unknownOptionGuess() {
+        let error = Self.usageError(Self.sync, ["-t", "x.json", "--hom", "/opt/c"])
+        #expect(error?.message == "unknown option --hom. Did you mean --home? See connector sync --help.")
+        #expect(Self.usageError(Self.sync, ["--intervall", "5"])?.message.contains("Did you mean --interval?") == true)
+        #expect(Self.usageError(Self.sync, ["--zzz"])?.message.contains("Did you mean") == false)
+    }
+
     /// The usage error from scanning `words` and then running `read`; records an issue when there is none.
     static func usageError(_ scanner: OptionScanner, _ words: [String],
                            read: (ScannedOptions) throws(ConnectorError) -> Void = { _ in }) -> ConnectorError? {

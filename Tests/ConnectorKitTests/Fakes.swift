@@ -40,6 +40,8 @@ struct FakeBackend: ITSMBackend {
         var nextNumber = 1000
         /// When set, `findTicket` without a recorded id returns this ticket (like a correlation search).
         var searchable: String?
+        /// Authenticated reads made by `verifyAccess`.
+        var accessChecks = 0
     }
 
     let state = Recorder(State())
@@ -99,12 +101,16 @@ struct FakeBackend: ITSMBackend {
     }
 
     func ticketStatus(recordedID: String) async throws -> ExistingTicket? {
-        state.read { $0.tickets[recordedID] }.map { ExistingTicket(reference: reference(recordedID), status: $0, rawState: "\($0)") }
+        try failures.check("status")
+        return state.read { $0.tickets[recordedID] }.map { ExistingTicket(reference: reference(recordedID), status: $0, rawState: "\($0)") }
     }
 
     func owns(recordedID: String, ticketURL: String?) -> Bool { recordedID.hasPrefix("T") }
     func describeTicket(number: String) async throws -> String { number }
-    func verifyAccess() async throws {}
+    func verifyAccess() async throws {
+        try failures.check("access")
+        state.update { $0.accessChecks += 1 }
+    }
 }
 
 /// An in-memory OpCon behind `OpConService`.
@@ -116,6 +122,8 @@ struct FakeOpCon: OpConService {
         var logs: [JobLogFile] = []
         var logFailure: ConnectorError?
         var actions: [(JobActionKind, String)] = []
+        /// OpCon's answer to every job action: nil applies it, a text refuses it.
+        var actionRefusal: String?
     }
 
     let state = Recorder(State())
@@ -159,13 +167,15 @@ struct FakeOpCon: OpConService {
     }
 
     func dailyJobs(dates: [String], categories: [String]) async throws -> [DailyJob] {
-        state.read { Array($0.jobs.values) }.filter { job in
+        try failures.check("jobs")
+        return state.read { Array($0.jobs.values) }.filter { job in
             categories.contains { $0.caseInsensitiveCompare(job.statusCategory ?? "") == .orderedSame }
         }
     }
 
     func applyJobAction(_ action: JobActionKind, jobID: String, reason: String) async throws -> String? {
+        try failures.check("action")
         state.update { $0.actions.append((action, jobID)) }
-        return nil
+        return state.read { $0.actionRefusal }
     }
 }

@@ -18,7 +18,7 @@ struct JSONValueTests {
         ("{\n  \"rules\": { \"a\": day }\n}", 2, 19),
         ("[1, 2", 1, 6),
         ("", 1, 1),
-        ("{\"a\":1,}", 1, 8),
+        ("{\"a\":1,}", 1, 7),
         ("{\"a\":\"unterminated}", 1, 20),
     ])
     func errors(text: String, line: Int, column: Int) {
@@ -26,6 +26,21 @@ struct JSONValueTests {
             _ = try JSONValue.parse(text)
             Issue.record("expected a parse error for \(text)")
         } catch {
+            #expect(error.line == line)
+            #expect(error.column == column)
+        }
+    }
+
+    @Test("a trailing comma is named as such, at the comma, in arrays and objects", arguments: [
+        ("{\n  \"urls\": [\n    {\"name\": \"incident\"},\n  ]\n}", 3, 25, "an array"),
+        ("{\n  \"rules\": {\"a\": true,\n  }\n}", 2, 22, "an object"),
+    ])
+    func trailingComma(text: String, line: Int, column: Int, container: String) {
+        do {
+            _ = try JSONValue.parse(text)
+            Issue.record("expected a parse error for \(text)")
+        } catch {
+            #expect(error.reason == "trailing comma after the last element of \(container): remove this ','")
             #expect(error.line == line)
             #expect(error.column == column)
         }

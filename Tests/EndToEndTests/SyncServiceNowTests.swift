@@ -37,7 +37,7 @@ struct SyncServiceNowTests {
         #expect(actions(stage) == ["markFixed \(job.id) true"])
         #expect(stage.opcon.jobActions.first?.reason?.contains(number) == true)
         #expect(first.stdout.contains("markFixed \(job.id) (ticket \(number)): applied"), "\(first)")
-        #expect(first.stdout.contains("1 action(s)"), "\(first)")
+        #expect(first.stdout.contains("1 action(s) applied"), "\(first)")
 
         let second = try await stage.sync(at: "2026-11-23T09:20:00Z")
         #expect(second.exitCode == 0, "\(second)")
@@ -108,7 +108,7 @@ struct SyncServiceNowTests {
         #expect(stage.opcon.status(of: older.id) == .failed)
         #expect(stage.opcon.status(of: foreign.id) == .failed)
         #expect(stage.opcon.status(of: summit.id) == .failed)
-        #expect(run.stdout.contains("1 job(s) with tickets examined"), "\(run)")
+        #expect(run.stdout.contains("1 ticket(s) read"), "\(run)")
         #expect(stage.serviceNow.journal.requests == seen + 1, "one incident read: yesterday's")
     }
 }

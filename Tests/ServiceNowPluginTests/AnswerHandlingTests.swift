@@ -16,6 +16,17 @@ struct AnswerHandlingTests {
         }
     }
 
+    @Test("a 401 names the template fields holding the credentials; a 403 the account's rights")
+    func refusalsNameWhatToCheck() async throws {
+        let body = #"{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}"#
+        let refused = try await outcome(of: .json(401, body))
+        #expect(refused?.message.contains("refused the credentials") == true, "\(String(describing: refused))")
+        #expect(refused?.message.contains("credentials.user and credentials.password in the ServiceNow template") == true)
+        let forbidden = try await outcome(of: .json(403, #"{"error":{"message":"Operation Failed","detail":"ACL"},"status":"failure"}"#))
+        #expect(forbidden?.message.contains("the account in credentials.user") == true, "\(String(describing: forbidden))")
+        #expect(forbidden?.message.contains("Operation Failed") == true)
+    }
+
     @Test(arguments: [401, 403])
     func refusedCredentialsArePermissionErrorsThatNeverShowTheCredentials(status: Int) async throws {
         let sink = CollectingSink()

@@ -91,19 +91,35 @@ public struct FailureArguments: Sendable, Equatable {
         }
     }
 
-    /// Each flag's value: the words after it up to the next known flag, joined with single spaces.
+    /// Each flag's value: the words after it up to the next known flag, joined with single spaces. A long flag may
+    /// carry its value after `=` (`--home=/opt/connector`).
+    ///
+    /// A word that is a typo of one of the long flags (`--hom`, `--schedul`) is reported as an unknown option with the
+    /// guess: it would otherwise vanish into the previous value and surface later as a puzzling error (Connector.config
+    /// not found). Every other word — `-1`, `-x`, even `--force` — stays part of a value, because a job name may hold
+    /// it and a failure must never be turned away for its name.
     private static func collectValues(_ words: [String]) throws(ConnectorError) -> [Flag: String] {
         var collected: [(flag: Flag, words: [String])] = []
         for word in words {
-            if let flag = Flag(word: word) {
+            var flagWord = word
+            var inlineValue: String?
+            if word.hasPrefix("--"), let equals = word.firstIndex(of: "=") {
+                flagWord = String(word[..<equals])
+                inlineValue = String(word[word.index(after: equals)...])
+            }
+            if let flag = Flag(word: flagWord) {
                 guard !collected.contains(where: { $0.flag == flag }) else {
                     throw .usage("\(flag.spec.displayName) is given twice; give it once.")
                 }
-                collected.append((flag, []))
+                collected.append((flag, inlineValue.map { [$0] } ?? []))
+            } else if looksLikeLongOption(word), let guess = ClosestName.to(flagWord, among: longFlagNames, prefixes: false) {
+                throw .usage("unknown option \(flagWord). Did you mean \(guess)? A failure is described with -a, -s, -jn, -e, -sd, "
+                    + "-si, -sn and -t (see connector --help).")
             } else if !collected.isEmpty {
                 collected[collected.count - 1].words.append(word)
             } else if word.hasPrefix("-") {
-                throw .usage("unknown flag \(word); a failure is described with -a, -s, -jn, -e, -sd, -si, -sn "
+                let hint = ClosestName.hint(for: word, among: Flag.allCases.flatMap(\.spec.names))
+                throw .usage("unknown flag \(word).\(hint) A failure is described with -a, -s, -jn, -e, -sd, -si, -sn "
                     + "and -t (see connector --help).")
             } else {
                 throw .usage("unexpected \"\(word)\" before the first flag; a failure is described with -a, -s, "
@@ -119,6 +135,16 @@ public struct FailureArguments: Sendable, Equatable {
             values[flag] = value
         }
         return values
+    }
+
+    private static var longFlagNames: [String] {
+        Flag.allCases.flatMap(\.spec.names).filter { $0.hasPrefix("--") }
+    }
+
+    /// `--name`: two dashes, then a letter.
+    private static func looksLikeLongOption(_ word: String) -> Bool {
+        guard word.hasPrefix("--"), let third = word.dropFirst(2).first else { return false }
+        return third.isLetter
     }
 
     private static func missing(_ flags: [Flag]) -> ConnectorError {

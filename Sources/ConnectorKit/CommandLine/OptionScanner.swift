@@ -20,8 +20,15 @@ public struct OptionSpec: Sendable, Equatable {
 /// Scans the words of a subcommand (`check -t T`, `sync -t T --once --interval S`, `encrypt -v VALUE`)
 /// against declared options. A value is the next word (or `--name=value`); words that are not options
 /// are positional arguments when the command allows them; `--` ends the options.
+///
+/// A command without positional arguments reads values as the failure run reads Notification Manager's line
+/// (SPEC §1.1): the words after an option up to the next known option are its value, joined with single spaces
+/// (`encrypt -v two words`, `-t my template.json`), and a word like `-1` there is part of the value. A word
+/// starting with `--` is always an option, so a misspelt `--hom` is reported rather than swallowed.
+///
+/// Messages do not name the command: the command line prints them after `connector <command>: `.
 public struct OptionScanner: Sendable {
-    /// The command, for messages (`connector sync`).
+    /// The command, for the `--help` hint in messages (`connector sync`).
     public var command: String
     public var options: [OptionSpec]
     public var allowsPositionals: Bool
@@ -37,12 +44,18 @@ public struct OptionScanner: Sendable {
         var result = ScannedOptions(options: options)
         var index = 0
         var optionsEnded = false
+        // The option whose value the following plain words continue.
+        var continuing: String?
         while index < words.count {
             let word = words[index]
             index += 1
             if optionsEnded || !word.hasPrefix("-") || word == "-" {
+                if let continuing, !allowsPositionals {
+                    result.values[continuing, default: ""] += " " + word
+                    continue
+                }
                 guard allowsPositionals else {
-                    throw .usage("\(command): unexpected argument \"\(word)\"; see \(command) --help.")
+                    throw .usage("unexpected argument \"\(word)\"; see \(command) --help.")
                 }
                 result.positionals.append(word)
                 continue
@@ -55,24 +68,33 @@ public struct OptionScanner: Sendable {
             let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
             guard let option = spec(named: name) else {
-                throw .usage("\(command): unknown option \(name); see \(command) --help.")
+                if let continuing, !word.hasPrefix("--") {
+                    result.values[continuing, default: ""] += " " + word
+                    continue
+                }
+                let hint = ClosestName.hint(for: name, among: options.flatMap(\.names))
+                throw .usage("unknown option \(name).\(hint) See \(command) --help.")
             }
             let primary = option.names[0]
             guard result.values[primary] == nil else {
-                throw .usage("\(command): option \(option.displayName) is given twice; give it once.")
+                throw .usage("option \(option.displayName) is given twice; give it once.")
             }
+            continuing = nil
             if !option.takesValue {
                 guard parts.count == 1 else {
-                    throw .usage("\(command): option \(option.displayName) takes no value.")
+                    throw .usage("option \(option.displayName) takes no value.")
                 }
                 result.values[primary] = ""
             } else if parts.count == 2 && !parts[1].isEmpty {
                 result.values[primary] = String(parts[1])
-            } else if parts.count == 1 && index < words.count && spec(named: words[index]) == nil {
+                continuing = primary
+            } else if parts.count == 1 && index < words.count && spec(named: words[index]) == nil
+                && !(words[index].hasPrefix("--") && words[index].count > 2) {
                 result.values[primary] = words[index]
                 index += 1
+                continuing = primary
             } else {
-                throw .usage("\(command): option \(option.displayName) needs a value.")
+                throw .usage("option \(option.displayName) needs a value.")
             }
         }
         return result

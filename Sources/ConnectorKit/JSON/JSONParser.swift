@@ -79,7 +79,9 @@ private struct JSONParser {
             members[key] = try parseValue()
             skipWhitespace()
             switch peek() {
-            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: ","):
+                index += 1
+                try refuseTrailingComma(before: UInt8(ascii: "}"), in: "an object")
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
@@ -103,7 +105,9 @@ private struct JSONParser {
             items.append(try parseValue())
             skipWhitespace()
             switch peek() {
-            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: ","):
+                index += 1
+                try refuseTrailingComma(before: UInt8(ascii: "]"), in: "an array")
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
@@ -111,6 +115,17 @@ private struct JSONParser {
             default: throw failure("expected ',' or ']' in an array, found \(describeCurrent())")
             }
         }
+    }
+
+    /// A `,` right before the closing bracket is the most common hand-editing mistake in a template (JavaScript and
+    /// many editors allow it; JSON and the SMA connectors do not). It is reported at the comma, by name, rather than
+    /// as an unexpected bracket on a later line.
+    mutating func refuseTrailingComma(before closing: UInt8, in container: String) throws(JSONParseError) {
+        let comma = index - 1
+        skipWhitespace()
+        guard peek() == closing else { return }
+        index = comma
+        throw failure("trailing comma after the last element of \(container): remove this ','")
     }
 
     mutating func parseString() throws(JSONParseError) -> String {

@@ -22,8 +22,11 @@ public struct ConnectorRuntime: Sendable {
 
     /// Reads `Connector.config` and prepares logging. Configuration problems throw `.configuration` (exit 78).
     /// - Parameter console: also show warnings on stderr (off for in-process runs such as `connector demo`).
+    /// - Parameter deadlineClock: what `DEADLINE_SECONDS` is measured on; a long-running command passes a `PassClock`
+    ///   so that each of its passes has the whole budget.
     public static func load(home: InstallDirectory, registry: BackendRegistry, environment: [String: String],
-                            transport: TransportFactory, console: Bool = true) throws(ConnectorError) -> ConnectorRuntime {
+                            transport: TransportFactory, console: Bool = true,
+                            deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds) throws(ConnectorError) -> ConnectorRuntime {
         let config = try ConnectorConfigLoader.load(path: home.configFile)
         let masker = SecretMasker()
         let file = FileLogSink(directory: home.logDirectory, format: config.general.logFormat,
@@ -32,7 +35,7 @@ public struct ConnectorRuntime: Sendable {
         let fileLogger = Logger(sinks: [file], minimumLevel: level, masker: masker)
         let logger = console ? Logger(sinks: [file, StandardErrorSink(minimumLevel: .warning)], minimumLevel: level, masker: masker) : fileLogger
         for warning in config.warnings { logger.warning(warning) }
-        let deadline = Deadline(seconds: config.general.deadlineSeconds)
+        let deadline = Deadline(seconds: config.general.deadlineSeconds, clock: deadlineClock)
         let counter = RequestCounter()
         // A missing HTTP library fails the commands that make requests (exit 69), not those that only read files.
         var transportFailure: ConnectorError?
@@ -48,6 +51,18 @@ public struct ConnectorRuntime: Sendable {
             home: home, config: config, registry: registry, masker: masker, logger: logger, fileLogger: fileLogger,
             secrets: secrets, deadline: deadline,
             now: try RunClock.now(environment: environment), calendar: .current, http: http, counter: counter,
+            transportFailure: transportFailure)
+    }
+
+    /// The same runtime with a budget of its own, starting now, instead of the run's `DEADLINE_SECONDS`: `check`
+    /// gives each service its own limit, so a silent OpCon cannot spend the time of the ITSM's check. The transport
+    /// (and with it its connections) is shared.
+    public func withBudget(seconds: Double) -> ConnectorRuntime {
+        let budget = Deadline(seconds: seconds)
+        let http = HTTPStack.make(config: config, deadline: budget, logger: logger, transport: self.http.transport).adding(counter)
+        return ConnectorRuntime(
+            home: home, config: config, registry: registry, masker: masker, logger: logger, fileLogger: fileLogger,
+            secrets: secrets, deadline: budget, now: now, calendar: calendar, http: http, counter: counter,
             transportFailure: transportFailure)
     }
 

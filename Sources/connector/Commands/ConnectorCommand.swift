@@ -7,14 +7,34 @@ struct CommandContext: Sendable {
     var registry: BackendRegistry
     var environment: [String: String]
     var executablePath: String
+    /// `--home DIR` given before the subcommand's name.
+    var home: String?
     var console = Console()
+
+    init(words: [String], registry: BackendRegistry, environment: [String: String], executablePath: String, home: String? = nil) {
+        self.words = words
+        self.registry = registry
+        self.environment = environment
+        self.executablePath = executablePath
+        self.home = home
+    }
+
+    /// The install directory option: `--home` before the subcommand or among its own options (not both).
+    func home(_ ownOption: String?) throws(ConnectorError) -> String? {
+        if home != nil && ownOption != nil {
+            throw .usage("option --home is given twice (before and after the command); give it once.")
+        }
+        return ownOption ?? home
+    }
 
     /// Loads config and everything built from it, for the install directory the words or environment name.
     /// - Parameter warningsOnConsole: also print warnings on stderr (they always go to the log).
-    func runtime(home: String?, warningsOnConsole: Bool = true) throws(ConnectorError) -> ConnectorRuntime {
-        let directory = InstallDirectory.resolve(option: home, environment: environment, executablePath: executablePath)
+    /// - Parameter deadlineClock: what the deadline is measured on (a `PassClock` for a long-running command).
+    func runtime(home ownOption: String?, warningsOnConsole: Bool = true,
+                 deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds) throws(ConnectorError) -> ConnectorRuntime {
+        let directory = InstallDirectory.resolve(option: try home(ownOption), environment: environment, executablePath: executablePath)
         return try ConnectorRuntime.load(home: directory, registry: registry, environment: environment,
-                                         transport: PlatformTransport.factory, console: warningsOnConsole)
+                                         transport: PlatformTransport.factory, console: warningsOnConsole, deadlineClock: deadlineClock)
     }
 }
 

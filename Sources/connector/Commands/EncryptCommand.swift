@@ -6,7 +6,7 @@ import Foundation
 struct EncryptCommand: ConnectorCommand {
     static let name = "encrypt"
     static let summary = "print VALUE in the SMA EncryptValue encoding (reversible; prefer env: or file:)"
-    static let usage = "  connector encrypt -v VALUE"
+    static let usage = "  connector encrypt -v VALUE     (unquoted words after -v are one value, joined with single spaces)"
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let options = try OptionScanner(command: "connector encrypt", options: [OptionSpec("-v", "--value", takesValue: true)]).scan(context.words)

@@ -5,24 +5,55 @@ import Foundation
 struct OutboxCommand: ConnectorCommand {
     static let name = "outbox"
     static let summary = "list or deliver failure events that could not be delivered earlier"
-    static let usage = "  connector outbox list [--home DIR]\n  connector outbox flush [--home DIR]"
+    static let usage = """
+          connector outbox list [--home DIR] [--json]
+          connector outbox flush [--home DIR]
+        --json  with list: one JSON document on stdout
+        """
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let options = try OptionScanner(command: "connector outbox", options: [OptionSpec("--home", takesValue: true)],
-                                        allowsPositionals: true).scan(context.words)
+        let options = try OptionScanner(command: "connector outbox", options: [
+            OptionSpec("--home", takesValue: true), OptionSpec("--json", takesValue: false),
+        ], allowsPositionals: true).scan(context.words)
         guard options.positionals.count == 1, let action = options.positionals.first, ["list", "flush"].contains(action) else {
-            throw ConnectorError.usage("connector outbox needs one action: list or flush.")
+            let given = options.positionals.first.map { " (found \"\($0)\")" } ?? ""
+            let hint = options.positionals.first.map { ClosestName.hint(for: $0, among: ["list", "flush"]) } ?? ""
+            throw ConnectorError.usage("give one action, list or flush\(given).\(hint)")
         }
-        let runtime = try context.runtime(home: options.string("--home"))
+        let json = options.has("--json")
+        if json && action != "list" {
+            throw ConnectorError.usage("--json goes with outbox list.")
+        }
+        let runtime: ConnectorRuntime
+        do {
+            runtime = try context.runtime(home: options.string("--home"))
+        } catch {
+            if json {
+                let document: JSONValue = ["command": "outbox list", "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
+                                           "error": .string(error.message)]
+                context.console.print(document.serialized(pretty: true))
+            }
+            throw error
+        }
         let outbox = Outbox(directory: runtime.home.outboxDirectory)
         let console = context.console
         if action == "list" {
             let (items, unreadable) = outbox.pending()
             let dead = outbox.dead()
+            if json {
+                let document: JSONValue = [
+                    "command": "outbox list", "ok": true, "exitCode": 0, "directory": .string(runtime.home.outboxDirectory),
+                    "waiting": .array(items.map { Self.document($0, masker: runtime.masker) }),
+                    "dead": .array(dead.map { Self.document($0, masker: runtime.masker) }),
+                    "unreadable": .array(unreadable.map(JSONValue.string)),
+                ]
+                console.print(document.serialized(pretty: true))
+                return .ok
+            }
             console.print("waiting: \(items.count)")
-            for item in items { console.print("  \(item.summary)") }
+            for item in items { console.print("  \(runtime.masker.mask(item.summary))") }
             console.print("dead (failed for more than 7 days): \(dead.count)")
-            for item in dead { console.print("  \(item.summary)") }
+            for item in dead { console.print("  \(runtime.masker.mask(item.summary))") }
             for file in unreadable { console.print("unreadable: \(file)") }
             return .ok
         }
@@ -30,8 +61,31 @@ struct OutboxCommand: ConnectorCommand {
         for outcome in report.delivered {
             console.print("delivered \(outcome.jobID): \(outcome.decision) \(outcome.ticket?.number ?? "")")
         }
-        for failure in report.failed { console.error("connector: dropped \(failure)") }
+        for failure in report.failed { console.error("connector outbox: dropped \(failure)") }
         console.print("outbox flush: \(report.delivered.count) delivered, \(report.waiting) still waiting, \(report.movedToDead) moved to dead, \(report.failed.count) dropped.")
-        return report.waiting > 0 ? .queued : .ok
+        if report.waiting > 0 {
+            console.error("connector outbox: \(report.waiting) event(s) still wait for a service that cannot be reached; they are delivered by the next run or flush.")
+            return .queued
+        }
+        return .ok
+    }
+
+    /// One outbox item for `outbox list --json`: what it is for and how far it got.
+    static func document(_ item: OutboxItem, masker: SecretMasker) -> JSONValue {
+        let formatter = ISO8601DateFormatter()
+        let progress = item.progress
+        var fields: [String: JSONValue] = [
+            "id": .string(item.id), "job": .string(item.event.dailyJobID), "template": .string(item.event.template),
+            "createdAt": .string(formatter.string(from: item.createdAt)), "updatedAt": .string(formatter.string(from: item.updatedAt)),
+            "attempts": .int(item.attempts),
+            "done": [
+                "ticket": .bool(progress.ticketDone), "writeBack": .bool(progress.ticketWrittenBack),
+                "documentation": .bool(progress.documentationUpdated), "jobLog": .bool(progress.jobLogDone),
+            ],
+        ]
+        if let ticket = progress.ticket { fields["ticket"] = .string(ticket.number) }
+        if let decision = progress.decision { fields["decision"] = .string(decision) }
+        if let error = item.lastError { fields["lastError"] = .string(masker.mask(error)) }
+        return .object(fields)
     }
 }

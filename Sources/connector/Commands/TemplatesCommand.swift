@@ -1,30 +1,68 @@
 import ConnectorKit
 import Foundation
 
-/// Lists the templates, the backend each selects, and whether it validates.
+/// Lists the templates, the backend each selects, whether it validates, and its warnings.
 struct TemplatesCommand: ConnectorCommand {
     static let name = "templates"
-    static let summary = "list the templates, the backend each selects, and whether it validates"
-    static let usage = "  connector templates [--home DIR]"
+    static let summary = "list the templates, the backend each selects, whether it validates, and its warnings"
+    static let usage = """
+          connector templates [--home DIR] [--json]
+        --json  one JSON document on stdout
+        """
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let options = try OptionScanner(command: "connector templates", options: [OptionSpec("--home", takesValue: true)]).scan(context.words)
-        let runtime = try context.runtime(home: options.string("--home"))
+        let options = try OptionScanner(command: "connector templates", options: [
+            OptionSpec("--home", takesValue: true), OptionSpec("--json", takesValue: false),
+        ]).scan(context.words)
+        let json = options.has("--json")
+        let runtime: ConnectorRuntime
+        do {
+            runtime = try context.runtime(home: options.string("--home"))
+        } catch {
+            if json { context.console.print(Self.failureDocument(error).serialized(pretty: true)) }
+            throw error
+        }
         let directory = runtime.templatesDirectory
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-            throw ConnectorError.configuration("The templates folder \(directory) cannot be read: check TEMPLATES_DIRECTORY in \(runtime.home.configFile).")
+            let error = ConnectorError.configuration(
+                "The templates folder \(directory) cannot be read: check TEMPLATES_DIRECTORY in \(runtime.home.configFile).")
+            if json { context.console.print(Self.failureDocument(error).serialized(pretty: true)) }
+            throw runtime.report(error)
         }
+        var listed: [JSONValue] = []
         var invalid = 0
         for name in names.sorted() where name.lowercased().hasSuffix(".json") {
             do {
                 let loaded = try runtime.loader.load(name, config: runtime.config)
-                let warnings = loaded.warnings.isEmpty ? "" : " (\(loaded.warnings.count) warning(s))"
-                context.console.print("\(name)  \(loaded.plugin.id)  valid\(warnings)")
+                let warnings = loaded.warnings.map(runtime.masker.mask)
+                listed.append(["file": .string(name), "backend": .string(loaded.plugin.id), "valid": true,
+                               "warnings": .array(warnings.map(JSONValue.string))])
+                guard !json else { continue }
+                context.console.print("\(name)  \(loaded.plugin.id)  valid\(warnings.isEmpty ? "" : " (\(warnings.count) warning(s))")")
+                for warning in warnings { context.console.print("    warning: \(warning)") }
             } catch {
                 invalid += 1
-                context.console.print("\(name)  -  invalid: \(error.message)")
+                let message = runtime.masker.mask(error.message)
+                listed.append(["file": .string(name), "backend": nil, "valid": false, "error": .string(message), "warnings": []])
+                if !json { context.console.print("\(name)  -  invalid: \(message)") }
             }
         }
-        return invalid == 0 ? .ok : .configuration
+        let code: ExitCode = invalid == 0 ? .ok : .configuration
+        if json {
+            let document: JSONValue = [
+                "command": "templates", "directory": .string(directory), "ok": .bool(code == .ok),
+                "exitCode": .int(Int(code.rawValue)), "templates": .array(listed),
+            ]
+            context.console.print(document.serialized(pretty: true))
+        }
+        if invalid > 0 {
+            let error = ConnectorError.configuration("\(invalid) template(s) in \(directory) do not validate; each is listed with the reason.")
+            context.console.error("connector templates: \(runtime.report(error).error.message)")
+        }
+        return code
+    }
+
+    static func failureDocument(_ error: ConnectorError) -> JSONValue {
+        ["command": "templates", "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)), "error": .string(error.message)]
     }
 }
