@@ -26,7 +26,6 @@ static const char *const library_names[] = {"libcurl.so.4", "libcurl.so", NULL};
 // The library's own signatures. setopt and getinfo are variadic there; they are only ever called below with
 // exactly one argument of the type the option number's range implies (long, pointer, curl_off_t, function).
 static int (*p_global_init)(long flags);
-static char *(*p_version)(void);
 static void *(*p_easy_init)(void);
 static void (*p_easy_cleanup)(void *);
 static void (*p_easy_reset)(void *);
@@ -65,7 +64,6 @@ int ccurl_load(const char *path, char *error, size_t error_size) {
         } else {
             int missing = 0;
             *(void **)&p_global_init = resolve(library, "curl_global_init", &missing);
-            *(void **)&p_version = resolve(library, "curl_version", &missing);
             *(void **)&p_easy_init = resolve(library, "curl_easy_init", &missing);
             *(void **)&p_easy_cleanup = resolve(library, "curl_easy_cleanup", &missing);
             *(void **)&p_easy_reset = resolve(library, "curl_easy_reset", &missing);
@@ -90,8 +88,6 @@ int ccurl_load(const char *path, char *error, size_t error_size) {
     }
     return load_result;
 }
-
-const char *ccurl_version(void) { return load_result == 0 ? p_version() : NULL; }
 
 ccurl_handle *ccurl_easy_init(void) { return (ccurl_handle *)p_easy_init(); }
 void ccurl_easy_cleanup(ccurl_handle *handle) { p_easy_cleanup(handle); }

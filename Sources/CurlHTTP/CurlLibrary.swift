@@ -15,12 +15,6 @@ enum CurlLibrary {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
-    /// The loaded library's version text (`libcurl/7.88.1 OpenSSL/3.0.15 ...`), nil when it is not loaded.
-    static var version: String? {
-        guard loadFailure == nil, let text = ccurl_version() else { return nil }
-        return String(cString: text)
-    }
-
     /// Loads the library, or says in one sentence which one is missing and which package provides it (exit 69).
     static func require() throws(ConnectorError) {
         guard let failure = loadFailure else { return }

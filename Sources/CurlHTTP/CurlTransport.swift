@@ -28,9 +28,6 @@ public final class CurlTransport: ClientTransport, @unchecked Sendable {
         for handle in idle { ccurl_easy_cleanup(handle) }
     }
 
-    /// The version of the libcurl this process loaded, for `--version` and `check`.
-    public static var libraryVersion: String? { CurlLibrary.version }
-
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
         guard let handle = checkOut() else {

@@ -7,13 +7,11 @@ import CurlHTTP
 
 enum PlatformTransport {
     static let factory: TransportFactory = { settings throws(ConnectorError) in try CurlTransport(settings: settings) }
-    static var libraryVersion: String? { CurlTransport.libraryVersion }
 }
 #else
 import URLSessionHTTP
 
 enum PlatformTransport {
     static let factory: TransportFactory = { settings throws(ConnectorError) in URLSessionTransport(settings: settings) }
-    static var libraryVersion: String? { nil }
 }
 #endif

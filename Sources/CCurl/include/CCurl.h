@@ -32,9 +32,6 @@ typedef int (*ccurl_progress_callback)(void *context, ccurl_off_t download_total
 /// at most `error_size` bytes). Not thread-safe: the caller loads once, before any transfer.
 int ccurl_load(const char *path, char *error, size_t error_size);
 
-/// The loaded library's version text (curl_version()), or NULL before a successful load.
-const char *ccurl_version(void);
-
 ccurl_handle *ccurl_easy_init(void);
 void ccurl_easy_cleanup(ccurl_handle *handle);
 /// Forgets every option but keeps the handle's open connections, DNS and TLS session caches.

@@ -33,9 +33,3 @@ public struct TransportSettings: Sendable, Equatable {
 /// Makes the process's transport from the settings. The executable picks one per platform (libcurl on Linux,
 /// URLSession elsewhere); it throws `.unavailable` when the HTTP library cannot be loaded.
 public typealias TransportFactory = @Sendable (TransportSettings) throws(ConnectorError) -> any ClientTransport
-
-/// The product's version, for `--version` and the User-Agent header.
-public enum ConnectorVersion {
-    public static let current = "1.0.0"
-    public static var userAgent: String { "connector/\(current)" }
-}
