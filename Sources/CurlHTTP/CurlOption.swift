@@ -50,8 +50,7 @@ enum CurlCode {
     static let couldNotResolveProxy: Int32 = 5
     static let couldNotResolveHost: Int32 = 6
     static let couldNotConnect: Int32 = 7
-    static let writeError: Int32 = 23  // a write callback refused the data (the answer's file could not be written)
-    static let readError: Int32 = 26  // a read callback failed (the body's file could not be read)
+    static let readError: Int32 = 26  // the read callback failed (the body's file could not be read)
     static let operationTimedOut: Int32 = 28
     static let sslConnectError: Int32 = 35
     static let abortedByCallback: Int32 = 42  // the transfer-info callback asked to stop (cancellation)

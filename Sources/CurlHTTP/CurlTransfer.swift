@@ -15,10 +15,9 @@ final class CurlTransfer: @unchecked Sendable {
     private var headers: [String: String] = [:]
     private var body = Data()
     private var bodyReader: StreamedBodyReader?
-    /// The file the answer's body goes to (`HTTPRequest.responseFile`), once a 2xx answer starts arriving.
-    private var responseFile: FileHandle?
+    /// The request's sink, once a 2xx answer starts arriving (`HTTPRequest.responseSink`).
+    private var sink: (any ResponseBodySink)?
     private var decidedWhereBodyGoes = false
-    private var localFailure: String?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 512)
     private var headerList: OpaquePointer?
 
@@ -36,7 +35,6 @@ final class CurlTransfer: @unchecked Sendable {
     deinit {
         errorBuffer.deallocate()
         if let headerList { ccurl_slist_free_all(headerList) }
-        try? responseFile?.close()
     }
 
     /// Asks the transfer to stop; libcurl consults the flag at least once a second, and at every chunk.
@@ -52,19 +50,13 @@ final class CurlTransfer: @unchecked Sendable {
             return .failure(error)
         }
         let code = ccurl_easy_perform(handle)
-        try? responseFile?.close()
-        responseFile = nil
         guard code == CurlCode.ok else { return .failure(failure(for: code)) }
         var status = 0
         _ = ccurl_getinfo_long(handle, CurlInfo.responseCode, &status)
-        let file = request.responseFile
-        let wroteFile = file != nil && (200..<300).contains(status)
-        if wroteFile, !FileManager.default.fileExists(atPath: file!) {
-            // A 2xx without a body never reached the write callback: the file still stands for the (empty) body.
-            _ = FileManager.default.createFile(atPath: file!, contents: nil)
-        }
-        return .success(HTTPResponse(status: status, headers: headers, body: wroteFile ? Data() : body,
-                                     bodyFile: wroteFile ? file : nil))
+        let streamed = request.responseSink != nil && (200..<300).contains(status)
+        // A 2xx without a body never reached the write callback: the sink still hears that an (empty) answer began.
+        if streamed, sink == nil { request.responseSink?.sink.begin() }
+        return .success(HTTPResponse(status: status, headers: headers, body: streamed ? Data() : body, bodyWentToSink: streamed))
     }
 
     // MARK: Setting the handle up
@@ -172,23 +164,15 @@ final class CurlTransfer: @unchecked Sendable {
             decidedWhereBodyGoes = true
             var status = 0
             _ = ccurl_getinfo_long(handle, CurlInfo.responseCode, &status)
-            if let path = request.responseFile, (200..<300).contains(status) {
-                guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
-                    localFailure = "the answer could not be written to \(path)"
-                    return 0
-                }
-                responseFile = file
+            if let requested = request.responseSink?.sink, (200..<300).contains(status) {
+                requested.begin()
+                sink = requested
             }
         }
-        guard let file = responseFile else {
+        if let sink {
+            sink.receive(bytes)
+        } else {
             body.append(bytes.bindMemory(to: UInt8.self))
-            return bytes.count
-        }
-        do {
-            try file.write(contentsOf: Data(bytes))
-        } catch {
-            localFailure = "the answer could not be written to \(request.responseFile ?? "") (\(error.localizedDescription))"
-            return 0
         }
         return bytes.count
     }
@@ -228,8 +212,8 @@ final class CurlTransfer: @unchecked Sendable {
             return TransportError.connectionFailed(host: host, reason: refused ? "the connection was refused" : text)
         case CurlCode.gotNothing, CurlCode.sendError, CurlCode.receiveError, CurlCode.sendFailRewind:
             return TransportError.connectionFailed(host: host, reason: "the connection was closed before the answer arrived")
-        case CurlCode.writeError, CurlCode.readError:
-            return TransportError.connectionFailed(host: host, reason: localFailure ?? text)
+        case CurlCode.readError:
+            return TransportError.connectionFailed(host: host, reason: "the request body could not be read from its file (\(text))")
         case CurlCode.proxyHandshake:
             return TransportError.connectionFailed(host: host, reason: "the proxy did not open a tunnel (\(text))")
         default:

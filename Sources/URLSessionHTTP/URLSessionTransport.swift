@@ -84,7 +84,7 @@ public final class URLSessionTransport: ClientTransport, @unchecked Sendable {
         } onCancel: {
             handle.cancel()
         }
-        return try Self.divert(response, to: request.responseFile, host: host)
+        return Self.divert(response, to: request.responseSink)
     }
 
     private static func response(_ http: HTTPURLResponse, body: Data) -> HTTPResponse {
@@ -95,15 +95,14 @@ public final class URLSessionTransport: ClientTransport, @unchecked Sendable {
         return HTTPResponse(status: http.statusCode, headers: headers, body: body)
     }
 
-    /// Writes a successful answer's body to the file the request named.
-    private static func divert(_ response: HTTPResponse, to file: String?, host: String) throws -> HTTPResponse {
-        guard let file, response.isSuccess else { return response }
-        do { try response.body.write(to: URL(fileURLWithPath: file)) } catch {
-            throw TransportError.connectionFailed(host: host, reason: "the answer could not be written to \(file) (\(error.localizedDescription))")
-        }
+    /// Hands a successful answer's body to the request's sink (after it arrived whole: URLSession cannot stream it).
+    private static func divert(_ response: HTTPResponse, to sink: ResponseSink?) -> HTTPResponse {
+        guard let sink, response.isSuccess else { return response }
+        sink.sink.begin()
+        response.body.withUnsafeBytes { sink.sink.receive($0) }
         var diverted = response
         diverted.body = Data()
-        diverted.bodyFile = file
+        diverted.bodyWentToSink = true
         return diverted
     }
 }

@@ -11,10 +11,17 @@ struct JSONStringSpillTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
-    private func spill(_ document: Data, chunkSize: Int = 256 * 1024) throws -> (JSONValue, [Data]) {
-        let input = (folder as NSString).appendingPathComponent("answer.json")
-        try document.write(to: URL(fileURLWithPath: input))
-        let outcome = try JSONStringSpill.parse(file: input, key: "data", directory: folder, namePrefix: "log", chunkSize: chunkSize)
+    /// Feeds `document` to a spill in pieces of `chunkSize` bytes, as a transport hands an answer over.
+    private func spill(_ document: Data, chunkSize: Int = 16 * 1024) throws -> (JSONValue, [Data]) {
+        let spill = JSONStringSpill(key: "data", directory: folder, namePrefix: "log")
+        spill.begin()
+        var offset = 0
+        while offset < document.count {
+            let piece = document[(document.startIndex + offset)..<(document.startIndex + min(document.count, offset + chunkSize))]
+            piece.withUnsafeBytes { spill.receive($0) }
+            offset += chunkSize
+        }
+        let outcome = try spill.outcome()
         return (outcome.document, try outcome.files.map { try Data(contentsOf: URL(fileURLWithPath: $0)) })
     }
 
@@ -36,7 +43,7 @@ struct JSONStringSpillTests {
         #expect(try spill(Data(#"{"data":"a\ud83dz"}"#.utf8)).1 == [Data("a\u{FFFD}z".utf8)])
     }
 
-    @Test("bytes that are not UTF-8 pass through unchanged, and escapes split across read chunks decode whole")
+    @Test("bytes that are not UTF-8 pass through unchanged, and escapes split across the pieces an answer arrives in decode whole")
     func rawBytesAndChunkBoundaries() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var log = Data("plain text ".utf8)
@@ -53,7 +60,7 @@ struct JSONStringSpillTests {
             }
         }
         body.append(Data(#""}]}"#.utf8))
-        // Every chunk size from 1 byte up puts each escape, and each \u digit, across a read boundary somewhere.
+        // Every piece size from 1 byte up puts each escape, and each \u digit, across a boundary somewhere.
         for chunkSize in 1...9 {
             let (document, files) = try spill(body, chunkSize: chunkSize)
             #expect(files == [log], "chunks of \(chunkSize)")
@@ -72,6 +79,19 @@ struct JSONStringSpillTests {
         #expect(document["data"] == ["not", "spilled"])
         #expect(document["items"]?[0]?["name"]?.stringValue == "data")
         #expect(document["items"]?[0]?["data"]?.isNull == true)
+    }
+
+    @Test("a retried answer starts over: the files of the first attempt are gone, the second's are whole")
+    func beginStartsOver() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let spill = JSONStringSpill(key: "data", directory: folder, namePrefix: "log")
+        spill.begin()
+        Data(#"{"data":"first attempt, cut of"#.utf8).withUnsafeBytes { spill.receive($0) }
+        spill.begin()
+        Data(#"{"data":"second"}"#.utf8).withUnsafeBytes { spill.receive($0) }
+        let outcome = try spill.outcome()
+        #expect(try outcome.files.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } == [Data("second".utf8)])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("log-") } == ["log-1"])
     }
 
     @Test("a truncated answer is an error and leaves no files behind")

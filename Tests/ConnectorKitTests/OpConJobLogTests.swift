@@ -73,20 +73,21 @@ struct OpConJobLogTests {
         #expect(sleeper.delays == [0.025, 0.025, 0.025])
     }
 
-    @Test("with a directory, each FILE answer goes to a file as it arrives and the log is read from a file of its own")
+    @Test("with a directory, each FILE answer's log is decoded into a file as it arrives and read from there")
     func streamsLogsToFiles() async throws {
         let folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("joblogs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let log = String(repeating: "Starting GL load...\r\n", count: 5000) + "ERROR: ledger locked\r\n"
         let jors = ScriptedJORS(contents: [ScriptedJORS.windowsFile: log, ScriptedJORS.unixFile: "stderr line\n"])
-        // A transport that writes a 2xx answer where the request asks, as the real ones do.
+        // A transport that hands a 2xx answer to the request's sink, as the real ones do.
         let transport = ScriptedTransport { request in
             var response = jors.handle(request)
-            if let file = request.responseFile, response.isSuccess {
-                try response.body.write(to: URL(fileURLWithPath: file))
+            if let sink = request.responseSink?.sink, response.isSuccess {
+                sink.begin()
+                response.body.withUnsafeBytes { sink.receive($0) }
                 response.body = Data()
-                response.bodyFile = file
+                response.bodyWentToSink = true
             }
             return response
         }
@@ -101,7 +102,7 @@ struct OpConJobLogTests {
             }
             #expect(slice.path.hasPrefix(folder))
         }
-        // The raw answers are gone once read; only the decoded logs remain.
+        // Only the decoded logs are on disk: the answers themselves were never written.
         let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         #expect(left == ["log-1-1", "log-2-1"])
     }

@@ -155,3 +155,22 @@ final class SelfSignedTLSServer: @unchecked Sendable {
 }
 
 enum TLSServerError: Error { case openssl(String) }
+
+/// Keeps what a transport streams into it.
+final class CollectingSink: ResponseBodySink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected = Data()
+    private var started = 0
+
+    func begin() {
+        lock.withLock {
+            started += 1
+            collected = Data()
+        }
+    }
+
+    func receive(_ bytes: UnsafeRawBufferPointer) { lock.withLock { collected.append(contentsOf: bytes) } }
+
+    var bytes: Data { lock.withLock { collected } }
+    var begins: Int { lock.withLock { started } }
+}

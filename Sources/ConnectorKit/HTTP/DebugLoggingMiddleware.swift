@@ -31,8 +31,8 @@ public struct DebugLoggingMiddleware: ClientMiddleware {
             logger.debug("HTTP \(exchange) -> \(response.status) in \(Self.milliseconds(since: started)) ms")
             if !response.body.isEmpty {
                 logger.debug("HTTP \(exchange) response body: \(excerpt(response.body))")
-            } else if let file = response.bodyFile {
-                logger.debug("HTTP \(exchange) response body: written to \(file) (not logged)")
+            } else if response.bodyWentToSink {
+                logger.debug("HTTP \(exchange) response body: streamed to a file (not logged)")
             }
             return response
         } catch {

@@ -15,9 +15,9 @@ public struct HTTPRequest: Sendable, Equatable {
     public var body: Data?
     /// A body read while it is sent (job logs); when set, `body` is nil.
     public var streamedBody: StreamedBody?
-    /// When set, a successful (2xx) answer's body is written to this file instead of memory, and the response's
-    /// `bodyFile` names it; any other answer stays in memory, for its error message.
-    public var responseFile: String?
+    /// When set, a successful (2xx) answer's body goes to the sink as it arrives instead of memory, and the
+    /// response says so (`bodyWentToSink`); any other answer stays in memory, for its error message.
+    public var responseSink: ResponseSink?
     /// A POST the caller has proven safe to repeat (for example a read-only query sent as POST).
     /// GET, PUT, PATCH and DELETE are always treated as idempotent.
     public var isRetrySafe: Bool
@@ -66,14 +66,14 @@ public struct HTTPResponse: Sendable, Equatable {
     /// Header names lower-cased.
     public var headers: [String: String]
     public var body: Data
-    /// The file holding the body when the request asked for it (`HTTPRequest.responseFile`); `body` is then empty.
-    public var bodyFile: String?
+    /// True when the body went to the request's sink (`HTTPRequest.responseSink`); `body` is then empty.
+    public var bodyWentToSink: Bool
 
-    public init(status: Int, headers: [String: String] = [:], body: Data = Data(), bodyFile: String? = nil) {
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data(), bodyWentToSink: Bool = false) {
         self.status = status
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         self.body = body
-        self.bodyFile = bodyFile
+        self.bodyWentToSink = bodyWentToSink
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }

@@ -5,7 +5,13 @@ import Foundation
 ///
 /// OpCon hands a job log back as one JSON string (`jobInstanceActionItems[].data`) that can run to hundreds of
 /// megabytes; this keeps a run's memory flat whatever the log's size (SPEC §7.4).
-public enum JSONStringSpill {
+/// Reads a JSON document as it arrives without holding its big strings in memory: the string values of one key are
+/// decoded straight into files of their own, and the rest of the document, small, is parsed as usual at the end.
+///
+/// OpCon hands a job log back as one JSON string (`jobInstanceActionItems[].data`) that can run to hundreds of
+/// megabytes; as the answer's sink (`HTTPRequest.responseSink`) this keeps a run's memory flat whatever the log's
+/// size (SPEC §7.4), and the log is decoded while it downloads.
+public final class JSONStringSpill: ResponseBodySink, @unchecked Sendable {
     /// The document, in which every spilled value has been replaced by the path of the file holding its decoded
     /// bytes, and those paths in document order.
     public struct Outcome: Sendable {
@@ -15,42 +21,59 @@ public enum JSONStringSpill {
 
     /// Why a document could not be read.
     public enum Failure: Error, Sendable, CustomStringConvertible {
-        case unreadable(String)
+        case unwritable(String)
         case malformed(String)
 
         public var description: String {
             switch self {
-            case .unreadable(let reason): return reason
+            case .unwritable(let reason): return reason
             case .malformed(let reason): return "the answer is not valid JSON: \(reason)"
             }
         }
     }
 
-    /// Parses `file`, writing each string value of an object member named `key` to a new file in `directory`
-    /// (`<namePrefix>-<n>`). Keys are compared as written: a key spelled with escapes is not recognised.
-    public static func parse(file: String, key: String, directory: String, namePrefix: String) throws(Failure) -> Outcome {
-        try parse(file: file, key: key, directory: directory, namePrefix: namePrefix, chunkSize: 256 * 1024)
+    private let key: [UInt8]
+    private let directory: String
+    private let namePrefix: String
+    private var scanner: Scanner
+    /// The first problem met; the rest of the body is then ignored and `outcome()` reports it.
+    private var failure: Failure?
+
+    /// Each string value of an object member named `key` goes to a new file in `directory` (`<namePrefix>-<n>`).
+    /// Keys are compared as written: a key spelled with escapes is not recognised.
+    public init(key: String, directory: String, namePrefix: String) {
+        self.key = Array(key.utf8)
+        self.directory = directory
+        self.namePrefix = namePrefix
+        scanner = Scanner(key: self.key, directory: directory, namePrefix: namePrefix)
     }
 
-    /// `chunkSize`: the bytes read at a time (tests use tiny ones to put every escape across a boundary).
-    static func parse(file: String, key: String, directory: String, namePrefix: String, chunkSize: Int) throws(Failure) -> Outcome {
-        guard let input = FileHandle(forReadingAtPath: file) else { throw .unreadable("\(file) cannot be opened") }
-        defer { try? input.close() }
-        var scanner = Scanner(key: Array(key.utf8), directory: directory, namePrefix: namePrefix)
+    public func begin() {
+        scanner.abandon()
+        scanner = Scanner(key: key, directory: directory, namePrefix: namePrefix)
+        failure = nil
+    }
+
+    public func receive(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == nil else { return }
         do {
-            while let chunk = try input.read(upToCount: chunkSize), !chunk.isEmpty {
-                try chunk.withUnsafeBytes { try scanner.consume($0.bindMemory(to: UInt8.self)) }
-            }
-            try scanner.finish()
-        } catch let failure as Failure {
-            scanner.abandon()
-            throw failure
+            try scanner.consume(bytes.bindMemory(to: UInt8.self))
+        } catch let error as Failure {
+            failure = error
         } catch {
-            scanner.abandon()
-            throw .unreadable("\(file) cannot be read (\(error.localizedDescription))")
+            failure = .unwritable(error.localizedDescription)
         }
+    }
+
+    /// The document once the whole body arrived; the spilled files are removed when it cannot be used.
+    public func outcome() throws(Failure) -> Outcome {
         do {
+            if let failure { throw failure }
+            try scanner.finish()
             return Outcome(document: try JSONValue.parse(Data(scanner.skeleton)), files: scanner.files)
+        } catch let error as Failure {
+            scanner.abandon()
+            throw error
         } catch {
             scanner.abandon()
             throw .malformed(String(describing: error))
@@ -181,7 +204,7 @@ public enum JSONStringSpill {
 
         init(path: String) throws {
             guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-                throw Failure.unreadable("\(path) cannot be created")
+                throw Failure.unwritable("\(path) cannot be created")
             }
             self.handle = handle
             buffer.reserveCapacity(Self.flushSize)

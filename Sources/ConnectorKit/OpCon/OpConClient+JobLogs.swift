@@ -5,8 +5,8 @@ extension OpConClient {
     /// Each file is cut to its last `maxBytes` bytes. A file that cannot be fetched is logged and skipped; the
     /// call fails only when the listing fails or no listed file could be fetched.
     ///
-    /// With `directory`, each `FILE` answer is written there as it arrives and its `data` string decoded into a file
-    /// of its own (`log-<n>-1`), which the returned file reads from: memory stays flat whatever the log's size.
+    /// With `directory`, each `FILE` answer's `data` string is decoded into a file there as the answer arrives
+    /// (`log-<n>-1`), and the returned file reads from it: memory stays flat whatever the log's size.
     public func jobLogs(jobNumber: Int, maxBytes: Int, directory: String? = nil) async throws(ConnectorError) -> [JobLogFile] {
         let listAction = "list the log files of job number \(jobNumber)"
         let listBody: JSONValue = ["action": "LIST", "jobInstanceActionItems": [["id": .int(jobNumber)]]]

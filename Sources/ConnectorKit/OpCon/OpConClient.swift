@@ -189,7 +189,7 @@ public struct OpConClient: OpConService {
     /// Sends one request and returns OpCon's answer whatever its status; transport failures become `.unavailable`.
     func exchange(_ method: HTTPMethod, _ path: String, query: [(name: String, value: String)] = [],
                   body: JSONValue? = nil, retrySafe: Bool = false, authenticated: Bool = true,
-                  answerFile: String? = nil, action: String) async throws(ConnectorError) -> HTTPResponse {
+                  sink: (any ResponseBodySink)? = nil, action: String) async throws(ConnectorError) -> HTTPResponse {
         let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
         var text = "\(base)/api/\(path)"
         if !query.isEmpty { text += "?" + OpConPath.query(query) }
@@ -199,7 +199,7 @@ public struct OpConClient: OpConService {
         var headers = ["Accept": "application/json"]
         if body != nil { headers["Content-Type"] = "application/json" }
         var request = HTTPRequest(method: method, url: url, headers: headers, body: body?.data(), isRetrySafe: retrySafe)
-        request.responseFile = answerFile
+        request.responseSink = sink.map(ResponseSink.init)
         do {
             return try await (authenticated ? authorized : anonymous).send(request)
         } catch {

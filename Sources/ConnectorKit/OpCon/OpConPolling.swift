@@ -22,9 +22,10 @@ extension OpConClient {
     /// With `spill`, each answer goes to a file and the big strings it names are decoded into files of their own.
     func runAsyncAction(_ collection: String, body: JSONValue, retrySafe: Bool, action: String,
                         spill: AnswerSpill? = nil) async throws(ConnectorError) -> JSONValue {
-        let response = try await exchange(.post, collection, body: body, retrySafe: retrySafe, answerFile: spill?.answerFile, action: action)
+        var sink = spill?.makeSink()
+        let response = try await exchange(.post, collection, body: body, retrySafe: retrySafe, sink: sink, action: action)
         try requireSuccess(response, action: action)
-        var answer = try actionObject(json(response, spill: spill, action: action), action: action)
+        var answer = try actionObject(json(response, sink: sink, spill: spill, action: action), action: action)
         var delay = 0.0
         while try Self.result(of: answer, unusable: { unusable(action, $0) }).lowercased() == "submitted" {
             // The id matters only to follow a request that is not finished yet.
@@ -39,20 +40,20 @@ extension OpConClient {
                 do { try await sleep(delay) } catch { throw ServiceFailure.map(error, service: "OpCon") }
             }
             delay = delay == 0 ? polling.initialDelay : min(polling.maxDelay, delay * 2)
-            let poll = try await exchange(.get, "\(collection)/\(id)", answerFile: spill?.answerFile, action: action)
+            sink = spill?.makeSink()
+            let poll = try await exchange(.get, "\(collection)/\(id)", sink: sink, action: action)
             try requireSuccess(poll, action: action)
-            answer = try actionObject(json(poll, spill: spill, action: action), action: action)
+            answer = try actionObject(json(poll, sink: sink, spill: spill, action: action), action: action)
         }
         return answer
     }
 
-    /// The answer's JSON: parsed in memory, or, when the transport wrote it to the spill's file, read from there
-    /// with the spill's key decoded into files (and the answer's file removed).
-    private func json(_ response: HTTPResponse, spill: AnswerSpill?, action: String) throws(ConnectorError) -> JSONValue {
-        guard let spill, let file = response.bodyFile else { return try json(response, action: action) }
-        defer { try? FileManager.default.removeItem(atPath: file) }
+    /// The answer's JSON: parsed in memory, or, when the transport streamed it into the sink, as the sink read it
+    /// (the spill's key decoded into files).
+    private func json(_ response: HTTPResponse, sink: JSONStringSpill?, spill: AnswerSpill?, action: String) throws(ConnectorError) -> JSONValue {
+        guard let sink, let spill, response.bodyWentToSink else { return try json(response, action: action) }
         do {
-            let outcome = try JSONStringSpill.parse(file: file, key: spill.key, directory: spill.directory, namePrefix: spill.namePrefix)
+            let outcome = try sink.outcome()
             spill.record(outcome.files)
             return outcome.document
         } catch {
@@ -71,8 +72,7 @@ extension OpConClient {
     }
 }
 
-/// Where an action's answers are written, which of their strings go to files of their own, and the files written.
-/// Used by one action at a time.
+/// Where an action's big strings are decoded to, and the files written. Used by one action at a time.
 final class AnswerSpill: @unchecked Sendable {
     let directory: String
     let namePrefix: String
@@ -88,5 +88,6 @@ final class AnswerSpill: @unchecked Sendable {
 
     func record(_ spilled: [String]) { files.formUnion(spilled) }
 
-    var answerFile: String { (directory as NSString).appendingPathComponent("\(namePrefix).answer") }
+    /// A sink for one answer of the action.
+    func makeSink() -> JSONStringSpill { JSONStringSpill(key: key, directory: directory, namePrefix: namePrefix) }
 }
