@@ -174,3 +174,33 @@ final class CollectingSink: ResponseBodySink, @unchecked Sendable {
     var bytes: Data { lock.withLock { collected } }
     var begins: Int { lock.withLock { started } }
 }
+
+/// Measures, on a thread of its own, how long after its creation a server's last open connection closes.
+final class ConnectionWatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var seconds: Double?
+
+    init(server: HTTPServer, limit: Double = 30) {
+        let started = DispatchTime.now()
+        Thread.detachNewThread { [self] in
+            while server.openConnections > 0 {
+                if Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 > limit { break }
+                usleep(2_000)
+            }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            lock.withLock { seconds = server.openConnections == 0 ? elapsed : nil }
+            done.signal()
+        }
+    }
+
+    /// Seconds from the watch's start to the close; nil when it did not close within the limit.
+    func secondsUntilClosed() async -> Double? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                done.wait()
+                continuation.resume(returning: lock.withLock { seconds })
+            }
+        }
+    }
+}

@@ -51,6 +51,9 @@ public final class HTTPServer: Sendable {
     /// Connections accepted since the server was made: a client that keeps its connections alive opens few.
     public var acceptedConnections: Int { state.withLock { $0.accepted } }
 
+    /// Connections open now: one a client closed (or abandoned) is gone from the count.
+    public var openConnections: Int { state.withLock { $0.connections.count } }
+
     /// Silent mode: requests are read but never answered (for deadline tests).
     public var isSilent: Bool {
         get { state.withLock { $0.silent } }
