@@ -55,9 +55,11 @@ struct SyncServiceTests {
         #expect(run.stdout.contains("markFixed \(job.id) (ticket \(incident["number"]!)): applied"), "\(run)")
         #expect(stage.opcon.jobActions.map(\.action) == ["markFixed"], "applied once")
 
-        // Every pass line carries its time; the outage is one warning in the log, its end one line.
+        // Every pass line carries its time; the outage is one warning in the log, its end one line. A pass before the
+        // outage and one after it at least: how many more fit in the 10 s depends on how busy the machine is, since
+        // the outage's waits double (1, 2, 4 s).
         let passLines = run.stdout.split(separator: "\n").filter { $0.contains("sync pass: ") }
-        #expect(passLines.count >= 3 && passLines.allSatisfy { $0.first?.isNumber == true && $0.contains("T") }, "\(run.stdout)")
+        #expect(passLines.count >= 2 && passLines.allSatisfy { $0.first?.isNumber == true && $0.contains("T") }, "\(run.stdout)")
         let log = stage.install.read("log/connector.log") ?? ""
         let warnings = log.split(separator: "\n").filter { $0.contains("WARN") && $0.contains("The service keeps running") }
         #expect(warnings.count == 1, "\(log)")
