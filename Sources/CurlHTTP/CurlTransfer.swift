@@ -11,7 +11,6 @@ final class CurlTransfer: @unchecked Sendable {
     private let limit: Double
     private let host: String
 
-    private var statusLine: String?
     private var headers: [String: String] = [:]
     private var body = Data()
     private var bodyReader: StreamedBodyReader?
@@ -149,7 +148,6 @@ final class CurlTransfer: @unchecked Sendable {
     fileprivate func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
         let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if line.hasPrefix("HTTP/") {
-            statusLine = line
             headers = [:]
         } else if let colon = line.firstIndex(of: ":") {
             let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
