@@ -392,6 +392,18 @@ struct JiraSimulatorTests {
         #expect(try fixture.keys(contractJQL) == [key])
     }
 
+    @Test func aCreateAnswered500AfterItLandedIsFoundOnceTheIndexCatchesUp() async throws {
+        let fixture = try JiraFixture { $0.searchIndexLag = 0.3 }
+        #expect(try call("POST", fixture.base + "/_sim/faults", json: ["kind": "commitThenFail", "status": 500, "path": "/rest/api/3/issue"]).status == 200)
+        let failed = try fixture.send("POST", "/rest/api/3/issue", ["fields": ["project": ["key": "OPS"], "issuetype": ["name": "Incident"],
+                                                                               "summary": "x", "labels": ["opcon-6b1f0c29d4e8a7f3"]]])
+        #expect(failed.status == 500 && failed.json?["errorMessages"] != nil)
+        #expect(fixture.sim.issues.map(\.key) == ["OPS-1"])
+        #expect(try fixture.keys(contractJQL).isEmpty)
+        try await Task.sleep(nanoseconds: 400_000_000)
+        #expect(try fixture.keys(contractJQL) == ["OPS-1"])
+    }
+
     @Test func theOldSearchIsGoneOnCloudAndServesDataCenter() throws {
         let cloud = try JiraFixture()
         try cloud.create()
