@@ -16,31 +16,34 @@ public struct DemoJob: Sendable, Equatable {
     public var tags: [String]
 }
 
-/// OpCon, ServiceNow and Summit simulators started together on 127.0.0.1, the ServiceNow business
+/// OpCon, ServiceNow, Summit and Jira simulators started together on 127.0.0.1, the ServiceNow business
 /// rules pointed at the OpCon simulator, demo jobs seeded, and a matching Connector.config and
 /// templates rendered. Used by `connector simulate`, `connector demo` and the tests.
 public final class SimulatedServices: Sendable {
     public let opcon: OpConSimulator
     public let serviceNow: ServiceNowSimulator
     public let summit: SummitSimulator
+    public let jira: JiraSimulator
     private let seeded = Locked<[DemoJob]>([])
 
     public init(opcon: OpConSimulator = OpConSimulator(), serviceNow: ServiceNowSimulator = ServiceNowSimulator(),
-                summit: SummitSimulator = SummitSimulator()) {
+                summit: SummitSimulator = SummitSimulator(), jira: JiraSimulator = JiraSimulator()) {
         self.opcon = opcon
         self.serviceNow = serviceNow
         self.summit = summit
+        self.jira = jira
         // The business rules call OpCon with the token stored in the SMA application's REST message.
         serviceNow.settings.opconToken = opcon.token
     }
 
-    /// Starts the three services: on free ports, or on `basePort`, `basePort + 1`, `basePort + 2`
-    /// (OpCon, ServiceNow, Summit). Seeds the demo jobs for today unless `seedDemoJobs` is false.
+    /// Starts the four services: on free ports, or on `basePort` ... `basePort + 3` (OpCon, ServiceNow,
+    /// Summit, Jira). Seeds the demo jobs for today unless `seedDemoJobs` is false.
     public func start(basePort: Int? = nil, seedDemoJobs: Bool = true) throws {
         do {
             try opcon.start(port: basePort ?? 0)
             try serviceNow.start(port: basePort.map { $0 + 1 } ?? 0)
             try summit.start(port: basePort.map { $0 + 2 } ?? 0)
+            try jira.start(port: basePort.map { $0 + 3 } ?? 0)
         } catch {
             stop()
             throw error
@@ -48,11 +51,12 @@ public final class SimulatedServices: Sendable {
         if seedDemoJobs && seeded.current.isEmpty { self.seedDemoJobs() }
     }
 
-    /// Stops all three services.
+    /// Stops all four services.
     public func stop() {
         opcon.stop()
         serviceNow.stop()
         summit.stop()
+        jira.stop()
     }
 
     /// The demo jobs seeded so far.
@@ -192,6 +196,45 @@ public final class SimulatedServices: Sendable {
             "nonWorkingHoursAttributes": [],
             "customAttributes": [["groupName": "Other Details", "name": "Job Name", "value": "@EV_Job"]],
             "tags": [["indicator": "EXIT", "indicatorValue": "NOTICKET", "attribute": "", "value": ""]],
+        ]
+        return template.serialized(pretty: true) + "\n"
+    }
+
+    /// A Jira template (SPEC §6.4) for the simulated site: Cloud (API 3, basic auth with the e-mail and API token)
+    /// or, when the simulator plays Data Center, API 2 with the personal access token alone. With `serviceDesk`
+    /// the issues are created through the JSM request API of the simulator's first service desk.
+    public func jiraTemplate(serviceDesk: Bool = false, rules overrides: [String: Bool] = [:]) -> String {
+        var rules: [String: Bool] = ["includeJobLogAttachment": true, "allowTicketReopen": true, "alwaysCreateNewTicket": false]
+        rules.merge(overrides) { _, new in new }
+        let settings = jira.settings
+        let cloud = settings.deployment == .cloud
+        let credentials: JSONValue = cloud
+            ? ["user": .string(SMAEncoding.encode(settings.email)), "token": .string(SMAEncoding.encode(settings.apiToken))]
+            : ["token": .string(SMAEncoding.encode(settings.personalAccessToken))]
+        var variables: [String: JSONValue] = [
+            "projectKey": .string(settings.projects.first?.key ?? "OPS"), "issueType": "Incident", "apiVersion": .int(cloud ? 3 : 2),
+            "cancelledNames": ["Canceled", "Cancelled", "Won't Do"],
+        ]
+        if serviceDesk, let desk = settings.serviceDesks.first, let type = desk.requestTypes.first {
+            variables["serviceDeskId"] = .string(desk.id)
+            variables["requestTypeId"] = .string(type.id)
+        }
+        let template: JSONValue = [
+            "connector": "jira",
+            "address": ["name": "simulator", "value": .string(jira.baseURL)],
+            "rules": .object(rules.mapValues(JSONValue.bool)),
+            "credentials": credentials,
+            "attributes": [
+                ["name": "summary", "value": "OpCon Task Failure (schedule {0} job {1} server {2} error code {3})"],
+                ["name": "description",
+                 "value": "Technical data of the OpCon batch (schedule ({0}) job ({1}) server ({2}) error code ({3}) date ({4}) JOBID={5})"],
+                ["name": "priority", "value": "High"],
+                ["name": "labels", "value": "opcon"],
+                ["name": "components", "value": "Batch"],
+            ],
+            "workingHoursAttributes": [],
+            "nonWorkingHoursAttributes": [],
+            "variables": .object(variables),
         ]
         return template.serialized(pretty: true) + "\n"
     }

@@ -46,9 +46,10 @@ struct SimulatedServicesTests {
             #expect(services.opcon.port == base)
             #expect(services.serviceNow.port == base + 1)
             #expect(services.summit.port == base + 2)
+            #expect(services.jira.port == base + 3)
             return
         }
-        Issue.record("no three consecutive free ports found")
+        Issue.record("no four consecutive free ports found")
     }
 
     @Test func theConfigReadsBackThroughTheConnectorsLoader() throws {
@@ -115,5 +116,28 @@ struct SimulatedServicesTests {
         #expect(services.serviceNow.waitForCallbacks())
         #expect(services.serviceNow.callbacks.first?.status == 200)
         #expect(services.opcon.status(of: job.id) == .underReview)
+    }
+
+    @Test func theJiraTemplateNamesItsBackendAndPointsAtTheSimulatedSite() throws {
+        let services = SimulatedServices()
+        try services.start(seedDemoJobs: false)
+        defer { services.stop() }
+        #expect(try call("GET", services.jira.baseURL + "/rest/api/3/serverInfo").status == 200)
+        let cloud = try JSONValue.parse(services.jiraTemplate())
+        #expect(cloud["connector"] == "jira")
+        #expect(cloud["address"]?["value"] == .string(services.jira.baseURL))
+        #expect(cloud["variables"]?["projectKey"] == "OPS" && cloud["variables"]?["apiVersion"] == 3)
+        #expect(cloud["variables"]?["serviceDeskId"] == nil)
+        #expect(cloud["credentials"]?["user"]?.stringValue.flatMap(SMAEncoding.decode) == "svc-opcon@example.com")
+        #expect(cloud["credentials"]?["token"]?.stringValue.flatMap(SMAEncoding.decode) == "Sim-Jira-Token-123")
+
+        let desk = try JSONValue.parse(services.jiraTemplate(serviceDesk: true))
+        #expect(desk["variables"]?["serviceDeskId"] == "1" && desk["variables"]?["requestTypeId"] == "10")
+
+        services.jira.settings.deployment = .dataCenter
+        let dataCenter = try JSONValue.parse(services.jiraTemplate())
+        #expect(dataCenter["variables"]?["apiVersion"] == 2)
+        #expect(dataCenter["credentials"]?["user"] == nil)
+        #expect(dataCenter["credentials"]?["token"]?.stringValue.flatMap(SMAEncoding.decode) == "Sim-Jira-PAT-456")
     }
 }
