@@ -98,7 +98,7 @@ struct JobLogPreparationTests {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/log-1-1"
-        FileManager.default.createFile(atPath: path, contents: Data((1...50).map { "line \($0) pwd=p\($0)\n" }.joined().utf8))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data((1...50).map { "line \($0) pwd=p\($0)\n" }.joined().utf8)))
         let cut = try JobLogCut.cut(file: path, maxBytes: 100)
         let prepared = try JobLogPreparation(scrubber: JobLogScrubber(secrets: []), excerptLines: 3, chunkSize: 8)
             .prepare([JobLogFile(name: "big.log", content: cut)], directory: folder)
