@@ -94,6 +94,16 @@ struct LifecycleEngineLogExcerptTests {
         #expect(rig.backend.state.current.attachments.isEmpty)
     }
 
+    @Test("plan (explain) shows the excerpt, and within the same wait the one-line note")
+    func plan() async throws {
+        let plan = try await rig().engine.plan(sampleEvent())
+        #expect(plan.draft.logExcerpt?.hasPrefix("--- job log excerpt (GL.log) ---\nuser=etl password=****") == true)
+        let late = try await rig(logDelay: 5, wait: 0.1).engine.plan(sampleEvent())
+        #expect(late.draft.logExcerpt == "--- no job log excerpt: the job log could not be read from OpCon within 0.1 s ---")
+        let off = try await rig(templateRules: ["includelogexcerpt": false]).engine.plan(sampleEvent())
+        #expect(off.draft.logExcerpt == nil)
+    }
+
     @Test("the wait is at most half of the run's remaining budget")
     func waitBoundedByDeadline() async throws {
         let rig = rig(logDelay: 0.6, wait: 15, deadline: Deadline(seconds: 0.4, clock: { 0 }))

@@ -32,13 +32,22 @@ public struct JobLogScrubber: Sendable {
 
     // MARK: key=value
 
+    /// Whether a key can start with this byte (`p`, `t`, `s`, `a` in either case): most bytes are passed over with
+    /// this one test.
+    private static func mayStartKey(_ byte: UInt8) -> Bool {
+        switch byte | 0x20 {
+        case UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "a"): return true
+        default: return false
+        }
+    }
+
     private func scrubKeyValues(_ line: [UInt8]) -> ([UInt8], Int) {
         var output: [UInt8] = []
         var count = 0
         var copied = 0  // line[..<copied] is in output
         var index = 0
         while index < line.count {
-            guard let value = valueRange(keyAt: index, in: line) else {
+            guard Self.mayStartKey(line[index]), let value = valueRange(keyAt: index, in: line) else {
                 index += 1
                 continue
             }
@@ -117,8 +126,11 @@ public struct JobLogScrubber: Sendable {
         var count = 0
         var copied = 0
         var index = 0
-        while index + secret.count <= bytes.count {
-            if bytes[index] == first, bytes[index..<(index + secret.count)].elementsEqual(secret) {
+        let last = bytes.count - secret.count
+        while index <= last {
+            guard let found = bytes[index...last].firstIndex(of: first) else { break }
+            index = found
+            if bytes[index..<(index + secret.count)].elementsEqual(secret) {
                 output.append(contentsOf: bytes[copied..<index])
                 output.append(contentsOf: mask)
                 index += secret.count

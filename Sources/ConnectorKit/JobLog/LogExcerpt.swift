@@ -26,10 +26,12 @@ public struct LogExcerpt: Sendable {
     private var tail: [Line] = []
     private var tailStart = 0
     /// Error lines that fell out of the tail, the newest 10.
-    private var earlierErrors: [String] = []
+    private var earlierErrors: [[UInt8]] = []
 
+    /// A kept line as bytes: decoding and cutting happen only for the lines that end up in the block, not for every
+    /// line of a 10 MiB log.
     private struct Line: Sendable {
-        var text: String
+        var bytes: [UInt8]
         var isError: Bool
     }
 
@@ -38,13 +40,17 @@ public struct LogExcerpt: Sendable {
     }
 
     /// Feeds the next line of the log (with or without its terminator).
-    public mutating func add(_ line: some Collection<UInt8>) {
-        var bytes = ArraySlice(line)
+    public mutating func add(_ line: [UInt8]) { add(line[...]) }
+
+    /// Feeds the next line of the log (with or without its terminator).
+    public mutating func add(_ line: ArraySlice<UInt8>) {
+        var bytes = line
         while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
         guard bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return }
         let isError = Self.containsErrorWord(bytes)
         if isError { errorLineCount += 1 }
-        let entry = Line(text: Self.cut(bytes), isError: isError)
+        // Nothing past 4 bytes per shown character can be shown: only that much of a line is kept.
+        let entry = Line(bytes: Array(bytes.prefix(Self.maxLineCharacters * 4 + 4)), isError: isError)
         if tail.count < lastLines {
             tail.append(entry)
             return
@@ -53,7 +59,7 @@ public struct LogExcerpt: Sendable {
         tail[tailStart] = entry
         tailStart = (tailStart + 1) % tail.count
         if evicted.isError {
-            earlierErrors.append(evicted.text)
+            earlierErrors.append(evicted.bytes)
             if earlierErrors.count > Self.maxEarlierErrorLines { earlierErrors.removeFirst() }
         }
     }
@@ -63,8 +69,8 @@ public struct LogExcerpt: Sendable {
         var name = fileName.isEmpty ? "joblog.txt" : fileName
         if name.count > 200 { name = String(name.prefix(200)) + "…" }
         let header = "--- job log excerpt (\(name)) ---"
-        var earlier = earlierErrors
-        var last = Array(tail[tailStart...] + tail[..<tailStart]).map(\.text)
+        var earlier = earlierErrors.map(Self.cut)
+        var last = Array(tail[tailStart...] + tail[..<tailStart]).map { Self.cut($0.bytes) }
         if last.isEmpty { last = ["(the log has no lines)"] }
         func length() -> Int { ([header] + earlier + last).reduce(0) { $0 + $1.count + 1 } - 1 }
         var total = length()
@@ -84,10 +90,9 @@ public struct LogExcerpt: Sendable {
     public static func unavailableLine(_ reason: String) -> String { "--- no job log excerpt: \(reason) ---" }
 
     /// The line as text (bytes that are not UTF-8 become U+FFFD), at most 300 characters: a cut line ends in `…`.
-    static func cut(_ bytes: ArraySlice<UInt8>) -> String {
-        // 4 bytes per character at most: nothing past this can be shown, so nothing past it is decoded.
-        let text = String(decoding: bytes.prefix(maxLineCharacters * 4 + 4), as: UTF8.self)
-        guard text.count > maxLineCharacters || bytes.count > maxLineCharacters * 4 + 4 else { return text }
+    static func cut(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.count > maxLineCharacters else { return text }
         return String(text.prefix(maxLineCharacters - 1)) + "…"
     }
 

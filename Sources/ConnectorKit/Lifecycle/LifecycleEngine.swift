@@ -121,19 +121,34 @@ public struct LifecycleEngine: Sendable {
         }
     }
 
-    /// The excerpt a run would put into the ticket, read into a folder of its own that is removed afterwards (the
-    /// event's folder may belong to a run in progress or an outbox item). Nothing is attached, so nothing is kept.
+    /// The excerpt a run would put into the ticket, within the same wait, read into a folder of its own that is
+    /// removed afterwards (the event's folder may belong to a run in progress or an outbox item). Nothing is attached,
+    /// so nothing is kept.
     private func previewExcerpt(of job: DailyJob) async -> String {
         var directory: String?
         if let jobLogFolders {
             let folder = (jobLogFolders.root as NSString).appendingPathComponent("explain-\(UUID().uuidString)")
             if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil { directory = folder }
         }
-        defer { if let directory { try? FileManager.default.removeItem(atPath: directory) } }
-        switch await readLog(job, directory: directory, excerpt: true) {
+        let reading = Task { [directory] in await readLog(job, directory: directory, excerpt: true) }
+        defer {
+            reading.cancel()
+            if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        }
+        let wait = excerptWait
+        switch await BoundedWait.value(of: reading, within: wait) {
         case .prepared(let log): return log.excerpt ?? ""
         case .unavailable(let reason): return LogExcerpt.unavailableLine(reason)
+        case nil: return LogExcerpt.unavailableLine(Self.lateReason(wait))
         }
+    }
+
+    /// How long the write waits for the log: `logExcerptWait`, and at most half of the run's remaining budget so that
+    /// a short deadline still leaves time for the ticket.
+    private var excerptWait: Double { min(logExcerptWait, (deadline?.remaining ?? .infinity) / 2) }
+
+    private static func lateReason(_ wait: Double) -> String {
+        "the job log could not be read from OpCon within \(seconds(wait)) s"
     }
 
     /// The result of `plan`.
@@ -219,7 +234,7 @@ public struct LifecycleEngine: Sendable {
 
         var scrubbedValues: Int?
         if wantsExcerpt, let logTask, var write = pendingWrite {
-            let wait = min(logExcerptWait, (deadline?.remaining ?? .infinity) / 2)
+            let wait = excerptWait
             switch await BoundedWait.value(of: logTask, within: wait) {
             case .prepared(let log):
                 write.draft.logExcerpt = log.excerpt
@@ -228,7 +243,7 @@ public struct LifecycleEngine: Sendable {
                 write.draft.logExcerpt = LogExcerpt.unavailableLine(reason)
             case nil:
                 logger.warning("The job log of \(job.id) did not arrive within \(Self.seconds(wait)) s; the ticket is written without its excerpt.")
-                write.draft.logExcerpt = LogExcerpt.unavailableLine("the job log could not be read from OpCon within \(Self.seconds(wait)) s")
+                write.draft.logExcerpt = LogExcerpt.unavailableLine(Self.lateReason(wait))
             }
             pendingWrite = write
         }
