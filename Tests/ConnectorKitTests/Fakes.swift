@@ -126,6 +126,8 @@ struct FakeOpCon: OpConService {
         var logFailure: ConnectorError?
         /// Seconds the job log takes to arrive (a slow agent); a sleep, so no thread is held.
         var logDelay: Double = 0
+        /// Awaited before the job log is handed over, for a test that lets it arrive only after something happened.
+        var logGate: (@Sendable () async -> Void)?
         /// When the job log was handed over.
         var logDeliveredAt: Date?
         var actions: [(JobActionKind, String)] = []
@@ -172,6 +174,8 @@ struct FakeOpCon: OpConService {
         if let failure = state.read({ $0.logFailure }) { throw failure }
         let delay = state.read { $0.logDelay }
         if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
+        if let gate = state.read({ $0.logGate }) { await gate() }
+        try Task.checkCancellation()
         return state.update {
             $0.logDeliveredAt = Date()
             return $0.logs

@@ -73,7 +73,14 @@ struct LifecycleEngineLogExcerptTests {
 
     @Test("a log slower than the wait: the ticket is written at once with the one-line note, the log attached when it comes")
     func slowLog() async throws {
-        let rig = rig(logDelay: 0.6, wait: 0.1)
+        let rig = rig(wait: 0.1)
+        // The log comes only once the ticket exists (or after 10 s, when the write waited for it: a failure).
+        let backend = rig.backend
+        rig.opcon.state.update {
+            $0.logGate = {
+                for _ in 0..<1_000 where backend.state.current.created.isEmpty { try? await Task.sleep(nanoseconds: 10_000_000) }
+            }
+        }
         _ = try await rig.engine.handle(sampleEvent())
         let state = rig.backend.state.current
         #expect(state.created.first?.logExcerpt == "--- no job log excerpt: the job log could not be read from OpCon within 0.1 s ---")
@@ -85,10 +92,10 @@ struct LifecycleEngineLogExcerptTests {
 
     @Test("without the attachment a late log is not waited for after the write")
     func lateLogWithoutAttachment() async throws {
-        let rig = rig(templateRules: ["includejoblogattachment": false], logDelay: 5, wait: 0.1)
-        let started = Date()
+        // A run that waited for this log would take 30 s and find it delivered.
+        let rig = rig(templateRules: ["includejoblogattachment": false], logDelay: 30, wait: 0.1)
         let outcome = try await rig.engine.handle(sampleEvent())
-        #expect(Date().timeIntervalSince(started) < 3, "the run ended without the log")
+        #expect(rig.opcon.state.read { $0.logDeliveredAt } == nil, "the run ended without the log")
         #expect(outcome.status == .handled)
         #expect(rig.backend.state.current.created.first?.logExcerpt?.hasPrefix("--- no job log excerpt: ") == true)
         #expect(rig.backend.state.current.attachments.isEmpty)
@@ -98,7 +105,7 @@ struct LifecycleEngineLogExcerptTests {
     func plan() async throws {
         let plan = try await rig().engine.plan(sampleEvent())
         #expect(plan.draft.logExcerpt?.hasPrefix("--- job log excerpt (GL.log) ---\nuser=etl password=****") == true)
-        let late = try await rig(logDelay: 5, wait: 0.1).engine.plan(sampleEvent())
+        let late = try await rig(logDelay: 30, wait: 0.1).engine.plan(sampleEvent())
         #expect(late.draft.logExcerpt == "--- no job log excerpt: the job log could not be read from OpCon within 0.1 s ---")
         let off = try await rig(templateRules: ["includelogexcerpt": false]).engine.plan(sampleEvent())
         #expect(off.draft.logExcerpt == nil)
@@ -106,7 +113,7 @@ struct LifecycleEngineLogExcerptTests {
 
     @Test("the wait is at most half of the run's remaining budget")
     func waitBoundedByDeadline() async throws {
-        let rig = rig(logDelay: 0.6, wait: 15, deadline: Deadline(seconds: 0.4, clock: { 0 }))
+        let rig = rig(templateRules: ["includejoblogattachment": false], logDelay: 30, wait: 15, deadline: Deadline(seconds: 0.4, clock: { 0 }))
         _ = try await rig.engine.handle(sampleEvent())
         #expect(rig.backend.state.current.created.first?.logExcerpt == "--- no job log excerpt: the job log could not be read from OpCon within 0.2 s ---")
     }
