@@ -54,10 +54,14 @@ public struct JobLogPreparation: Sendable {
                 var lines = try LogLineReader(file.content, chunkSize: chunkSize)
                 while let line = lines.next() {
                     if let scrubber, let output {
-                        let (bytes, count) = scrubber.scrub(line)
-                        scrubbed += count
-                        try output.write(bytes)
-                        excerpt?.add(bytes)
+                        if let (bytes, count) = scrubber.scrubbedIfNeeded(line) {
+                            scrubbed += count
+                            try output.write(bytes[...])
+                            excerpt?.add(bytes)
+                        } else {
+                            try output.write(line)
+                            excerpt?.add(line)
+                        }
                     } else {
                         excerpt?.add(line)
                     }
@@ -100,7 +104,7 @@ private final class ScrubbedOutput {
         self.handle = handle
     }
 
-    func write(_ bytes: [UInt8]) throws(JobLogPreparation.Failure) {
+    func write(_ bytes: ArraySlice<UInt8>) throws(JobLogPreparation.Failure) {
         buffer.append(contentsOf: bytes)
         if handle != nil, buffer.count >= Self.flushSize { try flush() }
     }

@@ -22,11 +22,24 @@ public struct JobLogScrubber: Sendable {
 
     /// The line with its secrets replaced, and how many values were replaced.
     public func scrub(_ line: some Collection<UInt8>) -> (bytes: [UInt8], count: Int) {
-        var (bytes, count) = scrubKeyValues(Array(line))
-        for secret in secrets {
-            let replaced = Self.replace(secret, in: &bytes)
-            count += replaced
+        let bytes = Array(line)
+        return scrubbedIfNeeded(bytes[...]) ?? (bytes, 0)
+    }
+
+    /// The line with its secrets replaced and how many there were, or nil when it holds none: the common case, which
+    /// then costs no copy of the line.
+    public func scrubbedIfNeeded(_ line: ArraySlice<UInt8>) -> (bytes: [UInt8], count: Int)? {
+        let (keyValues, found) = line.withUnsafeBufferPointer { scrubKeyValues($0) }
+        var count = found
+        var bytes: [UInt8]
+        if let keyValues {
+            bytes = keyValues
+        } else {
+            let holdsSecret = line.withUnsafeBufferPointer { buffer in secrets.contains { Self.occurs($0, in: buffer) } }
+            guard holdsSecret else { return nil }
+            bytes = Array(line)
         }
+        for secret in secrets { count += Self.replace(secret, in: &bytes) }
         return (bytes, count)
     }
 
@@ -41,7 +54,8 @@ public struct JobLogScrubber: Sendable {
         }
     }
 
-    private func scrubKeyValues(_ line: [UInt8]) -> ([UInt8], Int) {
+    /// The line with its `key=value` secrets replaced (nil when there were none) and how many there were.
+    private func scrubKeyValues(_ line: UnsafeBufferPointer<UInt8>) -> ([UInt8]?, Int) {
         var output: [UInt8] = []
         var count = 0
         var copied = 0  // line[..<copied] is in output
@@ -61,13 +75,13 @@ public struct JobLogScrubber: Sendable {
             index = value.upperBound
             count += 1
         }
-        guard count > 0 else { return (line, 0) }
+        guard count > 0 else { return (nil, 0) }
         output.append(contentsOf: line[copied...])
         return (output, count)
     }
 
     /// The range of the value when a key starts at `start` and is followed by its sign; nil otherwise.
-    private func valueRange(keyAt start: Int, in line: [UInt8]) -> Range<Int>? {
+    private func valueRange(keyAt start: Int, in line: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard let key = Self.keys.first(where: { Self.matches($0, at: start, in: line) }) else { return nil }
         var index = start + key.count
         if index < line.count, Self.isQuote(line[index]) { index += 1 }
@@ -87,7 +101,7 @@ public struct JobLogScrubber: Sendable {
     }
 
     /// ASCII case-insensitive match of a lower-case key.
-    private static func matches(_ key: [UInt8], at start: Int, in line: [UInt8]) -> Bool {
+    private static func matches(_ key: [UInt8], at start: Int, in line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard start + key.count <= line.count else { return false }
         for offset in 0..<key.count where lowercased(line[start + offset]) != key[offset] { return false }
         return true
@@ -97,7 +111,7 @@ public struct JobLogScrubber: Sendable {
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 
-    private static func skipBlanks(from start: Int, in line: [UInt8]) -> Int {
+    private static func skipBlanks(from start: Int, in line: UnsafeBufferPointer<UInt8>) -> Int {
         var index = start
         while index < line.count, line[index] == UInt8(ascii: " ") || line[index] == UInt8(ascii: "\t") { index += 1 }
         return index
@@ -118,6 +132,17 @@ public struct JobLogScrubber: Sendable {
     }
 
     // MARK: Run secrets
+
+    /// Whether `secret` occurs in `line`.
+    private static func occurs(_ secret: [UInt8], in line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = secret.first, secret.count <= line.count else { return false }
+        var index = 0
+        while index <= line.count - secret.count {
+            if line[index] == first, line[index..<(index + secret.count)].elementsEqual(secret) { return true }
+            index += 1
+        }
+        return false
+    }
 
     /// Replaces every occurrence of `secret` in `bytes`; returns how many there were.
     private static func replace(_ secret: [UInt8], in bytes: inout [UInt8]) -> Int {

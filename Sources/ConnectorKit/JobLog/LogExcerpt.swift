@@ -50,18 +50,20 @@ public struct LogExcerpt: Sendable {
         let isError = Self.containsErrorWord(bytes)
         if isError { errorLineCount += 1 }
         // Nothing past 4 bytes per shown character can be shown: only that much of a line is kept.
-        let entry = Line(bytes: Array(bytes.prefix(Self.maxLineCharacters * 4 + 4)), isError: isError)
+        let kept = bytes.prefix(Self.maxLineCharacters * 4 + 4)
         if tail.count < lastLines {
-            tail.append(entry)
+            tail.append(Line(bytes: Array(kept), isError: isError))
             return
         }
-        let evicted = tail[tailStart]
-        tail[tailStart] = entry
-        tailStart = (tailStart + 1) % tail.count
-        if evicted.isError {
-            earlierErrors.append(evicted.bytes)
+        if tail[tailStart].isError {
+            earlierErrors.append(tail[tailStart].bytes)
             if earlierErrors.count > Self.maxEarlierErrorLines { earlierErrors.removeFirst() }
         }
+        // The slot's storage is reused: a long log costs no allocation per line.
+        tail[tailStart].bytes.removeAll(keepingCapacity: true)
+        tail[tailStart].bytes.append(contentsOf: kept)
+        tail[tailStart].isError = isError
+        tailStart = (tailStart + 1) % tail.count
     }
 
     /// The block for the ticket's text.
