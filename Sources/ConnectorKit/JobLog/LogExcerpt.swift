@@ -47,7 +47,7 @@ public struct LogExcerpt: Sendable {
         var bytes = line
         while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
         guard bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return }
-        let isError = Self.containsErrorWord(bytes)
+        let isError = bytes.withUnsafeBufferPointer(Self.containsErrorWord)
         if isError { errorLineCount += 1 }
         // Nothing past 4 bytes per shown character can be shown: only that much of a line is kept.
         let kept = bytes.prefix(Self.maxLineCharacters * 4 + 4)
@@ -98,9 +98,9 @@ public struct LogExcerpt: Sendable {
         return String(text.prefix(maxLineCharacters - 1)) + "…"
     }
 
-    static func containsErrorWord(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
+    static func containsErrorWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
             let byte = bytes[index] | 0x20  // ASCII lower case; other bytes never match the words' first letters
             if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "f") || byte == UInt8(ascii: "a") {
                 for word in errorWords where matches(word, at: index, in: bytes) { return true }
@@ -110,8 +110,8 @@ public struct LogExcerpt: Sendable {
         return false
     }
 
-    private static func matches(_ word: [UInt8], at start: Int, in bytes: ArraySlice<UInt8>) -> Bool {
-        guard bytes.endIndex - start >= word.count else { return false }
+    private static func matches(_ word: [UInt8], at start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count - start >= word.count else { return false }
         for offset in 0..<word.count {
             let byte = bytes[start + offset]
             let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
