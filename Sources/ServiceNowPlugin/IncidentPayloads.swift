@@ -27,22 +27,23 @@ public struct IncidentPayloads: Sendable {
             members["correlation_id"] = .string(draft.correlationID)
         }
         let extraLines = [documentationInstructions(draft), draft.previousTicketLine].compactMap { $0 }
-        if !extraLines.isEmpty {
+        if !extraLines.isEmpty || draft.logExcerpt != nil {
             let base = draft.field("description").map { [$0] } ?? []
-            members["description"] = .string((base + extraLines).joined(separator: "\n"))
+            members["description"] = .string(draft.endingWithLogExcerpt((base + extraLines).joined(separator: "\n")))
         }
         return .object(members)
     }
 
-    /// PUT body for an open incident: the description of the new failure, no state change.
+    /// PUT body for an open incident: the description of the new failure and the job-log excerpt, no state change.
     public func update(_ draft: TicketDraft) -> JSONValue {
         let lines = [draft.field("description"), documentationInstructions(draft)].compactMap { $0 }
-        return ["description": .string(lines.isEmpty ? draft.failureLine : lines.joined(separator: "\n"))]
+        return ["description": .string(draft.endingWithLogExcerpt(lines.isEmpty ? draft.failureLine : lines.joined(separator: "\n")))]
     }
 
-    /// PUT body for a resolved incident: back to `incidentReopenState`, with the new failure as a work note.
+    /// PUT body for a resolved incident: back to `incidentReopenState`, with the new failure and the job-log excerpt
+    /// as a work note.
     public func reopen(_ draft: TicketDraft) -> JSONValue {
-        ["state": .string(settings.reopenState), "work_notes": .string(draft.failureLine)]
+        ["state": .string(settings.reopenState), "work_notes": .string(draft.endingWithLogExcerpt(draft.failureLine))]
     }
 
     /// The body the write for `decision` sends (`.null` for a skip).

@@ -52,7 +52,7 @@ struct SummitRequests: Sendable {
     private func workLogEntry(ticketNumber: String, status: String?, draft: TicketDraft) -> JSONValue {
         var ticket: [String: JSONValue] = ["IsFromWebService": true, "Ticket_No": .string(ticketNumber)]
         if let status { ticket["Status"] = .string(status) }
-        return container(ticket: ticket, information: failureText(draft), customFields: nil)
+        return container(ticket: ticket, information: draft.endingWithLogExcerpt(failureText(draft)), customFields: nil)
     }
 
     private func container(ticket: [String: JSONValue], information: String, customFields: [JSONValue]?) -> JSONValue {
@@ -104,11 +104,12 @@ struct SummitRequests: Sendable {
         return "OpCon job \(draft.event.job) failed (schedule \(draft.event.schedule))"
     }
 
-    /// `ticketDescription` expanded, plus `Previous Ticket Number (<n>)` when this ticket replaces a closed one.
+    /// `ticketDescription` expanded, plus `Previous Ticket Number (<n>)` when this ticket replaces a closed one, then
+    /// the job-log excerpt.
     func description(_ draft: TicketDraft) -> String {
-        let text = failureText(draft)
-        guard let line = draft.previousTicketLine else { return text }
-        return text + "\n" + line
+        var text = failureText(draft)
+        if let line = draft.previousTicketLine { text += "\n" + line }
+        return draft.endingWithLogExcerpt(text)
     }
 
     /// `ticketDescription` expanded: the text that describes this failure, on a new incident or an existing one.

@@ -8,7 +8,7 @@ enum SummitTemplateValidator {
     /// The rules a Summit template may set.
     static let knownRules: Set<String> = [
         "includejoblogattachment", "includetagrouting", "includecategorynametag", "includeworkgroupnametag",
-        "submitsingleincidentperday", "includeassigntotag",
+        "submitsingleincidentperday", "includeassigntotag", LogExcerpt.ruleName.lowercased(),
     ]
 
     static func validate(_ template: Template, _ config: ConnectorConfig) -> [TemplateIssue] {

@@ -170,6 +170,22 @@ struct ConfigLoaderTests {
         #expect(config.opcon.timeoutSeconds == 12)
     }
 
+    @Test("LOG_EXCERPT_LINES and SCRUB_JOBLOGS: defaults 20 and True, read without an unknown-key warning")
+    func excerptAndScrubKeys() throws {
+        let defaults = try ConnectorConfigLoader.parse(text: Self.minimal(), path: "c")
+        #expect(defaults.general.logExcerptLines == 20)
+        #expect(defaults.general.scrubJobLogs)
+
+        let config = try ConnectorConfigLoader.parse(text: Self.minimal(general: "log_excerpt_lines=5\nSCRUB_JOBLOGS=off"), path: "c")
+        #expect(config.general.logExcerptLines == 5)
+        #expect(config.general.scrubJobLogs == false)
+        #expect(config.warnings.isEmpty, "\(config.warnings)")
+
+        #expect(try ConnectorConfigLoader.parse(text: Self.minimal(general: "SCRUB_JOBLOGS=False"), path: "c").general.scrubJobLogs == false)
+        #expect(throws: ConnectorError.self) { try ConnectorConfigLoader.parse(text: Self.minimal(general: "LOG_EXCERPT_LINES=0"), path: "c") }
+        #expect(throws: ConnectorError.self) { try ConnectorConfigLoader.parse(text: Self.minimal(general: "SCRUB_JOBLOGS=maybe"), path: "c") }
+    }
+
     @Test("an empty value keeps the built-in default")
     func emptyValues() throws {
         let text = Self.minimal(general: "DEBUG=\nJOBLOGDIR=\nDAILY_START_HOUR=", opcon: "PORT=\nUSES_TLS=")

@@ -34,6 +34,8 @@ struct FakeBackend: ITSMBackend {
     struct State: Sendable {
         var tickets: [String: TicketStatus] = [:]
         var created: [TicketDraft] = []
+        /// When each ticket was created.
+        var createdAt: [Date] = []
         var updates: [String] = []
         var reopens: [String] = []
         var attachments: [(String, JobLogFile)] = []
@@ -73,6 +75,7 @@ struct FakeBackend: ITSMBackend {
             state.nextNumber += 1
             state.tickets["T\(state.nextNumber)"] = .new
             state.created.append(draft)
+            state.createdAt.append(Date())
             return "T\(state.nextNumber)"
         }
         return reference(number)
@@ -121,6 +124,12 @@ struct FakeOpCon: OpConService {
         var documentationPuts: [String] = []
         var logs: [JobLogFile] = []
         var logFailure: ConnectorError?
+        /// Seconds the job log takes to arrive (a slow agent); a sleep, so no thread is held.
+        var logDelay: Double = 0
+        /// Awaited before the job log is handed over, for a test that lets it arrive only after something happened.
+        var logGate: (@Sendable () async -> Void)?
+        /// When the job log was handed over.
+        var logDeliveredAt: Date?
         var actions: [(JobActionKind, String)] = []
         /// OpCon's answer to every job action: nil applies it, a text refuses it.
         var actionRefusal: String?
@@ -163,7 +172,14 @@ struct FakeOpCon: OpConService {
 
     func jobLogs(jobNumber: Int, maxBytes: Int, directory: String?) async throws -> [JobLogFile] {
         if let failure = state.read({ $0.logFailure }) { throw failure }
-        return state.read { $0.logs }
+        let delay = state.read { $0.logDelay }
+        if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
+        if let gate = state.read({ $0.logGate }) { await gate() }
+        try Task.checkCancellation()
+        return state.update {
+            $0.logDeliveredAt = Date()
+            return $0.logs
+        }
     }
 
     func dailyJobs(dates: [String], categories: [String]) async throws -> [DailyJob] {

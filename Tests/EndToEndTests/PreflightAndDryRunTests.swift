@@ -54,7 +54,9 @@ struct PreflightAndDryRunTests {
     func explainChangesNothing() async throws {
         let install = try SimulatedInstall(seedDemoJobs: false)
         let job = install.addFailedJob(job: "EXPLAINED", logFiles: ["EXPLAINED.log": "x\r\n"])
-        let writes = { (install.opcon.journal.writeCount, install.serviceNow.journal.writeCount, install.summit.journal.writeCount) }
+        // Job-instance actions are POSTs that only read the agent's files (explain reads the log for its excerpt).
+        let opconWrites = { install.opcon.journal.matching().filter { $0.isWrite && !$0.path.hasPrefix("/api/jobinstanceactions") }.count }
+        let writes = { (opconWrites(), install.serviceNow.journal.writeCount, install.summit.journal.writeCount) }
         let before = writes()
         let summit = try await install.run(["explain"] + install.failureWords(job, template: "summit.json"))
         #expect(summit.exitCode == 0, "\(summit)")
@@ -62,6 +64,7 @@ struct PreflightAndDryRunTests {
         #expect(summit.stdout.contains("\"ServiceName\": \"IM_LogOrUpdateIncident\""))
         #expect(summit.stdout.contains("\"APIKey\": \"****\""))
         #expect(!summit.stdout.contains(install.summit.settings.apiKey))
+        #expect(summit.stdout.contains("--- job log excerpt (EXPLAINED.log) ---\nx"), "\(summit)")
 
         let snow = try await install.run(["explain"] + install.failureWords(job, template: "servicenow.json"))
         #expect(snow.exitCode == 0, "\(snow)")

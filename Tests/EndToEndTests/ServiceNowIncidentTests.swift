@@ -45,7 +45,7 @@ struct ServiceNowIncidentTests {
         #expect(run.exitCode == 0, "\(run)")
         let incident = try stage.onlyIncident()
         #expect(incident["short_description"] == "OpCon Task Failure (schedule FINANCE DAILY job GL LOAD 01 server FINAPP01 error code Exit Code 2)")
-        #expect(incident["description"] == "Technical data of the OpCon batch (schedule (FINANCE DAILY) job (GL LOAD 01) server (FINAPP01) error code (Exit Code 2) date (23-11-2026 08:30) JOBID=U-0004711)")
+        #expect(withoutLogExcerpt(incident["description"]) == "Technical data of the OpCon batch (schedule (FINANCE DAILY) job (GL LOAD 01) server (FINAPP01) error code (Exit Code 2) date (23-11-2026 08:30) JOBID=U-0004711)")
         #expect(incident["impact"] == "2")
         #expect(incident["urgency"] == "1")
         #expect(incident["assignment_group"] == "General Ledger")
@@ -63,7 +63,7 @@ struct ServiceNowIncidentTests {
         #expect(night["urgency"] == "3")
         #expect(night["assignment_group"] == "Service Desk")
         #expect(night["category"] == "inquiry")
-        #expect(night["description"]?.hasSuffix("date (23-11-2026 20:30) JOBID=\(jobNumber))") == true, "\(night["description"] ?? "")")
+        #expect(withoutLogExcerpt(night["description"])?.hasSuffix("date (23-11-2026 20:30) JOBID=\(jobNumber))") == true, "\(night["description"] ?? "")")
         #expect(night["correlation_id"] == "opcon.example.com:9443,20261123|78|1|AP EXPORT")
 
         // A TAG_END match (any case) routes its field; DEFAULT still fills the other; urgency keeps working hours.
@@ -113,16 +113,18 @@ struct ServiceNowIncidentTests {
         #expect(run.stderr.isEmpty, "\(run)")
     }
 
-    @Test("with includeJobLogAttachment off, no job output is requested and nothing is attached")
-    func noAttachment() async throws {
-        let stage = try ServiceNowStage(rules: ["includeJobLogAttachment": false])
+    @Test("with includeJobLogAttachment off nothing is attached (the log is read for the excerpt); with includeLogExcerpt off too, no job output is requested",
+          arguments: [true, false])
+    func noAttachment(excerpt: Bool) async throws {
+        let stage = try ServiceNowStage(rules: ["includeJobLogAttachment": false, "includeLogExcerpt": excerpt])
         let job = stage.addJob("QUIET", logFiles: ["QUIET.log": "secret ledger dump\r\n"])
         let run = try await stage.fail(job)
         #expect(run.exitCode == 0, "\(run)")
         let incident = try stage.onlyIncident()
         #expect(stage.serviceNow.attachments(of: try #require(incident["sys_id"])).isEmpty)
         #expect(stage.serviceNow.journal.count(path: "/api/now/attachment") == 0)
-        #expect(stage.opcon.journal.count(path: "/api/jobinstanceactions") == 0)
+        #expect((stage.opcon.journal.count(path: "/api/jobinstanceactions") > 0) == excerpt)
+        #expect(incident["description"]?.hasSuffix("--- job log excerpt (QUIET.log) ---\nsecret ledger dump") == excerpt)
     }
 
     @Test("the job gets <number>/<sys_id> and the nav_to.do link, with one POST; RET_* default to SERVER:PORT")
@@ -167,7 +169,7 @@ struct ServiceNowIncidentTests {
         let incident = try stage.onlyIncident()
         let unique = try #require(stage.opcon.job(job.id)?["uniqueJobId"]?.stringValue)
         #expect(incident["short_description"] == "OpCon job PAYROLL LOAD failed (schedule HR, agent HRAPP01, termination Exit Code 9)")
-        #expect(incident["description"] == "OpCon job PAYROLL LOAD of schedule HR failed on agent HRAPP01 with termination Exit Code 9 at 23-11-2026 09:15. Unique job id: \(unique).\nRerun after the HR export.")
+        #expect(withoutLogExcerpt(incident["description"]) == "OpCon job PAYROLL LOAD of schedule HR failed on agent HRAPP01 with termination Exit Code 9 at 23-11-2026 09:15. Unique job id: \(unique).\nRerun after the HR export.")
         #expect(incident["impact"] == "2")
         #expect(incident["contact_type"] == "Integration")
         #expect(incident["category"] == "payroll")  // TAG_START PAYROLL

@@ -125,7 +125,7 @@ struct SummitCommandTests {
         #expect(run.exitCode == 0, "\(run)")
         let ticket = try stage.onlyTicket()
         #expect(ticket.symptom == "OpCon job AP_EXPORT failed (schedule FINANCE DAILY)")
-        #expect(ticket.description == "OpCon job AP_EXPORT of schedule FINANCE DAILY failed on agent FINAPP01 with Exit Code 2 (schedule date 2026-11-23)")
+        #expect(withoutLogExcerpt(ticket.description) == "OpCon job AP_EXPORT of schedule FINANCE DAILY failed on agent FINAPP01 with Exit Code 2 (schedule date 2026-11-23)")
         #expect(ticket.workLog == ["Reported by the OpCon connector: job AP_EXPORT, schedule FINANCE DAILY, date 2026-11-23, agent FINAPP01, termination Exit Code 2"])
         #expect(ticket.field("Urgency_Name") == "High")
         #expect(ticket.field("Impact_Name") == "Low")

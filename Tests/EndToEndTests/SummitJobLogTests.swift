@@ -57,13 +57,16 @@ struct SummitJobLogTests {
         #expect(header.contains("MAX_JOBLOG_BYTES"), "header: \(header)")
     }
 
-    @Test("with includeJobLogAttachment off nothing is uploaded")
-    func attachmentOff() async throws {
-        let stage = try SummitStage(rules: ["includeJobLogAttachment": false])
+    @Test("with includeJobLogAttachment off nothing is uploaded; with includeLogExcerpt off too the log is not even fetched",
+          arguments: [true, false])
+    func attachmentOff(excerpt: Bool) async throws {
+        let stage = try SummitStage(rules: ["includeJobLogAttachment": false, "includeLogExcerpt": excerpt])
         let job = stage.addJob("QUIET_LOG", logFiles: ["QUIET_LOG.log": "x\r\n"])
         #expect(try await stage.fail(job).exitCode == 0)
-        #expect(try stage.onlyTicket().attachments.isEmpty)
+        let ticket = try stage.onlyTicket()
+        #expect(ticket.attachments.isEmpty)
         #expect(stage.summit.journal.count(path: SummitStage.uploadPath) == 0)
-        #expect(stage.opcon.journal.count(path: "/api/jobinstanceactions") == 0, "the log is not even fetched")
+        #expect((stage.opcon.journal.count(path: "/api/jobinstanceactions") > 0) == excerpt)
+        #expect(ticket.description.hasSuffix("--- job log excerpt (QUIET_LOG.log) ---\nx") == excerpt)
     }
 }

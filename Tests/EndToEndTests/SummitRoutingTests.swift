@@ -211,7 +211,7 @@ struct SummitRoutingTests {
         #expect(run.exitCode == 0, "\(run)")
         let ticket = try stage.onlyTicket()
         #expect(ticket.symptom == "Batch failure: GL LOAD 01")
-        #expect(ticket.description == "Job GL LOAD 01 of FINANCE DAILY on FINAPP01 ended with Exit Code 2 (2026-11-23).")
+        #expect(withoutLogExcerpt(ticket.description) == "Job GL LOAD 01 of FINANCE DAILY on FINAPP01 ended with Exit Code 2 (2026-11-23).")
         #expect(ticket.workLog == ["Work log: FINANCE DAILY / GL LOAD 01 / FINAPP01 / Exit Code 2 / 2026-11-23"])
         #expect(ticket.customFields == [
             SummitCustomField(groupName: "Batch", name: "Where", value: "FINANCE DAILY/GL LOAD 01"),

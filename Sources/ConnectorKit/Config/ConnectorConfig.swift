@@ -39,6 +39,10 @@ public struct ConnectorConfig: Sendable, Equatable {
         public var logFormat: LogFormat = .text
         public var logMaxBytes: Int = 10_485_760
         public var logKeepFiles: Int = 10
+        /// How many of a job log's last non-empty lines the ticket's excerpt shows (`LOG_EXCERPT_LINES`).
+        public var logExcerptLines: Int = 20
+        /// Whether secrets are replaced by `****` in the excerpt and the attached log (`SCRUB_JOBLOGS`).
+        public var scrubJobLogs: Bool = true
         public init() {}
     }
 

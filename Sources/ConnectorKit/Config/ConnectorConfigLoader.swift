@@ -91,6 +91,8 @@ public enum ConnectorConfigLoader {
             case (.general, "LOG_FORMAT"): return .logFormat
             case (.general, "LOG_MAX_BYTES"): return .logMaxBytes
             case (.general, "LOG_KEEP_FILES"): return .logKeepFiles
+            case (.general, "LOG_EXCERPT_LINES"): return .logExcerptLines
+            case (.general, "SCRUB_JOBLOGS"): return .scrubJobLogs
             case (.proxy, "USE_PROXY"), (.proxy, "USES_PROXY"): return .proxyEnabled
             case (.proxy, "PROXY_ADDRESS"), (.proxy, "ADDRESS"), (.proxy, "SERVER"): return .proxyHost
             case (.proxy, "PROXY_PORT"), (.proxy, "PORT"): return .proxyPort
@@ -110,7 +112,7 @@ public enum ConnectorConfigLoader {
     /// What a key sets.
     private enum Field: Hashable {
         case jobLogDirectory, templatesDirectory, dailyStartHour, debug, deadlineSeconds, maxJobLogBytes
-        case logFormat, logMaxBytes, logKeepFiles
+        case logFormat, logMaxBytes, logKeepFiles, logExcerptLines, scrubJobLogs
         case proxyEnabled, proxyHost, proxyPort
         case opconServer, opconPort, opconUsesTLS, opconToken, returnServer, returnPort, timeoutSeconds
         /// A Summit `Ticket` field name.
@@ -149,6 +151,10 @@ public enum ConnectorConfigLoader {
         case .logMaxBytes: config.general.logMaxBytes = try setting.integer(in: 1...Int.max) ?? config.general.logMaxBytes
         case .logKeepFiles:
             config.general.logKeepFiles = try setting.integer(in: 1...Int.max) ?? config.general.logKeepFiles
+        case .logExcerptLines:
+            // The block holds at most 4,000 characters: more lines than that could never be shown.
+            config.general.logExcerptLines = try setting.integer(in: 1...1000) ?? config.general.logExcerptLines
+        case .scrubJobLogs: config.general.scrubJobLogs = try setting.boolean() ?? config.general.scrubJobLogs
         case .proxyEnabled: config.proxy.enabled = try setting.boolean() ?? config.proxy.enabled
         case .proxyHost: config.proxy.host = setting.text ?? ""
         case .proxyPort: config.proxy.port = try setting.port()

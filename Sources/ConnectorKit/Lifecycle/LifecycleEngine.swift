@@ -18,10 +18,17 @@ public struct LifecycleEngine: Sendable {
     public var lockTimeout: Double
     /// Where job logs are streamed to before they are attached; nil keeps them in memory (tests with small logs).
     public var jobLogFolders: JobLogFolders?
+    /// The run's budget: the wait for the job log before the ticket is written takes at most half of what is left.
+    public var deadline: Deadline?
+    /// How long the ticket waits for the job log it quotes (SPEC §5 step 7: 15 s); tests shorten it.
+    public var logExcerptWait: Double = 15
+    /// Bytes read at a time by the pass that scrubs the log and builds the excerpt.
+    public var logReadChunkSize = LogLineReader.defaultChunkSize
 
     public init(template: Template, backend: any ITSMBackend, opcon: any OpConService, config: ConnectorConfig,
                 outbox: Outbox, locks: JobLocks, logger: Logger, calendar: Calendar = .current,
-                now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60, jobLogFolders: JobLogFolders? = nil) {
+                now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60, jobLogFolders: JobLogFolders? = nil,
+                deadline: Deadline? = nil) {
         self.template = template
         self.backend = backend
         self.opcon = opcon
@@ -33,6 +40,7 @@ public struct LifecycleEngine: Sendable {
         self.now = now
         self.lockTimeout = lockTimeout
         self.jobLogFolders = jobLogFolders
+        self.deadline = deadline
     }
 
     // MARK: Entry points
@@ -105,9 +113,42 @@ public struct LifecycleEngine: Sendable {
         switch try await intent(for: event, job: job) {
         case .skip(let reason, _, let draft):
             return Plan(decision: .skip(reason: reason), draft: draft, payload: nil)
-        case .write(let decision, let draft):
+        case .write(let decision, var draft):
+            if includesLogExcerpt {
+                draft.logExcerpt = await previewExcerpt(of: job)
+            }
             return Plan(decision: decision, draft: draft, payload: backend.previewPayload(for: decision, draft: draft))
         }
+    }
+
+    /// The excerpt a run would put into the ticket, within the same wait, read into a folder of its own that is
+    /// removed afterwards (the event's folder may belong to a run in progress or an outbox item). Nothing is attached,
+    /// so nothing is kept.
+    private func previewExcerpt(of job: DailyJob) async -> String {
+        var directory: String?
+        if let jobLogFolders {
+            let folder = (jobLogFolders.root as NSString).appendingPathComponent("explain-\(UUID().uuidString)")
+            if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil { directory = folder }
+        }
+        let reading = Task { [directory] in await readLog(job, directory: directory, excerpt: true) }
+        defer {
+            reading.cancel()
+            if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        }
+        let wait = excerptWait
+        switch await BoundedWait.value(of: reading, within: wait) {
+        case .prepared(let log): return log.excerpt ?? ""
+        case .unavailable(let reason): return LogExcerpt.unavailableLine(reason)
+        case nil: return LogExcerpt.unavailableLine(Self.lateReason(wait))
+        }
+    }
+
+    /// How long the write waits for the log: `logExcerptWait`, and at most half of the run's remaining budget so that
+    /// a short deadline still leaves time for the ticket.
+    private var excerptWait: Double { min(logExcerptWait, (deadline?.remaining ?? .infinity) / 2) }
+
+    private static func lateReason(_ wait: Double) -> String {
+        "the job log could not be read from OpCon within \(seconds(wait)) s"
     }
 
     /// The result of `plan`.
@@ -179,12 +220,33 @@ public struct LifecycleEngine: Sendable {
             }
         }
 
-        // Job-log retrieval (JORS polling) is the slowest part of a run and needs only the job: it runs while the
-        // ticket is written and recorded.
-        let wantsJobLog = !item.progress.jobLogDone
+        // The job log is read before the write because the ticket's text quotes it (SPEC §5 step 7), but the write
+        // waits for it only `logExcerptWait` (and never more than half of the run's remaining budget). The attachment,
+        // after the write-back, takes it whenever it comes.
+        let wantsAttachment = !item.progress.jobLogDone
             && template.rule("includeJobLogAttachment", default: backend.attachesJobLogByDefault)
+        let wantsExcerpt = pendingWrite != nil && includesLogExcerpt
         let logItem = item
-        async let prefetchedLog = wantsJobLog ? fetchJobLog(job, for: logItem) : nil
+        let logTask: Task<JobLogReading, Never>? = wantsAttachment || wantsExcerpt
+            ? Task { await readLog(job, for: logItem, excerpt: wantsExcerpt) } : nil
+        // An earlier step that fails ends the run: the log is no longer wanted.
+        defer { logTask?.cancel() }
+
+        var scrubbedValues: Int?
+        if wantsExcerpt, let logTask, var write = pendingWrite {
+            let wait = excerptWait
+            switch await BoundedWait.value(of: logTask, within: wait) {
+            case .prepared(let log):
+                write.draft.logExcerpt = log.excerpt
+                scrubbedValues = log.scrubbedValues
+            case .unavailable(let reason):
+                write.draft.logExcerpt = LogExcerpt.unavailableLine(reason)
+            case nil:
+                logger.warning("The job log of \(job.id) did not arrive within \(Self.seconds(wait)) s; the ticket is written without its excerpt.")
+                write.draft.logExcerpt = LogExcerpt.unavailableLine(Self.lateReason(wait))
+            }
+            pendingWrite = write
+        }
 
         if let (decision, draft) = pendingWrite {
             let ticket: TicketReference
@@ -241,43 +303,94 @@ public struct LifecycleEngine: Sendable {
             checkpoint(&item)
         }
 
-        if wantsJobLog {
-            for file in await prefetchedLog ?? [] where !item.progress.attachedFiles.contains(file.name) {
-                try await backend.attach(file, to: ticket)
-                item.progress.attachedFiles.append(file.name)
-                checkpoint(&item)
+        // Without an attachment the log was wanted for the excerpt only: one that is late is not waited for.
+        if wantsAttachment, let logTask {
+            if case .prepared(let log) = await logTask.value {
+                scrubbedValues = log.scrubbedValues
+                for file in log.files where !item.progress.attachedFiles.contains(file.name) {
+                    try await backend.attach(file, to: ticket)
+                    item.progress.attachedFiles.append(file.name)
+                    checkpoint(&item)
+                }
             }
             item.progress.jobLogDone = true
         }
-        return RunOutcome(status: .handled, decision: item.progress.decision ?? "update", ticket: ticket, jobID: event.dailyJobID)
+        return RunOutcome(status: .handled, decision: item.progress.decision ?? "update", ticket: ticket, jobID: event.dailyJobID,
+                          scrubbedValues: scrubbedValues)
     }
 
-    /// Fetching the log is best effort (SPEC §4): a failure is logged and nil returned. Attaching it is not: an
-    /// unreachable ITSM queues the rest of the event.
-    private func fetchJobLog(_ job: DailyJob, for item: OutboxItem) async -> [JobLogFile]? {
-        let maxBytes = config.general.maxJobLogBytes
-        if let saved = jobLogFolders?.savedLogs(for: item, maxBytes: maxBytes) { return saved }
-        guard let jobNumber = job.jobNumber else {
-            logger.warning("OpCon returned no jobNumber for \(job.id); the job log is not attached.")
-            return nil
-        }
+    /// The template's `includeLogExcerpt` rule: on unless the template turns it off, whatever the backend.
+    var includesLogExcerpt: Bool { template.rule(LogExcerpt.ruleName, default: true) }
+
+    /// A job log as the ticket gets it, or why there is none.
+    enum JobLogReading: Sendable {
+        case prepared(PreparedJobLog)
+        case unavailable(reason: String)
+    }
+
+    /// Reads the job log into the event's folder, reusing what an earlier run of the event fetched, then scrubs it
+    /// and builds the excerpt.
+    private func readLog(_ job: DailyJob, for item: OutboxItem, excerpt: Bool) async -> JobLogReading {
         var directory: String?
         if let jobLogFolders {
             do { directory = try jobLogFolders.prepare(for: item) } catch {
                 logger.warning("The job-log folder \(jobLogFolders.folder(for: item)) cannot be created (\(error.localizedDescription)); the log is read into memory instead.")
             }
         }
+        if let saved = jobLogFolders?.savedLogs(for: item, maxBytes: config.general.maxJobLogBytes) {
+            return prepareLog(saved, directory: directory, excerpt: excerpt)
+        }
+        return await readLog(job, directory: directory, excerpt: excerpt) { jobLogFolders?.saveManifest($0, for: item) }
+    }
+
+    /// Fetches the job log into `directory` (memory when nil), then scrubs it and builds the excerpt. Fetching is best
+    /// effort (SPEC §4): a failure is logged and becomes the reason the ticket gives.
+    private func readLog(_ job: DailyJob, directory: String?, excerpt: Bool,
+                         fetched: ([JobLogFile]) -> Void = { _ in }) async -> JobLogReading {
+        guard let jobNumber = job.jobNumber else {
+            logger.warning("OpCon returned no jobNumber for \(job.id); the job log is not read.")
+            return .unavailable(reason: "OpCon gave no job number for the job")
+        }
+        let files: [JobLogFile]
         do {
-            let files = try await opcon.jobLogs(jobNumber: jobNumber, maxBytes: maxBytes, directory: directory)
-            jobLogFolders?.saveManifest(files, for: item)
-            return files
+            files = try await opcon.jobLogs(jobNumber: jobNumber, maxBytes: config.general.maxJobLogBytes, directory: directory)
         } catch {
             // Cancelled: an earlier step failed and the run is ending, so the log is no longer wanted. Saying it
             // "could not be retrieved" (mapped as a passed deadline) would mislead the operator reading stderr.
-            if Task.isCancelled { return nil }
-            logger.warning("The job log of \(job.id) could not be retrieved (\(ServiceFailure.map(error, service: "OpCon").message)); the ticket has no log attached.")
-            return nil
+            if Task.isCancelled { return .unavailable(reason: "the run ended before the job log arrived") }
+            let message = ServiceFailure.map(error, service: "OpCon").message
+            logger.warning("The job log of \(job.id) could not be retrieved (\(message)); the ticket has no log attached.")
+            return .unavailable(reason: "the job log could not be read from OpCon. \(Self.oneLine(logger.masker.mask(message)))")
         }
+        fetched(files)
+        return prepareLog(files, directory: directory, excerpt: excerpt)
+    }
+
+    /// Scrubs the files (unless `SCRUB_JOBLOGS=False`) and builds the excerpt in one pass over each. A log that
+    /// cannot be scrubbed is not attached at all: sending it unscrubbed could leak what the pass was to remove.
+    private func prepareLog(_ files: [JobLogFile], directory: String?, excerpt: Bool) -> JobLogReading {
+        let scrubber = config.general.scrubJobLogs ? JobLogScrubber(secrets: logger.masker.registeredSecrets) : nil
+        let preparation = JobLogPreparation(scrubber: scrubber, excerptLines: excerpt ? config.general.logExcerptLines : nil,
+                                            chunkSize: logReadChunkSize)
+        do {
+            let log = try preparation.prepare(files, directory: directory)
+            let scrubbing = config.general.scrubJobLogs ? "\(log.scrubbedValues) secret value(s) replaced by ****" : "not scrubbed (SCRUB_JOBLOGS=False)"
+            logger.info("Job log: \(files.count) file(s) read, \(scrubbing).")
+            return .prepared(log)
+        } catch {
+            logger.warning("The job log cannot be prepared: \(error.message); it is not attached.")
+            return .unavailable(reason: "the job log could not be prepared on the connector's server")
+        }
+    }
+
+    /// A message as one line of at most 300 characters, for the ticket's text.
+    static func oneLine(_ message: String) -> String {
+        let line = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > 300 ? String(line.prefix(299)) + "…" : line
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     // MARK: Pieces

@@ -15,6 +15,8 @@ public struct RunOutcome: Sendable, Equatable {
     public var decision: String
     public var ticket: TicketReference?
     public var jobID: String
+    /// How many secret values were replaced by `****` in the job log this run read; nil when it read none.
+    public var scrubbedValues: Int? = nil
 
     public var exitCode: ExitCode {
         if case .queued = status { return .queued }

@@ -14,6 +14,9 @@ public struct TicketDraft: Sendable, Equatable {
     public var correlationID: String
     /// The time zone working hours and `{4}` are computed in.
     public var timeZone: TimeZone
+    /// What the failure text ends with (SPEC §5 step 7): the job-log excerpt block, or the one line saying the log
+    /// could not be read in time; nil when the template's `includeLogExcerpt` is off. A backend only places it.
+    public var logExcerpt: String?
 
     public init(event: FailureEvent, job: DailyJob, fields: [TicketField], previousTicket: TicketReference?,
                 correlationID: String, timeZone: TimeZone) {
@@ -27,6 +30,13 @@ public struct TicketDraft: Sendable, Equatable {
 
     /// The value of a field, by exact name.
     public func field(_ name: String) -> String? { fields.last { $0.name == name }?.value }
+
+    /// `text` followed by the job-log excerpt after a blank line (just the excerpt when `text` is empty); `text`
+    /// unchanged when there is no excerpt.
+    public func endingWithLogExcerpt(_ text: String) -> String {
+        guard let logExcerpt, !logExcerpt.isEmpty else { return text }
+        return text.isEmpty ? logExcerpt : text + "\n\n" + logExcerpt
+    }
 
     /// `Previous Ticket Number (<n>)` when replacing, else nil.
     public var previousTicketLine: String? { previousTicket.map { "Previous Ticket Number (\($0.number))" } }

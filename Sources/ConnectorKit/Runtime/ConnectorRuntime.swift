@@ -119,7 +119,7 @@ public struct ConnectorRuntime: Sendable {
             template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(), config: config,
             outbox: Outbox(directory: home.outboxDirectory), locks: JobLocks(directory: home.locksDirectory),
             logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now,
-            lockTimeout: max(1, min(60, deadline.remaining / 2)), jobLogFolders: jobLogFolders)
+            lockTimeout: max(1, min(60, deadline.remaining / 2)), jobLogFolders: jobLogFolders, deadline: deadline)
     }
 
     public func syncEngine(forTemplate name: String) throws(ConnectorError) -> SyncEngine {

@@ -17,6 +17,13 @@ public final class SecretMasker: @unchecked Sendable {
         secrets.insert(secret)
     }
 
+    /// Every secret registered so far, for scrubbing job logs, which are bytes rather than text.
+    public var registeredSecrets: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(secrets)
+    }
+
     public func mask(_ text: String) -> String {
         lock.lock()
         let known = secrets.sorted { $0.count > $1.count }

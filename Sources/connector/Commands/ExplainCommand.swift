@@ -24,6 +24,10 @@ struct ExplainCommand: ConnectorCommand {
             if case .skip(let reason) = plan.decision { console.print("reason:    \(reason)") }
             console.print("fields:")
             for field in plan.draft.fields { console.print("  \(field.name) = \(runtime.masker.mask(field.value))") }
+            if let excerpt = plan.draft.logExcerpt {
+                console.print("job log excerpt (the end of the ticket's text):")
+                console.print(runtime.masker.mask(excerpt))
+            }
             if let payload = plan.payload {
                 console.print("payload:")
                 console.print(runtime.masker.mask(payload.serialized(pretty: true)))
