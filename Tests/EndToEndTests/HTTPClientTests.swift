@@ -51,6 +51,25 @@ struct HTTPClientTests {
         #expect(ticket.attachments.first?.data == Data(log.utf8))
     }
 
+    @Test("proxy environment variables are ignored: Connector.config alone routes the requests")
+    func environmentProxyIgnored() async throws {
+        let proxyRequests = RequestCount()
+        let proxy = HTTPServer { _ in
+            proxyRequests.add()
+            return .text("proxy", status: 502)
+        }
+        let port = try proxy.start()
+        defer { proxy.stop() }
+        let install = try SimulatedInstall(seedDemoJobs: false)
+        let job = install.addFailedJob(job: "NO PROXY")
+        let url = "http://127.0.0.1:\(port)"
+        let run = try await install.run(install.failureWords(job, template: "servicenow.json"),
+                                        environment: ["http_proxy": url, "https_proxy": url, "HTTP_PROXY": url, "ALL_PROXY": url])
+        #expect(run.exitCode == 0, "\(run)")
+        #expect(proxyRequests.value == 0, "a request went through the environment's proxy")
+        #expect(install.serviceNow.incidents.count == 1)
+    }
+
     @Test("without libcurl: exit 69 with one sentence naming the library and the package to install")
     func missingLibcurl() async throws {
         let install = try SimulatedInstall(seedDemoJobs: false)
@@ -77,4 +96,12 @@ struct HTTPClientTests {
         #expect(!ldd.standardOutput.contains("libcurl"), "\(ldd.standardOutput)")
         #endif
     }
+}
+
+/// Counts calls from the server's threads.
+final class RequestCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -3,10 +3,10 @@ import Foundation
 /// Keeps every request inside the run's deadline: refuses to start once it has passed, and ends a request
 /// after `min(per-request timeout, time left)` even when the server accepted the connection and never answers.
 ///
-/// URLSession's own timeout is not relied upon: on Linux it is an idle timer that restarts with every byte, and a
-/// stub or future transport may have none. The request is raced against a timer in a task group; the loser is
-/// cancelled. A task group waits for its children, so this needs transports that honour cancellation, which
-/// `URLSessionTransport` does by cancelling its data task.
+/// A transport's own timeout is not relied upon: URLSession's on Linux is an idle timer that restarts with every
+/// byte, and a stub may have none. The request is raced against a timer in a task group; the loser is cancelled. A
+/// task group waits for its children, so this needs transports that honour cancellation: `CurlTransport` stops at
+/// its next transfer-info callback, `URLSessionTransport` cancels its data task.
 public struct DeadlineMiddleware: ClientMiddleware {
     /// The run's budget.
     public let deadline: Deadline

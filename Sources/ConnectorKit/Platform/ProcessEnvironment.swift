@@ -22,7 +22,7 @@ public enum ProcessEnvironment {
         #endif
     }
 
-    /// Sets a variable in this process's environment (libcurl, behind URLSession on Linux and Windows, reads its
+    /// Sets a variable in this process's environment (the libcurl behind URLSession on Linux and Windows reads its
     /// proxy from there).
     public static func set(_ name: String, to value: String) {
         #if os(Windows)
