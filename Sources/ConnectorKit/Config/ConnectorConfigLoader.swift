@@ -103,7 +103,7 @@ public enum ConnectorConfigLoader {
             case (.opcon, "RET_SERVER"): return .returnServer
             case (.opcon, "RET_PORT"): return .returnPort
             case (.opcon, "TIMEOUT_SECONDS"): return .timeoutSeconds
-            case (.defaults, _): return summitFieldNames[key].map(Field.ticketDefault)
+            case (.defaults, _): return .ticketDefault(key)
             default: return nil
             }
         }
@@ -115,22 +115,9 @@ public enum ConnectorConfigLoader {
         case logFormat, logMaxBytes, logKeepFiles, logExcerptLines, scrubJobLogs
         case proxyEnabled, proxyHost, proxyPort
         case opconServer, opconPort, opconUsesTLS, opconToken, returnServer, returnPort, timeoutSeconds
-        /// A Summit `Ticket` field name.
+        /// A `[DEFAULTS]` key, for the backend that reads the section.
         case ticketDefault(String)
     }
-
-    /// `[DEFAULTS]` keys and the Summit `Ticket` fields they fill.
-    private static let summitFieldNames: [String: String] = [
-        "PRIORITY_NAME_VALUE": "Priority_Name",
-        "IMPACT_NAME_VALUE": "Impact_Name",
-        "URGENCY_NAME_VALUE": "Urgency_Name",
-        "SUP_FUNCTION_VALUE": "Sup_Function",
-        "MEDIUM_VALUE": "Medium",
-        "CLASSIFICATION_NAME_VALUE": "Classification_Name",
-        "SOURCE_VALUE": "Source",
-        "CATEGORY_NAME_VALUE": "Category_Name",
-        "ASSIGNED_WORK_GROUP_NAME_VALUE": "Assigned_WorkGroup_Name",
-    ]
 
     private static func apply(_ field: Field, _ setting: ConfigSetting,
                               to config: inout ConnectorConfig) throws(ConnectorError) {
@@ -168,10 +155,10 @@ public enum ConnectorConfigLoader {
         case .ticketDefault(let name):
             // A repeated key replaces the earlier value in place, so the file order of first mention holds.
             let field = TicketField(name: name, value: setting.entry.value)
-            if let index = config.ticketDefaults.firstIndex(where: { $0.name == name }) {
-                config.ticketDefaults[index] = field
+            if let index = config.defaults.firstIndex(where: { $0.name == name }) {
+                config.defaults[index] = field
             } else {
-                config.ticketDefaults.append(field)
+                config.defaults.append(field)
             }
         }
     }

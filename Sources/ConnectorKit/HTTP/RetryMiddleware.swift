@@ -17,6 +17,18 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     public static let standard = RetryPolicy()
+
+    /// The capped exponential ceiling of the `retry`-th guessed wait (1 for the first retry).
+    public func ceiling(retry: Int) -> Double {
+        min(maxDelay, baseDelay * pow(2, Double(min(max(retry, 1), 30) - 1)))
+    }
+
+    /// The `retry`-th guessed wait: with `jitter`, uniformly random up to the ceiling (full jitter, so a crowd of
+    /// clients spreads out); without, the ceiling itself.
+    public func backoff(retry: Int, jitter: Bool = true) -> Double {
+        let ceiling = ceiling(retry: retry)
+        return jitter ? Double.random(in: 0...ceiling) : ceiling
+    }
 }
 
 /// Retries requests that failed for a passing reason (SPEC §7.3): connection errors, timeouts and HTTP 429,
@@ -128,7 +140,7 @@ public struct RetryMiddleware: ClientMiddleware {
 
     /// Full jitter: uniformly random between 0 and the capped exponential ceiling of the `retry`-th guessed wait.
     private func backoff(retry: Int) -> Double {
-        let ceiling = min(policy.maxDelay, policy.baseDelay * pow(2, Double(retry - 1)))
+        let ceiling = policy.ceiling(retry: retry)
         return min(ceiling, max(0, random(ceiling)))
     }
 

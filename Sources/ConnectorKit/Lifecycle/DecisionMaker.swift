@@ -15,20 +15,17 @@ public enum DecisionMaker {
             let windowEnd = onceADayWindowEnd(documentation: documentation, dailyStartHour: dailyStartHour, calendar: calendar)
         {
             guard now < windowEnd else { return afterOnceADayWindow(existing) }
-            switch existing.status {
-            case .closed, .cancelled:
+            if existing.isFinal {
                 return .skip(reason: "once-per-day window: ticket \(existing.reference.number) is \(existing.rawState) and no second ticket is opened before \(format(windowEnd, calendar: calendar))")
-            case .resolved:
-                return .reopen(existing)
-            default:
-                return .update(existing)
             }
+            return existing.status == .resolved ? .reopen(existing) : .update(existing)
         }
 
         // A ticket found by searching the ITSM was made for this job by a run that died before writing it back:
         // adopt it rather than opening a duplicate, whatever alwaysCreateNewTicket says.
         if rules.alwaysCreateNewTicket && !existing.foundBySearch { return .replace(existing) }
 
+        if existing.isFinal { return .replace(existing) }
         switch existing.status {
         case .closed, .cancelled:
             return .replace(existing)
@@ -45,6 +42,7 @@ public enum DecisionMaker {
     /// a plain create, which the engine still writes back over the job's ticket record and stamps with the new
     /// `Last Incident Date`.
     private static func afterOnceADayWindow(_ existing: ExistingTicket) -> Decision {
+        if existing.isFinal { return .replace(existing) }
         switch existing.status {
         case .closed, .cancelled: return .replace(existing)
         case .new, .inProgress, .onHold, .resolved, .other: return .create

@@ -6,7 +6,9 @@ import Foundation
 /// without a second ticket.
 public struct LifecycleEngine: Sendable {
     public var template: Template
-    public var backend: any ITSMBackend
+    public var backend: any TicketBackend
+    /// How the backend's fields are shaped (its plugin's reading of the template).
+    public var fields: FieldConventions
     public var opcon: any OpConService
     public var config: ConnectorConfig
     public var outbox: Outbox
@@ -24,13 +26,20 @@ public struct LifecycleEngine: Sendable {
     public var logExcerptWait: Double = 15
     /// Bytes read at a time by the pass that scrubs the log and builds the excerpt.
     public var logReadChunkSize = LogLineReader.defaultChunkSize
+    /// Set for `explain`: the backend's client records its writes here instead of sending them.
+    public var preview: WriteCapture?
+    /// How messages name the backend (`ServiceNow`).
+    public var service: String
 
-    public init(template: Template, backend: any ITSMBackend, opcon: any OpConService, config: ConnectorConfig,
+    public init(template: Template, backend: any TicketBackend, fields: FieldConventions = FieldConventions(), service: String? = nil,
+                opcon: any OpConService, config: ConnectorConfig,
                 outbox: Outbox, locks: JobLocks, logger: Logger, calendar: Calendar = .current,
                 now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60, jobLogFolders: JobLogFolders? = nil,
                 deadline: Deadline? = nil) {
         self.template = template
         self.backend = backend
+        self.fields = fields
+        self.service = service ?? template.backendID
         self.opcon = opcon
         self.config = config
         self.outbox = outbox
@@ -106,18 +115,22 @@ public struct LifecycleEngine: Sendable {
         return nil
     }
 
-    /// What a run would do, without changing anything: reads the job and the existing ticket, decides,
-    /// and returns the payload the write would send (`explain`).
+    /// What a run would do, without changing anything: reads the job and the existing ticket, decides, and, on an
+    /// engine made with a `preview` capture, returns the requests the write would send (`explain`).
     public func plan(_ event: FailureEvent) async throws -> Plan {
         let job = try await opcon.dailyJob(for: event)
         switch try await intent(for: event, job: job) {
         case .skip(let reason, _, let draft):
-            return Plan(decision: .skip(reason: reason), draft: draft, payload: nil)
+            return Plan(decision: .skip(reason: reason), draft: draft, writes: [])
         case .write(let decision, var draft):
             if includesLogExcerpt {
                 draft.logExcerpt = await previewExcerpt(of: job)
             }
-            return Plan(decision: decision, draft: draft, payload: backend.previewPayload(for: decision, draft: draft))
+            guard let preview else { return Plan(decision: decision, draft: draft, writes: []) }
+            // The captured writes are answered `{}`, which a backend may find unusable after the first one; what was
+            // captured until then is the preview. An error before any write is a real one (a read that failed).
+            do { _ = try await write(decision, draft) } catch { if preview.captured.isEmpty { throw error } }
+            return Plan(decision: decision, draft: draft, writes: preview.captured)
         }
     }
 
@@ -155,8 +168,8 @@ public struct LifecycleEngine: Sendable {
     public struct Plan: Sendable {
         public var decision: Decision
         public var draft: TicketDraft
-        /// The body of the ITSM write; nil for a skip.
-        public var payload: JSONValue?
+        /// The requests the ITSM write would send, in order (none for a skip, or without a preview capture).
+        public var writes: [HTTPRequest]
     }
 
     // MARK: The algorithm
@@ -224,7 +237,7 @@ public struct LifecycleEngine: Sendable {
         // waits for it only `logExcerptWait` (and never more than half of the run's remaining budget). The attachment,
         // after the write-back, takes it whenever it comes.
         let wantsAttachment = !item.progress.jobLogDone
-            && template.rule("includeJobLogAttachment", default: backend.attachesJobLogByDefault)
+            && template.rule("includeJobLogAttachment", default: fields.attachesJobLogByDefault)
         let wantsExcerpt = pendingWrite != nil && includesLogExcerpt
         let logItem = item
         let logTask: Task<JobLogReading, Never>? = wantsAttachment || wantsExcerpt
@@ -249,22 +262,8 @@ public struct LifecycleEngine: Sendable {
         }
 
         if let (decision, draft) = pendingWrite {
-            let ticket: TicketReference
-            switch decision {
-            case .create:
-                ticket = try await backend.create(draft)
-            case .skip:
-                throw ConnectorError.internal("a skip decision reached the write step")
-            case .replace(let old):
-                item.progress.previousTicket = old.reference
-                ticket = try await backend.create(draft)
-            case .update(let old):
-                try await backend.update(old, with: draft)
-                ticket = old.reference
-            case .reopen(let old):
-                try await backend.reopen(old, with: draft)
-                ticket = old.reference
-            }
+            if case .replace(let old) = decision { item.progress.previousTicket = old.reference }
+            let ticket = try await write(decision, draft)
             item.progress.decision = decision.verb
             item.progress.ticket = ticket
             checkpoint(&item)
@@ -289,7 +288,7 @@ public struct LifecycleEngine: Sendable {
             if let previous = item.progress.previousTicket {
                 documentation = JobDocumentation.settingPreviousTicket(previous.number, in: documentation)
             }
-            if backend.decisionRules.singleIncidentPerDay, ["create", "replace"].contains(item.progress.decision) {
+            if rules.singleIncidentPerDay, ["create", "replace"].contains(item.progress.decision) {
                 // The failed calendar date (sma-connectors §8.3), also when an outbox replay writes it days later.
                 documentation = JobDocumentation.settingLastIncidentDate(DecisionMaker.localDate(event.failedAt, calendar: calendar), in: documentation)
             }
@@ -395,6 +394,22 @@ public struct LifecycleEngine: Sendable {
 
     // MARK: Pieces
 
+    /// The template's decision rules.
+    var rules: DecisionRules { DecisionRules(template: template) }
+
+    /// The ITSM write a decision calls for; the ticket it wrote.
+    private func write(_ decision: Decision, _ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
+        switch decision {
+        case .create, .replace:
+            return try await backend.create(draft)
+        case .update(let old), .reopen(let old):
+            try await backend.update(old, with: draft, reopening: decision.verb == "reopen")
+            return old.reference
+        case .skip:
+            throw .internal("a skip decision reached the write step")
+        }
+    }
+
     /// What a failure calls for before anything is written: a deliberate skip, or a write with its decision and draft.
     private enum Intent {
         case skip(reason: String, existing: ExistingTicket?, draft: TicketDraft)
@@ -407,7 +422,8 @@ public struct LifecycleEngine: Sendable {
         if let exit = FieldResolver.exitRule(jobTags: job.tags, rules: template.tags) {
             return .skip(reason: exitReason(exit), existing: nil, draft: draft)
         }
-        let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
+        let finder = TicketFinder(backend: backend, rules: rules, logger: logger, service: service)
+        let existing = try await finder.find(recordedID: job.incidentTicketID, draft: draft)
         let decision = decide(existing: existing, job: job, failedAt: event.failedAt)
         switch decision {
         case .skip(let reason):
@@ -424,7 +440,7 @@ public struct LifecycleEngine: Sendable {
     /// `DAILY_START_HOUR` decides as the run at the failure would have.
     func decide(existing: ExistingTicket?, job: DailyJob, failedAt: Date) -> Decision {
         DecisionMaker.decide(
-            existing: existing, rules: backend.decisionRules, documentation: job.documentation,
+            existing: existing, rules: rules, documentation: job.documentation,
             dailyStartHour: config.general.dailyStartHour, now: failedAt, calendar: calendar)
     }
 
@@ -432,7 +448,7 @@ public struct LifecycleEngine: Sendable {
         let jobID = job.id.isEmpty ? event.dailyJobID : job.id
         return TicketDraft(
             event: event, job: job,
-            fields: FieldResolver.resolve(template: template, backend: backend, event: event, job: job, calendar: calendar),
+            fields: FieldResolver.resolve(template: template, conventions: fields, event: event, job: job, calendar: calendar),
             previousTicket: nil,
             correlationID: "\(config.opcon.correlationAddress),\(jobID)",
             timeZone: calendar.timeZone)
