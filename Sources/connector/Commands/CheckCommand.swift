@@ -66,7 +66,7 @@ struct CheckCommand: ConnectorCommand {
     private static func checkITSM(_ runtime: ConnectorRuntime, _ loaded: LoadedTemplate?, _ checks: CheckList) async {
         guard let loaded else { return }
         let service = loaded.plugin.displayName
-        var backend: (any ITSMBackend)?
+        var backend: (any TicketBackend)?
         await checks.run("\(service) credentials", service: service) {
             backend = try runtime.backend(for: loaded)
             return "resolved"

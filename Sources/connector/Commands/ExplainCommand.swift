@@ -13,7 +13,8 @@ struct ExplainCommand: ConnectorCommand {
             throw ConnectorError.usage("a dry run needs the failure flags (-a -s -jn -e -sd -si -sn -t), not -i.")
         }
         let runtime = try context.runtime()
-        let engine = try runtime.engine(forTemplate: event.template)
+        // The backend's writes are recorded instead of sent: whatever the backend, nothing changes in the ITSM.
+        let engine = try runtime.engine(forTemplate: event.template, preview: WriteCapture())
         let plan = try await engine.plan(event)
         let console = context.console
         console.print("job:       \(event.dailyJobID)")
@@ -26,11 +27,20 @@ struct ExplainCommand: ConnectorCommand {
             console.print("job log excerpt (the end of the ticket's text):")
             console.print(runtime.masker.mask(excerpt))
         }
-        if let payload = plan.payload {
-            console.print("payload:")
-            console.print(runtime.masker.mask(payload.serialized(pretty: true)))
+        for write in plan.writes {
+            console.print("payload: \(write.method.rawValue) \(runtime.masker.mask(write.url.absoluteString))")
+            console.print(runtime.masker.mask(Self.readable(write)))
         }
         console.print("(nothing was changed in OpCon or \(engine.template.backendID))")
         return .ok
+    }
+
+    /// A request body as people read it: JSON pretty-printed, a streamed body by its size.
+    static func readable(_ request: HTTPRequest) -> String {
+        if let body = request.body {
+            if let json = try? JSONValue.parse(body) { return json.serialized(pretty: true) }
+            return String(decoding: body, as: UTF8.self)
+        }
+        return request.streamedBody.map { "(\($0.count) bytes streamed)" } ?? "(no body)"
     }
 }

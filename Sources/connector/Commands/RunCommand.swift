@@ -17,7 +17,7 @@ struct RunCommand: ConnectorCommand {
             let loaded = try runtime.loadTemplate(templateName)
             let backend = try runtime.backend(for: loaded)
             do {
-                context.console.print(try await backend.describeTicket(number: number))
+                context.console.print(try await backend.describeTicket(number: number, service: loaded.plugin.displayName))
             } catch {
                 throw ServiceFailure.map(error, service: loaded.plugin.displayName)
             }
