@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 @testable import Simulators
 import Subprocess
@@ -53,9 +54,9 @@ struct HTTPClientTests {
 
     @Test("proxy environment variables are ignored: Connector.config alone routes the requests")
     func environmentProxyIgnored() async throws {
-        let proxyRequests = RequestCount()
+        let proxyRequests = Recorder(0)
         let proxy = HTTPServer { _ in
-            proxyRequests.add()
+            proxyRequests.update { $0 += 1 }
             return .text("proxy", status: 502)
         }
         let port = try proxy.start()
@@ -66,7 +67,7 @@ struct HTTPClientTests {
         let run = try await install.run(install.failureWords(job, template: "servicenow.json"),
                                         environment: ["http_proxy": url, "https_proxy": url, "HTTP_PROXY": url, "ALL_PROXY": url])
         #expect(run.exitCode == 0, "\(run)")
-        #expect(proxyRequests.value == 0, "a request went through the environment's proxy")
+        #expect(proxyRequests.current == 0, "a request went through the environment's proxy")
         #expect(install.serviceNow.incidents.count == 1)
     }
 
@@ -96,12 +97,4 @@ struct HTTPClientTests {
         #expect(!ldd.standardOutput.contains("libcurl"), "\(ldd.standardOutput)")
         #endif
     }
-}
-
-/// Counts calls from the server's threads.
-final class RequestCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
 }

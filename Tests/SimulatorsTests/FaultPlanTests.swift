@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Simulators
 import Testing
@@ -122,8 +123,8 @@ struct FaultPlanTests {
         let port = try #require(sim.port)
         let answer = try call("POST", sim.baseURL + "/_sim/down", json: ["seconds": .number("0.5")])
         #expect(answer.status == 200)
-        #expect(eventually { (try? SimHTTPConnection(host: "127.0.0.1", port: port)) == nil })
-        #expect(eventually { sim.port == port })
+        #expect(eventually(seconds: 5) { (try? SimHTTPConnection(host: "127.0.0.1", port: port)) == nil })
+        #expect(eventually(seconds: 5) { sim.port == port })
         #expect(try call("GET", "http://127.0.0.1:\(port)/api/version").status == 200)
 
         sim.stop()

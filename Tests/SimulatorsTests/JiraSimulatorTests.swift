@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Simulators
 import Testing
@@ -487,8 +488,8 @@ struct JiraSimulatorTests {
         let fixture = try JiraFixture()
         let port = try #require(fixture.sim.port)
         #expect(try call("POST", fixture.base + "/_sim/down", json: ["seconds": .number("0.3")]).status == 200)
-        #expect(eventually { (try? SimHTTPConnection(host: "127.0.0.1", port: port)) == nil })
-        #expect(eventually { fixture.sim.port == port })
+        #expect(eventually(seconds: 5) { (try? SimHTTPConnection(host: "127.0.0.1", port: port)) == nil })
+        #expect(eventually(seconds: 5) { fixture.sim.port == port })
 
         let created = try call("POST", fixture.base + "/_sim/issues", json: ["summary": "Seen by the analyst", "labels": ["opcon-6b1f0c29d4e8a7f3"]])
         #expect(created.json?["key"] == "OPS-1" && created.json?["statusCategory"] == "new")
