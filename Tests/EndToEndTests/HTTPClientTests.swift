@@ -44,7 +44,7 @@ struct HTTPClientTests {
         let left = (try? FileManager.default.contentsOfDirectory(atPath: stage.install.home + "/joblogs")) ?? []
         #expect(left.isEmpty, "left in joblogs/: \(left)")
 
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let summitJob = install.addFailedJob(job: "BIG SUMMIT LOG", logFiles: ["BIG SUMMIT LOG.log": log])
         let summitRun = try await install.run(install.failureWords(summitJob, template: "summit.json"))
         #expect(summitRun.exitCode == 0, "\(summitRun)")
@@ -61,7 +61,7 @@ struct HTTPClientTests {
         }
         let port = try proxy.start()
         defer { proxy.stop() }
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "NO PROXY")
         let url = "http://127.0.0.1:\(port)"
         let run = try await install.run(install.failureWords(job, template: "servicenow.json"),
@@ -73,7 +73,7 @@ struct HTTPClientTests {
 
     @Test("without libcurl: exit 69 with one sentence naming the library and the package to install")
     func missingLibcurl() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "NO CURL")
         let run = try await install.run(install.failureWords(job, template: "servicenow.json"),
                                         environment: ["CONNECTOR_LIBCURL": "/nonexistent/libcurl.so.4"])
