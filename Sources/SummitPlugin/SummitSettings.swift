@@ -34,10 +34,10 @@ struct SummitSettings: Sendable, Equatable {
         "OpCon job failure ( date @EV_Date schedule @EV_Schedule job @EV_Job server @EV_Agent error code @EV_errorcode )"
     /// Every public Summit sample puts custom fields in this group; used when an entry names none.
     static let defaultCustomGroup = "Other Details"
-    /// The rules a Summit template may set.
+    /// The rules a Summit template may set: its own, and the decision rules ConnectorKit reads from every template.
     static let knownRules: Set<String> = [
         "includejoblogattachment", "includetagrouting", "includecategorynametag", "includeworkgroupnametag",
-        "submitsingleincidentperday", "includeassigntotag", LogExcerpt.ruleName.lowercased(),
+        "submitsingleincidentperday", "includeassigntotag", LogExcerpt.ruleName.lowercased(), "alwayscreatenewticket", "allowticketreopen",
     ]
 
     /// Reads a template; the settings are nil when there is at least one error.
