@@ -44,16 +44,24 @@ struct SummitBackend: TicketBackend {
     func create(_ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
         let action = "create the incident"
         let request = try client.request(.post, settings.incidentPath, json: requests.create(draft))
-        // Nothing can show whether a create whose answer was lost landed: it is never sent twice.
-        return try await client.create(request, action: action, confirm: nil) { (response) throws(ConnectorError) -> TicketReference in
-            let answer = try checked(try SummitAnswer.read(response, action: action, client: client), action: action)
-            guard let number = answer.createdTicketNumber, var reference = reference(recordedID: number) else {
-                let said = answer.body["Message"]?.stringValue.map { " (Message: \(client.masked($0)))" } ?? ""
-                throw .data("\(SummitAnswer.service) accepted the incident but its answer names no ticket number\(said).")
+        var answered = false
+        do throws(ConnectorError) {
+            // Nothing can show whether a create whose answer was lost landed: it is never sent twice.
+            return try await client.create(request, action: action, confirm: nil) { (response) throws(ConnectorError) -> TicketReference in
+                answered = true
+                let answer = try checked(try SummitAnswer.read(response, action: action, client: client), action: action)
+                guard let number = answer.createdTicketNumber, var reference = reference(recordedID: number) else {
+                    let said = answer.body["Message"]?.stringValue.map { " (Message: \(client.masked($0)))" } ?? ""
+                    throw .data("\(SummitAnswer.service) accepted the incident but its answer names no ticket number\(said).")
+                }
+                reference.internalID = answer.body["TicketID_Internal"]?.scalarText ?? ""
+                logger.info("Symphony Summit incident \(number) created.")
+                return reference
             }
-            reference.internalID = answer.body["TicketID_Internal"]?.scalarText ?? ""
-            logger.info("Symphony Summit incident \(number) created.")
-            return reference
+        } catch {
+            // Refused without an answer to read (404, 415): the endpoint is wrong, as `SummitAnswer.read` says for the others.
+            guard !answered, case .data(let message) = error else { throw error }
+            throw .data(message + SummitAnswer.checkURLs)
         }
     }
 
