@@ -31,7 +31,7 @@ struct SummitAnswer: Sendable, Equatable {
         do {
             json = try JSONValue.parse(text)
         } catch {
-            let what = ServiceFailure.message(from: response.body) ?? "text that is not JSON"
+            let what = ServiceFailure.message(from: response.body).map(client.masked) ?? "text that is not JSON"
             throw .data("\(service) answered \"\(action)\" with \(what) instead of JSON; check address.value and urls in the template.")
         }
         // Some Summit versions wrap their JSON in a JSON string: decode it once more.
