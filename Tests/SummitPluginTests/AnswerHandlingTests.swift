@@ -114,4 +114,19 @@ struct AnswerHandlingTests {
         #expect(error?.message.contains(testKey) == false)
         #expect(error?.message.contains("Denied for ****") == true, "\(error?.message ?? "")")
     }
+
+    @Test("an Errors member that says nothing is no error", arguments: [
+        JSONValue.null, "", "  \n", [], [:],
+    ] as [JSONValue])
+    func emptyErrorsAreNoError(_ errors: JSONValue) async throws {
+        #expect(SummitAnswer.errorsText(errors) == nil)
+        let backend = try makeBackend(transport: StubTransport([answer(["Errors": errors, "TicketNo": 4507])]))
+        #expect(try await backend.create(makeDraft()).number == "4507")
+    }
+
+    @Test func errorsThatAreNotTextAreQuotedAsJSON() {
+        #expect(SummitAnswer.errorsText([" Invalid Priority_Name "]) == "[\" Invalid Priority_Name \"]")
+        #expect(SummitAnswer.errorsText(500) == "500")
+        #expect(SummitAnswer.errorsText(" Invalid Priority_Name\n") == "Invalid Priority_Name")
+    }
 }

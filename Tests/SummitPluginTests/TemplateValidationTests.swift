@@ -205,4 +205,11 @@ struct TemplateValidationTests {
         #expect(message.contains("rules.submitSingleIncidentPerDay"))
         #expect(message.contains("credentials.apiKey"))
     }
+
+    @Test func viewAddressMustBeAStringAndMayBeEmpty() throws {
+        #expect(errors(sampleRaw(extra: ["viewAddress": ["name": "view", "value": 8080]])).map(\.path) == ["viewAddress.value"])
+        #expect(errors(sampleRaw(extra: ["viewAddress": ["name": "view"]])).map(\.path) == ["viewAddress.value"])
+        let empty = try makeSettings(sampleRaw(extra: ["viewAddress": ["name": "view", "value": ""]]))
+        #expect(empty.viewLink.url(forTicket: "1") == "https://summit.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=1")
+    }
 }

@@ -181,4 +181,13 @@ struct WireFormatTests {
         #expect(request.isRetrySafe)
         #expect(transport.bodies.first == envelope("IM_GetIncidentDetailsAndChangeHistory", ["TicketNo": 4507]))
     }
+
+    @Test func withoutTicketInformationTheWorkLogGetsTheSummary() async throws {
+        var members = sampleRaw().objectValue!
+        members.removeValue(forKey: "ticketInformation")
+        let transport = StubTransport([created])
+        _ = try await makeBackend(.object(members), transport: transport).create(makeDraft())
+        #expect(transport.bodies.first?.value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.TicketInformation.Information")
+            == "OpCon job PAYROLL01 failed (schedule NIGHTLY)")
+    }
 }
