@@ -49,16 +49,9 @@ struct SummitAnswer: Sendable, Equatable {
 
     /// `Errors` as text when it says anything (it is `""` or null on success).
     static func errorsText(_ value: JSONValue?) -> String? {
-        guard let value, !value.isNull else { return nil }
-        let text: String
-        switch value {
-        case .string(let string): text = string
-        case .array(let items) where items.isEmpty: return nil
-        case .object(let members) where members.isEmpty: return nil
-        default: text = value.scalarText ?? value.serialized()
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        guard let value, !value.isNull, value.arrayValue?.isEmpty != true, value.objectValue?.isEmpty != true else { return nil }
+        let text = (value.scalarText ?? value.serialized()).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
     }
 
     /// Wording public Summit integrations treat as a refused API key.
@@ -92,14 +85,9 @@ struct SummitAnswer: Sendable, Equatable {
 
     /// The number of the incident a create made: `TicketNo`, else `TicketID_Internal`, else a number in `Message`.
     var createdTicketNumber: String? {
-        for key in ["TicketNo", "TicketID_Internal"] {
-            if let text = body[key]?.scalarText?.trimmingCharacters(in: .whitespaces), Self.isTicketNumber(text),
-                text.contains(where: { $0 != "0" })
-            {
-                return text
-            }
-        }
-        return body["Message"]?.stringValue.flatMap(Self.ticketNumber(inMessage:))
+        let given = ["TicketNo", "TicketID_Internal"].compactMap { body[$0]?.scalarText?.trimmingCharacters(in: .whitespaces) }
+        return given.first { Self.isTicketNumber($0) && $0.contains { $0 != "0" } }
+            ?? body["Message"]?.stringValue.flatMap(Self.ticketNumber(inMessage:))
     }
 
     /// Shortest run of digits `Message` may hold a ticket number in (summit-api.md §4.4: clients take a 4+ digit

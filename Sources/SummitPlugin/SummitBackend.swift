@@ -82,12 +82,11 @@ struct SummitBackend: TicketBackend {
                                         contentType: "application/json; charset=utf-8")
         let response = try await client.send(request, action: action)
         // The upload's answer is not documented; public clients only check `Errors` and accept a body that is not JSON.
-        guard let json = try? JSONValue.parse(response.body) else {
-            logger.debug("Symphony Summit answered the upload of \(file.name) with a body that is not JSON; taken as success.")
+        guard let answer = try? SummitAnswer.read(response, action: action, client: client) else {
+            logger.debug("Symphony Summit answered the upload of \(file.name) with a body that is not a JSON object; taken as success.")
             return
         }
-        let object = json.stringValue.flatMap { try? JSONValue.parse($0) } ?? json
-        _ = try checked(SummitAnswer(body: object, errors: SummitAnswer.errorsText(object["Errors"])), action: action)
+        _ = try checked(answer, action: action)
     }
 
     /// The first `TicketDetails` row of an incident, or nil when Summit does not know the number.

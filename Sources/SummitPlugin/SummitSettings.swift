@@ -64,15 +64,11 @@ struct SummitSettings: Sendable, Equatable {
         }
 
         var viewText = addressText
-        if let view = raw["viewAddress"], !view.isNull {
-            if let value = view["value"]?.stringValue {
-                if !value.isEmpty { viewText = value }
-                if !value.isEmpty, ServiceAddress(value) == nil {
-                    error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"")
-                }
-            } else {
-                error("viewAddress.value", "expected a string: the Summit host people open incidents on")
-            }
+        let view = raw["viewAddress"]?.isNull == false ? raw["viewAddress"] : nil
+        if let view, view["value"]?.stringValue == nil { error("viewAddress.value", "expected a string: the Summit host people open incidents on") }
+        if let value = view?["value"]?.stringValue, !value.isEmpty {
+            viewText = value
+            if ServiceAddress(value) == nil { error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"") }
         }
         var viewLink: SummitViewLink?
         let pattern = template.url(named: "viewIncident") ?? ""
