@@ -70,3 +70,8 @@ extension ScriptedTransport.Answer {
         .response(.text(status, text, contentType: contentType))
     }
 }
+
+extension ScriptedTransport {
+    /// Each request's body parsed as JSON, streamed bodies included; bodies that are not JSON are left out.
+    public var jsonBodies: [JSONValue] { requests.compactMap { (try? $0.bodyBytes())?.flatMap { try? JSONValue.parse($0) } } }
+}

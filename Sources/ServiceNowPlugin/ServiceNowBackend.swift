@@ -42,7 +42,7 @@ public struct ServiceNowBackend: TicketBackend {
         return existing
     }
 
-    /// Open incidents with this `correlation_id`, oldest first; nil when the id cannot stand in a query.
+    /// Open incidents with this `correlation_id`, newest first; nil when the id cannot stand in a query.
     public func openTickets(correlationID: String) async throws(ConnectorError) -> [ExistingTicket]? {
         guard IncidentQuery.isSafe(correlationID) else {
             logger.warning("\(client.service): the correlation_id \"\(correlationID)\" cannot be used in a ServiceNow query (it contains '^' or a line break); incidents are not looked for by it.")
@@ -52,7 +52,7 @@ public struct ServiceNowBackend: TicketBackend {
         let document = try await list(try IncidentQuery.openByCorrelation(correlationID), limit: 100, action: action)
         var found: [ExistingTicket] = []
         for record in try records(in: document, action: action) { found.append(try existing(record, action: action)) }
-        return found.reversed()
+        return found
     }
 
     public func create(_ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {

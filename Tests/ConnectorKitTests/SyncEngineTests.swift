@@ -80,7 +80,7 @@ struct SyncEngineTests {
         let opcon = FakeOpCon(jobs: [Self.failedJob("A", ticket: "T1")])
         let backend = FakeBackend()
         backend.state.update { $0.tickets = ["T1": .resolved] }
-        backend.failures.set("status", [failure])
+        backend.failures.set("find", [failure])
         do {
             let report = try await Self.engine(backend, opcon).runOnce()
             #expect(!endsPass, "the pass should have ended")

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ struct AnswerHandlingTests {
         do {
             try await backend.update(Fixture.existing(.new, state: "1"), with: Fixture.draft(), reopening: false)
             return nil
-        } catch let error as ConnectorError {
+        } catch {
             return error
         }
     }
@@ -21,7 +22,7 @@ struct AnswerHandlingTests {
         let body = #"{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}"#
         let refused = try await outcome(of: .json(401, body))
         #expect(refused?.message.contains("refused the credentials") == true, "\(String(describing: refused))")
-        #expect(refused?.message.contains("credentials.user and credentials.password in the ServiceNow template") == true)
+        #expect(refused?.message.contains("credentials.user and credentials.password in /templates/servicenow.json") == true)
         let forbidden = try await outcome(of: .json(403, #"{"error":{"message":"Operation Failed","detail":"ACL"},"status":"failure"}"#))
         #expect(forbidden?.message.contains("the account in credentials.user") == true, "\(String(describing: forbidden))")
         #expect(forbidden?.message.contains("Operation Failed") == true)
@@ -29,7 +30,7 @@ struct AnswerHandlingTests {
 
     @Test(arguments: [401, 403])
     func refusedCredentialsArePermissionErrorsThatNeverShowTheCredentials(status: Int) async throws {
-        let sink = CollectingSink()
+        let sink = MemoryLogSink()
         let masker = SecretMasker()
         let logger = Logger(sinks: [sink], minimumLevel: .debug, masker: masker)
         let error = try await outcome(of: .json(status, #"{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}"#), logger: logger)
@@ -41,7 +42,7 @@ struct AnswerHandlingTests {
 
     @Test func anHTMLPageIsADataErrorThatNamesThePage() async throws {
         let error = try await outcome(of: .text(200, "<html><head><title>Instance Hibernating page</title></head><body>...</body></html>"))
-        #expect(error == .data("ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an HTML page (Instance Hibernating page) instead of JSON; check that the instance is awake and address.value is right."))
+        #expect(error == .data("ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an HTML page (Instance Hibernating page) instead of JSON; check that the service is up and address.value is right."))
     }
 
     @Test func anEmptyBodyIsADataError() async throws {

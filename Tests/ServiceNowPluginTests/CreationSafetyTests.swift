@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -22,7 +23,7 @@ struct CreationSafetyTests {
     }
 
     @Test func anUnconfirmedPostThatDidNotLandIsSentAgain() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .failure(TransportError.timedOut(host: "acme.service-now.com", seconds: 30)),
             .json(200, #"{"result":[]}"#),
@@ -35,11 +36,11 @@ struct CreationSafetyTests {
         #expect(ticket.number == "INC0010042")
         #expect(transport.requests.map(\.method) == [.post, .get, .post])
         #expect(transport.requests[0].body == transport.requests[2].body)
-        #expect(pauses.values.count == 1)
+        #expect(pauses.current.count == 1)
     }
 
     @Test func attemptsAreBoundedAndTheFinalErrorSaysNoIncidentExists() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .json(500, "{}"), .json(200, #"{"result":[]}"#),
             .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")), .json(200, #"{"result":[]}"#),
@@ -50,12 +51,12 @@ struct CreationSafetyTests {
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .unavailable)
             #expect(error.message == "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 504: an HTML page (Gateway Timeout)), and it did not land; gave up after 4 attempts.")
         }
         #expect(transport.requests.map(\.method) == [.post, .get, .post, .get, .post, .get, .post, .get])
-        #expect(pauses.values == [0.2, 0.4, 0.8])
+        #expect(pauses.current == [0.2, 0.4, 0.8])
     }
 
     @Test func withoutCorrelationAnUnconfirmedPostIsNeverRepeated() async throws {
@@ -64,7 +65,7 @@ struct CreationSafetyTests {
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .unavailable)
             #expect(error.message.contains("HTTP 500: Transaction cancelled: maximum execution time exceeded"))
             #expect(error.message.contains("It is not sent again"))
@@ -92,15 +93,15 @@ struct CreationSafetyTests {
         #expect(ticket.number == "INC0010043")
         #expect(ticket.internalID == newSysID)
         #expect(transport.requests.map(\.method) == [.get, .post, .get, .post, .get])
-        #expect(transport.requests[2].url.query?.hasSuffix("sysparm_limit=2") == true)
+        #expect(transport.requests[2].url.query?.hasSuffix("sysparm_limit=100") == true)
     }
 
     static let rateLimited = #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#
 
-    @Test("429 is sent again after the wait it asks (or the backoff, when longer), without a lookup, with or without correlation",
+    @Test("429 is sent again after the wait it asks (never less than the policy's base delay), or the backoff without one; no lookup, with or without correlation",
           arguments: [true, false])
     func rateLimitedCreatesAreSentAgainAfterTheWaitTheyAsk(correlation: Bool) async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .json(429, Self.rateLimited, headers: ["Retry-After": "2"]),
             .json(429, Self.rateLimited, headers: ["Retry-After": "3"]),
@@ -115,12 +116,12 @@ struct CreationSafetyTests {
         #expect(ticket == Fixture.reference())
         #expect(transport.requests.map(\.method) == [.post, .post, .post, .post, .post], "a 429 needs no lookup: nothing was stored")
         #expect(Set(transport.requests.map(\.body)).count == 1, "the same incident every time")
-        // Retry-After 2 and 3 win over the backoff (0.5, 1); without one, the backoff (2); Retry-After 1 loses to 4.
-        #expect(pauses.values == [2, 3, 2, 4])
+        // Retry-After 2 and 3 are waited as asked; without one, the policy's first backoff (0.2 s); then Retry-After 1.
+        #expect(pauses.current == [2, 3, 0.2, 1])
     }
 
     @Test func anUnconfirmedCreateWaitsForItsRetryAfterWhenThatIsLongerThanTheBackoff() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .json(503, "{}", headers: ["Retry-After": "5"]), .json(200, #"{"result":[]}"#), Fixture.created(),
         ])
@@ -129,11 +130,11 @@ struct CreationSafetyTests {
         _ = try await backend.create(Fixture.draft())
 
         #expect(transport.requests.map(\.method) == [.post, .get, .post])
-        #expect(pauses.values == [5])
+        #expect(pauses.current == [5])
     }
 
     @Test func attemptsGoOnWhileTheDeadlineAllowsRatherThanStoppingAfterThree() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let unconfirmed: [ScriptedTransport.Answer] = [.json(503, "{}", headers: ["Retry-After": "1"]), .json(200, #"{"result":[]}"#)]
         let transport = ScriptedTransport(Array(repeating: unconfirmed, count: 5).flatMap { $0 } + [Fixture.created()])
         let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, deadlineSeconds: 120)
@@ -142,27 +143,27 @@ struct CreationSafetyTests {
 
         #expect(ticket.number == "INC0010042")
         #expect(transport.requests.filter { $0.method == .post }.count == 6)
-        #expect(pauses.values == [1, 1, 2, 4, 8])
+        #expect(pauses.current == [1, 1, 1, 1, 1])
     }
 
     @Test func theDeadlineEndsTheAttemptsWhenTheNextWaitWouldPassIt() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport(Array(repeating: .json(429, Self.rateLimited, headers: ["Retry-After": "30"]), count: 10))
         let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, deadlineSeconds: 100)
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
-            #expect(error == .unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."))
+        } catch {
+            #expect(error == .unavailable("ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."))
         }
-        #expect(pauses.values == [30, 30, 30])
+        #expect(pauses.current == [30, 30, 30])
         #expect(transport.requests.count == 4)
     }
 
     @Test func aRateLimitThatOutlastsTheDeadlineIsUnavailableAtOnce() async throws {
         let transport = ScriptedTransport([.json(429, Self.rateLimited, headers: ["Retry-After": "3600"])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 1 attempt: the next, 3600 s from now, would be past the run's deadline (120 s left).")) {
+        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 1 attempt: the next, 3600 s from now, would be past the run's deadline (120 s left).")) {
             _ = try await backend.create(Fixture.draft())
         }
         #expect(transport.requests.count == 1)

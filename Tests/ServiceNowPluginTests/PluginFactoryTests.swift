@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 
 @Suite("Building the backend from a template")
 struct PluginFactoryTests {
-    private func environment(_ transport: ScriptedTransport, variables: [String: String], sink: CollectingSink, masker: SecretMasker,
+    private func environment(_ transport: ScriptedTransport, variables: [String: String], sink: MemoryLogSink, masker: SecretMasker,
                              template: Template) -> BackendEnvironment {
         let logger = Logger(sinks: [sink], minimumLevel: .debug, masker: masker)
         return BackendEnvironment(http: HTTPClient(transport: transport), secrets: SecretResolver(masker: masker, environment: variables),
@@ -17,7 +18,7 @@ struct PluginFactoryTests {
         let loaded = try Fixture.load(Fixture.templateJSON())
         let transport = ScriptedTransport([.json(200, #"{"result":[]}"#)])
         let masker = SecretMasker()
-        let sink = CollectingSink()
+        let sink = MemoryLogSink()
         let env = environment(transport, variables: ["SNOW_USER": "svc_opcon", "SNOW_PASSWORD": "from-the-environment"], sink: sink, masker: masker, template: loaded.template)
 
         let backend = try loaded.setup.make(env)
@@ -33,18 +34,18 @@ struct PluginFactoryTests {
 
     @Test func rulesReachTheDecision() throws {
         let loaded = try Fixture.load(Fixture.templateJSON(rules: ["alwaysCreateNewTicket": true, "allowTicketReopen": false]))
-        let env = environment(ScriptedTransport([]), variables: ["SNOW_USER": "u-name", "SNOW_PASSWORD": "p-word"], sink: CollectingSink(), masker: SecretMasker(), template: loaded.template)
+        let env = environment(ScriptedTransport([]), variables: ["SNOW_USER": "u-name", "SNOW_PASSWORD": "p-word"], sink: MemoryLogSink(), masker: SecretMasker(), template: loaded.template)
         _ = try loaded.setup.make(env)
         #expect(DecisionRules(template: loaded.template) == DecisionRules(alwaysCreateNewTicket: true, allowReopen: false))
     }
 
     @Test func aMissingEnvironmentVariableIsAConfigurationErrorNamingTheField() throws {
         let loaded = try Fixture.load(Fixture.templateJSON())
-        let env = environment(ScriptedTransport([]), variables: ["SNOW_USER": "svc_opcon"], sink: CollectingSink(), masker: SecretMasker(), template: loaded.template)
+        let env = environment(ScriptedTransport([]), variables: ["SNOW_USER": "svc_opcon"], sink: MemoryLogSink(), masker: SecretMasker(), template: loaded.template)
         do {
             _ = try loaded.setup.make(env)
             Issue.record("make should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .configuration)
             #expect(error.message.contains("credentials.password"))
             #expect(error.message.contains("SNOW_PASSWORD"))
@@ -56,7 +57,7 @@ struct PluginFactoryTests {
             .replacingOccurrences(of: "env:SNOW_USER", with: "svc_opcon")
             .replacingOccurrences(of: "env:SNOW_PASSWORD", with: "plain-Passw0rd")
         let loaded = try Fixture.load(json)
-        let sink = CollectingSink()
+        let sink = MemoryLogSink()
         let masker = SecretMasker()
         _ = try loaded.setup.make(environment(ScriptedTransport([]), variables: [:], sink: sink, masker: masker, template: loaded.template))
         let warnings = sink.entries.filter { $0.level == .warning }.map(\.message)

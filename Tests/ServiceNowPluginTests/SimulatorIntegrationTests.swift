@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import CurlHTTP
 import Foundation
 import Simulators
@@ -194,7 +195,7 @@ struct SimulatorIntegrationTests {
         do {
             try await instance.backend.verifyAccess()
             Issue.record("verifyAccess should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .permission)
             #expect(error.message.contains("User Not Authenticated"))
             #expect(!error.message.contains(Fixture.password))
@@ -222,7 +223,7 @@ struct SimulatorIntegrationTests {
         let ticket = try await instance.backend.create(draft())
         try await instance.backend.verifyAccess()
         let text = try await instance.backend.describeTicket(number: ticket.number, service: "ServiceNow")
-        #expect(text.contains("Incident \(ticket.number)"))
-        #expect(text.contains("State: New (1)"))
+        #expect(text.contains("Ticket:            \(ticket.number)"))
+        #expect(text.contains("State:             New (1)"))
     }
 }

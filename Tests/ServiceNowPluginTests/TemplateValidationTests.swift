@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -11,10 +12,8 @@ struct TemplateValidationTests {
         do {
             _ = try Fixture.load(json)
             return nil
-        } catch let error as ConnectorError {
-            return error.message
         } catch {
-            return "\(error)"
+            return (error as? ConnectorError)?.message ?? "\(error)"
         }
     }
 
@@ -70,9 +69,9 @@ struct TemplateValidationTests {
 
     @Test func credentialsAreRequired() {
         let json = Fixture.templateJSON().replacingOccurrences(of: #""password": "env:SNOW_PASSWORD""#, with: #""password": """#)
-        #expect(loadError(json)?.contains("credentials.password: expected a non-empty string") == true)
+        #expect(loadError(json)?.contains("credentials.password: must be a non-empty string") == true)
         let noUser = Fixture.templateJSON().replacingOccurrences(of: #""user": "env:SNOW_USER", "#, with: "")
-        #expect(loadError(noUser)?.contains("credentials.user: required") == true)
+        #expect(loadError(noUser)?.contains("credentials.user: is required") == true)
     }
 
     @Test func anAddressIsRequired() {
@@ -119,7 +118,7 @@ struct TemplateValidationTests {
         #expect(json.contains(#""includeCorrelationId": "TRUE""#))
         let loaded = try Fixture.load(json)
         #expect(try ServiceNowTemplateSettings(template: loaded.template).includeCorrelationID)
-        #expect(loaded.warnings.contains { $0.contains("servicenow.json: rules.includeCorrelationId") }, "\(loaded.warnings)")
+        #expect(loaded.warnings.contains { $0.contains("servicenow.jsonBody: rules.includeCorrelationId") }, "\(loaded.warnings)")
     }
 
     @Test func cmdbRulesLoadWithAWarning() throws {
@@ -167,7 +166,7 @@ struct RecognitionTests {
 
 @Suite("The example template")
 struct ExampleTemplateTests {
-    /// `templates/servicenow.json` in this repository.
+    /// `templates/servicenow.jsonBody` in this repository.
     private var examplePath: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("templates/servicenow.json").path

@@ -1,93 +1,9 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
 @testable import ServiceNowPlugin
-
-/// A transport that records every request and answers from a script, in order.
-final class ScriptedTransport: ClientTransport, @unchecked Sendable {
-    enum Answer {
-        case response(HTTPResponse)
-        case failure(any Error)
-    }
-
-    private let lock = NSLock()
-    private var script: [Answer]
-    private var recorded: [HTTPRequest] = []
-
-    init(_ script: [Answer]) { self.script = script }
-
-    var requests: [HTTPRequest] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recorded
-    }
-
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let next: Answer? = lock.withLock {
-            recorded.append(request)
-            return script.isEmpty ? nil : script.removeFirst()
-        }
-        switch next {
-        case .response(let response): return response
-        case .failure(let error): throw error
-        case nil: throw TransportError.connectionFailed(host: request.url.host ?? "?", reason: "unexpected request \(request.method.rawValue) \(request.url.absoluteString)")
-        }
-    }
-}
-
-/// Collects log entries so tests can check what was (and was not) written.
-final class CollectingSink: LogSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [LogEntry] = []
-    var entries: [LogEntry] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-    func write(_ entry: LogEntry) {
-        lock.lock()
-        stored.append(entry)
-        lock.unlock()
-    }
-}
-
-/// A monotonic clock the test moves by hand, for a `Deadline`.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seconds: Double = 1000
-
-    var now: Deadline.Clock { { [self] in lock.withLock { seconds } } }
-    func advance(_ delta: Double) { lock.withLock { seconds += delta } }
-}
-
-/// Values recorded from concurrent code (the waits the backend asks for, what a middleware saw).
-final class Recorder<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Value] = []
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-    func record(_ value: Value) {
-        lock.lock()
-        stored.append(value)
-        lock.unlock()
-    }
-}
-
-extension ScriptedTransport.Answer {
-    /// A JSON answer.
-    static func json(_ status: Int, _ text: String, headers: [String: String] = [:]) -> Self {
-        .response(HTTPResponse(status: status, headers: ["Content-Type": "application/json"].merging(headers) { _, new in new }, body: Data(text.utf8)))
-    }
-
-    /// A non-JSON answer.
-    static func text(_ status: Int, _ text: String, contentType: String = "text/html") -> Self {
-        .response(HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Data(text.utf8)))
-    }
-}
 
 enum Fixture {
     static let sysID = "9d385017c611228701d22104cc95c371"
@@ -144,7 +60,7 @@ enum Fixture {
 
     /// A backend talking to `transport` with resolved credentials; waits are recorded in `pauses` and move `clock`,
     /// on which the run's deadline of `deadlineSeconds` is measured.
-    static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<Double> = Recorder(),
+    static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<[Double]> = Recorder(),
                         logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
                         deadlineSeconds: Double = 120) -> ServiceNowBackend {
         let environment = BackendEnvironment(
@@ -199,9 +115,4 @@ enum Fixture {
         let items = rows.map { #"{"number":"\#($0.0)","sys_id":"\#($0.1)","state":"\#($0.2)","active":"true"}"# }
         return .json(200, #"{"result":[\#(items.joined(separator: ","))]}"#)
     }
-}
-
-extension HTTPRequest {
-    /// The body parsed as JSON (tests only).
-    var json: JSONValue? { body.flatMap { try? JSONValue.parse($0) } }
 }

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -17,8 +18,8 @@ struct WireFormatTests {
         #expect(request.method == .post)
         #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/table/incident")
         #expect(request.header("Accept") == "application/json")
-        #expect(request.header("Content-Type") == "application/json")
-        #expect(request.json == [
+        #expect(request.header("Content-Type") == "application/json; charset=utf-8")
+        #expect(request.jsonBody == [
             "short_description": "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)",
             "description": "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711",
             "urgency": "2",
@@ -45,20 +46,20 @@ struct WireFormatTests {
     @Test func theAuthorizationHeaderIsAddedBelowTheSharedMiddlewares() async throws {
         // Stands for the shared retry and debug-logging middlewares: they must never see the credentials.
         struct Peek: ClientMiddleware {
-            let seen: Recorder<Bool>
+            let seen: Recorder<[Bool]>
             func intercept(_ request: HTTPRequest, next: @Sendable (HTTPRequest) async throws -> HTTPResponse) async throws -> HTTPResponse {
                 seen.record(request.header("Authorization") != nil)
                 return try await next(request)
             }
         }
-        let seen = Recorder<Bool>()
+        let seen = Recorder<[Bool]>()
         let transport = ScriptedTransport([Fixture.created()])
         let environment = BackendEnvironment(
             http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]), secrets: SecretResolver(masker: SecretMasker(), environment: [:]),
             logger: .silent, config: ConnectorConfig(), template: Template(name: "t.json", path: "t.json", raw: [:], backendID: "servicenow"))
         let backend = ServiceNowBackend(settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password, environment: environment)
         _ = try await backend.create(Fixture.draft())
-        #expect(seen.values == [false])
+        #expect(seen.current == [false])
         #expect(transport.requests.first?.header("Authorization")?.hasPrefix("Basic ") == true)
     }
 
@@ -67,7 +68,7 @@ struct WireFormatTests {
         let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": false]))
         _ = try await backend.create(Fixture.draft())
 
-        let body = try #require(transport.requests.first?.json?.objectValue)
+        let body = try #require(transport.requests.first?.jsonBody?.objectValue)
         #expect(body["correlation_id"] == nil)
         #expect(body["correlation_display"] == nil)
         #expect(body["state"] == nil)
@@ -81,7 +82,7 @@ struct WireFormatTests {
         _ = try await backend.create(Fixture.draft(previous: previous))
 
         let post = try #require(transport.requests.last)
-        let description = post.json?["description"]?.stringValue
+        let description = post.jsonBody?["description"]?.stringValue
         #expect(description == "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711\nPrevious Ticket Number (INC0010024)")
     }
 
@@ -93,7 +94,7 @@ struct WireFormatTests {
         let request = try #require(transport.requests.first)
         #expect(request.method == .put)
         #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/table/incident/\(Fixture.sysID)")
-        #expect(request.json == ["description": "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"])
+        #expect(request.jsonBody == ["description": "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"])
     }
 
     @Test(arguments: [(nil, "2"), ("1", "1"), ("2", "2")] as [(String?, String)])
@@ -107,7 +108,7 @@ struct WireFormatTests {
         let request = try #require(transport.requests.first)
         #expect(request.method == .put)
         #expect(request.url.path == "/api/now/table/incident/\(Fixture.sysID)")
-        #expect(request.json == ["state": .string(expected), "work_notes": .string(draft.failureLine)])
+        #expect(request.jsonBody == ["state": .string(expected), "work_notes": .string(draft.failureLine)])
     }
 
     @Test func attachSendsTheRawBytesAsPlainTextWithAnEncodedFileName() async throws {
@@ -158,7 +159,7 @@ struct WireFormatTests {
         replacing.previousTicket = previous.reference
         _ = try await backend.create(replacing)
 
-        let sent = transport.requests.filter { $0.method != .get }.map(\.json)
+        let sent = transport.requests.filter { $0.method != .get }.map(\.jsonBody)
         let payloads = IncidentPayloads(settings: settings)
         #expect(sent[0] == payloads.create(draft))
         #expect(sent[1] == payloads.update(draft))

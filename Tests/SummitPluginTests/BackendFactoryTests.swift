@@ -1,21 +1,14 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import SummitPlugin
 
-/// Collects log lines.
-final class CapturingSink: LogSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [LogEntry] = []
-    func write(_ entry: LogEntry) { lock.withLock { entries.append(entry) } }
-    var messages: [String] { lock.withLock { entries.map(\.message) } }
-}
-
 @Suite("Making the backend from a template")
 struct BackendFactoryTests {
     /// The backend made through the plugin's factory, with the key resolved from `variables`.
-    func make(_ raw: JSONValue = sampleRaw(), variables: [String: String], transport: any ClientTransport = StubTransport([]),
-              sink: CapturingSink = CapturingSink(), masker: SecretMasker = SecretMasker()) throws -> any TicketBackend {
+    func make(_ raw: JSONValue = sampleRaw(), variables: [String: String], transport: any ClientTransport = stubTransport([]),
+              sink: MemoryLogSink = MemoryLogSink(), masker: SecretMasker = SecretMasker()) throws -> any TicketBackend {
         let config = makeConfig(defaults: [TicketField(name: "PRIORITY_NAME_VALUE", value: "P3"), TicketField(name: "SUP_FUNCTION_VALUE", value: "IT")])
         let template = makeTemplate(raw, path: "/opt/connector/templates/summit.json")
         let environment = makeEnvironment(template, transport: transport, config: config, variables: variables, masker: masker,
@@ -27,11 +20,11 @@ struct BackendFactoryTests {
     }
 
     @Test func apiKeyComesFromTheEnvironment() async throws {
-        let transport = StubTransport([answer(["Errors": "Ticket 0 not found"])])
+        let transport = stubTransport([answer(["Errors": "Ticket 0 not found"])])
         let masker = SecretMasker()
         let backend = try make(variables: ["SUMMIT_API_KEY": "from-env-4711"], transport: transport, masker: masker)
         try await backend.verifyAccess()
-        #expect(transport.bodies.first?.value(atPath: "objCommonParameters._ProxyDetails.APIKey") == "from-env-4711")
+        #expect(transport.jsonBodies.first?.value(atPath: "objCommonParameters._ProxyDetails.APIKey") == "from-env-4711")
         #expect(masker.mask("key from-env-4711") == "key ****")
     }
 
@@ -42,7 +35,7 @@ struct BackendFactoryTests {
     }
 
     @Test func plainTextKeyWorksWithAWarningThatHidesIt() throws {
-        let sink = CapturingSink()
+        let sink = MemoryLogSink()
         let masker = SecretMasker()
         let raw = sampleRaw(extra: ["credentials": ["apiKey": "plain-key-123456"]])
         _ = try make(raw, variables: [:], sink: sink, masker: masker)

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import SummitPlugin
@@ -63,7 +64,7 @@ struct PluginTests {
         try serviceNow.data().write(to: folder.appendingPathComponent("snow.json"))
         let runtime = try ConnectorRuntime.load(
             home: InstallDirectory(path: home.path), registry: BackendRegistry([SummitPlugin.plugin]), environment: [:],
-            transport: { _ in StubTransport([]) }, console: false)
+            transport: { _ in stubTransport([]) }, console: false)
         let loaded = try runtime.loadTemplate("summit.json")
         #expect(runtime.isSoleTemplateOfItsBackend(loaded))
 

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import CurlHTTP
 import Foundation
 import Simulators

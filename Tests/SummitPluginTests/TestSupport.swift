@@ -1,33 +1,16 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import SummitPlugin
 
-/// A transport that records every request and answers from a queue (or with a handler).
-final class StubTransport: ClientTransport, @unchecked Sendable {
-    private let lock = NSLock()
-    private var answers: [Result<HTTPResponse, TransportError>]
-    private var recorded: [HTTPRequest] = []
-
-    init(_ answers: [HTTPResponse]) { self.answers = answers.map { .success($0) } }
-    init(failing error: TransportError) { self.answers = [.failure(error)] }
-
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let next: Result<HTTPResponse, TransportError>? = lock.withLock {
-            recorded.append(request)
-            return answers.isEmpty ? nil : answers.removeFirst()
-        }
-        guard let next else { return HTTPResponse(status: 599, body: Data("no canned answer left".utf8)) }
-        return try next.get()
-    }
-
-    var requests: [HTTPRequest] {
-        lock.withLock { recorded }
-    }
-
-    /// Each request's body as JSON.
-    var bodies: [JSONValue] { requests.compactMap { (try? $0.bodyBytes())?.flatMap { try? JSONValue.parse($0) } } }
+/// A transport answering `answers` in order, then 599 to anything more (so a test sees an unplanned request fail).
+func stubTransport(_ answers: [HTTPResponse]) -> ScriptedTransport {
+    ScriptedTransport(answers.map { .response($0) }, then: .response(HTTPResponse(status: 599, body: Data("no canned answer left".utf8))))
 }
+
+/// A transport whose first request fails without an answer.
+func stubTransport(failing error: TransportError) -> ScriptedTransport { ScriptedTransport([.failure(error)]) }
 
 /// An HTTP 200 with a JSON body.
 func answer(_ json: JSONValue, status: Int = 200) -> HTTPResponse {
@@ -164,18 +147,6 @@ func existing(_ number: String, status: TicketStatus, raw: String) -> ExistingTi
     ExistingTicket(
         reference: TicketReference(recordedID: number, number: number, url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=\(number)"),
         status: status, rawState: raw)
-}
-
-/// Runs `body` and returns the ConnectorError it threw, or nil.
-func connectorError(_ body: () async throws -> Void) async -> ConnectorError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as ConnectorError {
-        return error
-    } catch {
-        return .internal("not a ConnectorError: \(error)")
-    }
 }
 
 /// The expected `_ProxyDetails` for `testKey`.

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import SummitPlugin
@@ -15,7 +16,7 @@ struct TicketReadingTests {
     }
 
     @Test func recordedNumberIsReadWithItsStatus() async throws {
-        let backend = try makeBackend(transport: StubTransport([detailsAnswer(number: 4507, status: "Resolved")]))
+        let backend = try makeBackend(transport: stubTransport([detailsAnswer(number: 4507, status: "Resolved")]))
         let ticket = try await findTicket(backend, recordedID: "4507")
         #expect(ticket == ExistingTicket(
             reference: TicketReference(recordedID: "4507", number: "4507",
@@ -27,7 +28,7 @@ struct TicketReadingTests {
     }
 
     @Test func noRecordedNumberMeansNoTicketAndNoRequest() async throws {
-        let transport = StubTransport([])
+        let transport = stubTransport([])
         let backend = try makeBackend(transport: transport)
         #expect(try await findTicket(backend, recordedID: nil) == nil)
         #expect(try await findTicket(backend, recordedID: "  ") == nil)
@@ -47,7 +48,7 @@ struct TicketReadingTests {
         ("business error", ["Errors": "Ticket 9999 does not exist", "OutputObject": .null]),
     ] as [(String, JSONValue)])
     func numberSummitDoesNotKnowMeansNoTicket(_ label: String, _ body: JSONValue) async throws {
-        let backend = try makeBackend(transport: StubTransport([answer(body)]))
+        let backend = try makeBackend(transport: stubTransport([answer(body)]))
         #expect(try await findTicket(backend, recordedID: "9999") == nil, "\(label)")
     }
 
@@ -57,7 +58,7 @@ struct TicketReadingTests {
     ])
     func unknownTicketWording(_ text: String) async throws {
         #expect(SummitAnswer.isUnknownTicket(text))
-        let backend = try makeBackend(transport: StubTransport([answer(["Errors": .string(text), "OutputObject": .null])]))
+        let backend = try makeBackend(transport: stubTransport([answer(["Errors": .string(text), "OutputObject": .null])]))
         #expect(try await findTicket(backend, recordedID: "999") == nil)
     }
 
@@ -67,13 +68,13 @@ struct TicketReadingTests {
     ])
     func authErrorsAreNotUnknownTickets(_ text: String) async throws {
         #expect(!SummitAnswer.isUnknownTicket(text))
-        let backend = try makeBackend(transport: StubTransport([answer(["Errors": .string(text)])]))
+        let backend = try makeBackend(transport: stubTransport([answer(["Errors": .string(text)])]))
         let error = await connectorError { _ = try await findTicket(backend, recordedID: "999") }
         #expect(error?.exitCode == .permission)
     }
 
     @Test func otherReadErrorsAreNotMistakenForAMissingTicket() async throws {
-        let backend = try makeBackend(transport: StubTransport([
+        let backend = try makeBackend(transport: stubTransport([
             answer(["Errors": "Service IM_GetIncidentDetailsAndChangeHistory is disabled"]),
             answer(["Errors": "Invalid Sup_Function 'HR'"]),
             answer(["Errors": "", "OutputObject": "IncidentDetails"]),
@@ -85,7 +86,7 @@ struct TicketReadingTests {
     }
 
     @Test func ticketStatusServesSync() async throws {
-        let backend = try makeBackend(transport: StubTransport([detailsAnswer(number: 12, status: "Cancelled")]))
+        let backend = try makeBackend(transport: stubTransport([detailsAnswer(number: 12, status: "Cancelled")]))
         let ticket = try await backend.ticketStatus(recordedID: "12")
         #expect(ticket?.status == .cancelled)
         #expect(ticket?.rawState == "Cancelled")
@@ -93,7 +94,7 @@ struct TicketReadingTests {
 
     /// `-i <number>`: the backend reads the essentials, ConnectorKit prints them (an empty detail is left out).
     @Test func describeTicketPrintsTheEssentials() async throws {
-        let backend = try makeBackend(transport: StubTransport([detailsAnswer(number: 4507, status: "In-Progress")]))
+        let backend = try makeBackend(transport: stubTransport([detailsAnswer(number: 4507, status: "In-Progress")]))
         let text = try await backend.describeTicket(number: " 4507 ", service: "Symphony Summit")
         #expect(text == """
             Ticket:    4507
@@ -106,13 +107,13 @@ struct TicketReadingTests {
     }
 
     @Test func describeUnknownTicketIsADataError() async throws {
-        let backend = try makeBackend(transport: StubTransport([answer(["Errors": "", "OutputObject": .null])]))
+        let backend = try makeBackend(transport: stubTransport([answer(["Errors": "", "OutputObject": .null])]))
         let error = await connectorError { _ = try await backend.describeTicket(number: "77", service: "Symphony Summit") }
         #expect(error == .data("Symphony Summit has no ticket 77."))
     }
 
     @Test func describeSomethingThatIsNoNumberIsAUsageErrorWithoutARequest() async throws {
-        let transport = StubTransport([])
+        let transport = stubTransport([])
         let backend = try makeBackend(transport: transport)
         let error = await connectorError { _ = try await backend.describeTicket(number: "INC001", service: "Symphony Summit") }
         #expect(error?.exitCode == .usage)
@@ -121,28 +122,28 @@ struct TicketReadingTests {
 
     @Test func ticketWithoutAStatusIsADataError() async throws {
         let body: JSONValue = ["Errors": "", "OutputObject": ["IncidentDetails": ["TicketDetails": [["Ticket_No": "5"]]]]]
-        let backend = try makeBackend(transport: StubTransport([answer(body)]))
+        let backend = try makeBackend(transport: stubTransport([answer(body)]))
         let error = await connectorError { _ = try await backend.ticketStatus(recordedID: "5") }
         #expect(error == .data("Symphony Summit returned incident 5 without a Status."))
     }
 
     @Test func verifyAccessAcceptsABusinessErrorForTicketZero() async throws {
-        let transport = StubTransport([answer(["Errors": "Ticket 0 not found"])])
+        let transport = stubTransport([answer(["Errors": "Ticket 0 not found"])])
         let backend = try makeBackend(transport: transport)
         try await backend.verifyAccess()
-        #expect(transport.bodies.first?.value(atPath: "objCommonParameters.TicketNo") == 0)
-        #expect(transport.bodies.first?["ServiceName"] == "IM_GetIncidentDetailsAndChangeHistory")
+        #expect(transport.jsonBodies.first?.value(atPath: "objCommonParameters.TicketNo") == 0)
+        #expect(transport.jsonBodies.first?["ServiceName"] == "IM_GetIncidentDetailsAndChangeHistory")
     }
 
     @Test func verifyAccessReportsARefusedKey() async throws {
-        let backend = try makeBackend(transport: StubTransport([answer(["Errors": "Invalid API Key"])]))
+        let backend = try makeBackend(transport: stubTransport([answer(["Errors": "Invalid API Key"])]))
         let error = await connectorError { try await backend.verifyAccess() }
         #expect(error?.exitCode == .permission)
         #expect(error?.message.contains("summit.json") == true)
     }
 
     @Test func verifyAccessReportsAnEmptyBody() async throws {
-        let backend = try makeBackend(transport: StubTransport([answer(text: "")]))
+        let backend = try makeBackend(transport: stubTransport([answer(text: "")]))
         #expect(await connectorError { try await backend.verifyAccess() }?.exitCode == .dataError)
     }
 }

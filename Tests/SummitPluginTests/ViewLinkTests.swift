@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import SummitPlugin
@@ -29,7 +30,7 @@ struct ViewLinkTests {
     }
 
     @Test func referenceCarriesTheLinkOpConShows() throws {
-        let backend = try makeBackend(transport: StubTransport([]))
+        let backend = try makeBackend(transport: stubTransport([]))
         #expect(backend.reference(recordedID: "4507")
             == TicketReference(recordedID: "4507", number: "4507", url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507"))
     }
@@ -37,7 +38,7 @@ struct ViewLinkTests {
     /// `owns` is ConnectorKit's: a Summit number whose recorded link is on the host this template's links point to.
     /// (It compares scheme, host and port only; the SDK dropped the check that the link names the same number.)
     @Test func ownsTicketsOnTheHostItsLinksPointTo() throws {
-        let backend = try makeBackend(transport: StubTransport([]))
+        let backend = try makeBackend(transport: stubTransport([]))
         #expect(backend.owns(recordedID: "4507", ticketURL: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", claimsUnlinked: false))
         #expect(backend.owns(recordedID: " 4507 ", ticketURL: "HTTPS://ITSM.example.com:443/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", claimsUnlinked: false))
         #expect(!backend.owns(recordedID: "4507", ticketURL: "https://other.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", claimsUnlinked: false))
@@ -47,7 +48,7 @@ struct ViewLinkTests {
 
     /// Whether this is the only Summit template is ConnectorKit's judgement (`PluginTests`); `owns` is told.
     @Test func ticketWithoutLinkBelongsToTheOnlySummitTemplate() throws {
-        let backend = try makeBackend(transport: StubTransport([]))
+        let backend = try makeBackend(transport: stubTransport([]))
         #expect(backend.owns(recordedID: "4507", ticketURL: nil, claimsUnlinked: true))
         #expect(backend.owns(recordedID: "4507", ticketURL: "", claimsUnlinked: true))
         #expect(!backend.owns(recordedID: "4507", ticketURL: nil, claimsUnlinked: false))

@@ -31,8 +31,9 @@ public protocol TicketBackend: Sendable {
     /// What this backend can do beyond the five verbs (default: nothing more).
     var capabilities: BackendCapabilities { get }
 
-    /// Open tickets carrying `correlationID`, oldest first; nil when this id cannot be searched for. Called only
-    /// when `capabilities` contains `.correlationSearch`.
+    /// Open tickets carrying `correlationID`, the one to adopt first (ServiceNow lists the newest first, Jira the
+    /// oldest, as their connectors do); nil when this id cannot be searched for. Called only when `capabilities`
+    /// contains `.correlationSearch`.
     func openTickets(correlationID: String) async throws(ConnectorError) -> [ExistingTicket]?
 
     /// An authenticated read proving the address and credentials work (`check`, `sync`). Default: reads a ticket that

@@ -37,11 +37,11 @@ public struct TicketFinder: Sendable {
         return ticket
     }
 
-    /// The newest open ticket carrying the job's correlation (other than `excluded`), marked `foundBySearch`.
+    /// The first open ticket the backend lists for the job's correlation (other than `excluded`), marked `foundBySearch`.
     private func adopt(_ draft: TicketDraft, excluding excluded: String?) async throws(ConnectorError) -> ExistingTicket? {
         guard backend.capabilities.contains(.correlationSearch), !draft.correlationID.isEmpty,
             let open = try await backend.openTickets(correlationID: draft.correlationID),
-            var found = open.last(where: { $0.reference.recordedID != excluded })
+            var found = open.first(where: { $0.reference.recordedID != excluded })
         else { return nil }
         found.foundBySearch = true
         logger.info("\(service): found \(found.reference.number) by this job's correlation although the job does not record it; a previous run must have stopped before writing it back.")
