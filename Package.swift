@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ConnectorKit", targets: ["ConnectorKit"]),
         .library(name: "SummitPlugin", targets: ["SummitPlugin"]),
         .library(name: "ServiceNowPlugin", targets: ["ServiceNowPlugin"]),
+        .library(name: "JiraPlugin", targets: ["JiraPlugin"]),
         .library(name: "Simulators", targets: ["Simulators"]),
         .executable(name: "connector", targets: ["connector"]),
     ],
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "URLSessionHTTP", dependencies: ["ConnectorKit"]),
         .target(name: "SummitPlugin", dependencies: ["ConnectorKit"]),
         .target(name: "ServiceNowPlugin", dependencies: ["ConnectorKit"]),
+        .target(name: "JiraPlugin", dependencies: ["ConnectorKit"]),
         .target(name: "Simulators", dependencies: ["ConnectorKit"]),
         .executableTarget(
             name: "connector",
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["ConnectorKit", "CurlHTTP", "URLSessionHTTP", "Simulators", "Subprocess"]),
         .testTarget(name: "SummitPluginTests", dependencies: ["SummitPlugin", "Simulators", "CurlHTTP"]),
         .testTarget(name: "ServiceNowPluginTests", dependencies: ["ServiceNowPlugin", "Simulators", "CurlHTTP"]),
+        .testTarget(name: "JiraPluginTests", dependencies: ["JiraPlugin", "Simulators", "CurlHTTP"]),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators"]),
         .testTarget(name: "EndToEndTests", dependencies: ["connector", "Simulators", "ConnectorKit", "Subprocess"]),
     ],
