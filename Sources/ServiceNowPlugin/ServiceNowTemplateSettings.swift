@@ -14,20 +14,8 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
     public var notations: ParseNotations
     /// `rules.includeCorrelationId` (default false): send `correlation_display`/`correlation_id` and use them to find tickets.
     public var includeCorrelationID: Bool
-    /// `rules.includeJobLogAttachment` (default true).
-    public var includeJobLogAttachment: Bool
-    /// `rules.alwaysCreateNewTicket` (default false).
-    public var alwaysCreateNewTicket: Bool
-    /// `rules.allowTicketReopen` (default true).
-    public var allowTicketReopen: Bool
     /// `variables.incidentReopenState`: the `state` a resolved incident is moved back to, `"1"` or `"2"` (default).
     public var reopenState: String
-    /// Top-level `resolvedAction`: the OpCon action `connector sync` applies to a job whose incident is resolved.
-    public var resolvedAction: JobActionKind
-    /// `credentials.user` as written (`env:`, `file:`, SMA-encoded or plain); resolve it before use.
-    public var userSetting: String
-    /// `credentials.password` as written; resolve it before use.
-    public var passwordSetting: String
     /// `jobDescriptionXmlTag.xmlTag` when `rules.extractXmlContentFromJobDescription` is on: the element whose content
     /// in the job documentation is added to the description (and, with documentation routing, decides the route).
     public var documentationXMLTag: String?
@@ -69,29 +57,6 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
             }
         } else if raw["address"]?["value"] == nil {
             issues.append(TemplateIssue(.error, path: "address.value", "the ServiceNow instance is required, e.g. \"acme.service-now.com\""))
-        }
-
-        // credentials.user / credentials.password
-        let credentials = raw.member(caseInsensitive: "credentials")
-        if let credentials, credentials.objectValue == nil {
-            issues.append(TemplateIssue(.error, path: "credentials", "expected an object with user and password"))
-        }
-        func credential(_ key: String) -> String? {
-            guard let value = credentials?.member(caseInsensitive: key) else {
-                issues.append(TemplateIssue(.error, path: "credentials.\(key)", "required for basic authentication (env:NAME, file:PATH or an EncryptValue string)"))
-                return nil
-            }
-            guard let text = value.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                issues.append(TemplateIssue(.error, path: "credentials.\(key)", "expected a non-empty string"))
-                return nil
-            }
-            return text
-        }
-        let user = credentials?.objectValue == nil ? nil : credential("user")
-        let password = credentials?.objectValue == nil ? nil : credential("password")
-        if credentials == nil {
-            issues.append(TemplateIssue(.error, path: "credentials.user", "required for basic authentication (env:NAME, file:PATH or an EncryptValue string)"))
-            issues.append(TemplateIssue(.error, path: "credentials.password", "required for basic authentication (env:NAME, file:PATH or an EncryptValue string)"))
         }
 
         // urls
@@ -137,17 +102,6 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
 
         let notations = readNotations(raw, issues: &issues)
 
-        // resolvedAction
-        var resolvedAction = JobActionKind.markFixed
-        if let value = raw["resolvedAction"] {
-            switch value.stringValue?.lowercased() {
-            case "markfixed": resolvedAction = .markFixed
-            case "restart": resolvedAction = .restart
-            default:
-                issues.append(TemplateIssue(.error, path: "resolvedAction", "expected \"markFixed\" or \"restart\", found \(value.scalarText.map { "\"\($0)\"" } ?? value.typeName)"))
-            }
-        }
-
         // Documentation rules: the XML tag, and routing by whether the documentation carries it.
         var xmlTag: String?
         let extractXML = template.rule("extractXmlContentFromJobDescription", default: false)
@@ -178,27 +132,19 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
             issues.append(TemplateIssue(.warning, path: "attributes", "correlation_display is always sent as \(correlationDisplay) when includeCorrelationId is on (the SMA business rules test for it)"))
         }
 
-        guard !issues.contains(where: { $0.severity == .error }), let address, let incidentPath, let getIncidentPath,
-            let user, let password
+        guard !issues.contains(where: { $0.severity == .error }), let address, let incidentPath, let getIncidentPath
         else { return (nil, issues) }
 
         let settings = ServiceNowTemplateSettings(
             address: address, incidentPath: incidentPath, getIncidentPath: getIncidentPath, attachmentPath: attachmentPath,
             notations: notations,
-            includeCorrelationID: template.rule("includeCorrelationId", default: false),
-            includeJobLogAttachment: includeJobLogAttachment,
-            alwaysCreateNewTicket: template.rule("alwaysCreateNewTicket", default: false),
-            allowTicketReopen: template.rule("allowTicketReopen", default: true),
-            reopenState: reopenState, resolvedAction: resolvedAction,
-            userSetting: user, passwordSetting: password,
+            includeCorrelationID: template.rule("includeCorrelationId", default: false), reopenState: reopenState,
             documentationXMLTag: xmlTag, documentationRouting: documentationRouting, workingHours: template.workingHours)
         return (settings, issues)
     }
 
     public init(address: ServiceAddress, incidentPath: String, getIncidentPath: String, attachmentPath: String?,
-                notations: ParseNotations, includeCorrelationID: Bool, includeJobLogAttachment: Bool,
-                alwaysCreateNewTicket: Bool, allowTicketReopen: Bool, reopenState: String, resolvedAction: JobActionKind,
-                userSetting: String, passwordSetting: String, documentationXMLTag: String? = nil,
+                notations: ParseNotations, includeCorrelationID: Bool, reopenState: String, documentationXMLTag: String? = nil,
                 documentationRouting: DocumentationRouting? = nil, workingHours: [Int: WorkingWindow]? = nil) {
         self.address = address
         self.incidentPath = incidentPath
@@ -206,13 +152,7 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         self.attachmentPath = attachmentPath
         self.notations = notations
         self.includeCorrelationID = includeCorrelationID
-        self.includeJobLogAttachment = includeJobLogAttachment
-        self.alwaysCreateNewTicket = alwaysCreateNewTicket
-        self.allowTicketReopen = allowTicketReopen
         self.reopenState = reopenState
-        self.resolvedAction = resolvedAction
-        self.userSetting = userSetting
-        self.passwordSetting = passwordSetting
         self.documentationXMLTag = documentationXMLTag
         self.documentationRouting = documentationRouting
         self.workingHours = workingHours

@@ -14,14 +14,10 @@ struct SummitAnswer: Sendable, Equatable {
 
     /// Reads an HTTP answer to `action` (e.g. "create the incident"). Throws for anything that is not a JSON object;
     /// an in-band error is returned in `errors` for the caller to judge.
-    static func read(_ response: HTTPResponse, action: String) throws(ConnectorError) -> SummitAnswer {
+    static func read(_ response: HTTPResponse, action: String, client: ServiceClient) throws(ConnectorError) -> SummitAnswer {
         guard response.isSuccess else {
-            let failure = ServiceFailure.map(response, service: service, action: action, serverMessage: ServiceFailure.message(from: response.body))
-            if response.status == 404 || response.status == 415 {
-                // 415 is what the bare Summit_RESTWCF.svc (the SOAP endpoint) answers to JSON.
-                throw .data(failure.message + " Check address.value and the urls entries of the template.")
-            }
-            throw failure
+            // 404, or 415, which the bare Summit_RESTWCF.svc (the SOAP endpoint) answers to JSON.
+            throw .data(client.failure(response, action: action).message + " Check address.value and the urls entries of the template.")
         }
         let text = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {

@@ -21,13 +21,20 @@ enum SummitDefaultFields {
         TicketField(name: "Assigned_WorkGroup_Name", value: "DevOps"),
     ]
 
-    /// The built-in values with `configured` (Connector.config's `[DEFAULTS]`, already named as Summit fields) laid
-    /// over them: a configured value replaces the built-in one of the same field. An empty configured value keeps
-    /// the built-in one, as an empty value does for every other Connector.config key (the SMA samples ship
-    /// `KEY=` lines).
+    /// `[DEFAULTS]` keys and the Summit `Ticket` fields they fill; other keys are ignored.
+    static let configKeys: [String: String] = [
+        "PRIORITY_NAME_VALUE": "Priority_Name", "IMPACT_NAME_VALUE": "Impact_Name", "URGENCY_NAME_VALUE": "Urgency_Name",
+        "SUP_FUNCTION_VALUE": "Sup_Function", "MEDIUM_VALUE": "Medium", "CLASSIFICATION_NAME_VALUE": "Classification_Name",
+        "SOURCE_VALUE": "Source", "CATEGORY_NAME_VALUE": "Category_Name", "ASSIGNED_WORK_GROUP_NAME_VALUE": "Assigned_WorkGroup_Name",
+    ]
+
+    /// The built-in values with `configured` (Connector.config's `[DEFAULTS]` entries as written) laid over them: a
+    /// configured value replaces the built-in one of the same field. An empty configured value keeps the built-in
+    /// one, as an empty value does for every other Connector.config key (the SMA samples ship `KEY=` lines).
     static func resolved(configured: [TicketField]) -> [TicketField] {
         var fields = builtIn
-        let given = configured.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+        let given = configured.compactMap { entry in configKeys[entry.name.uppercased()].map { TicketField(name: $0, value: entry.value) } }
+            .filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
         FieldResolver.overlay(given, onto: &fields)
         return fields
     }

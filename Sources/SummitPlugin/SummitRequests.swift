@@ -1,7 +1,7 @@
 import ConnectorKit
 import Foundation
 
-/// Builds every body the backend sends, in one place, so `previewPayload` shows exactly what a write sends.
+/// Builds every body the backend sends, in one place.
 struct SummitRequests: Sendable {
     let settings: SummitSettings
     let apiKey: String
@@ -38,18 +38,9 @@ struct SummitRequests: Sendable {
         return container(ticket: ticket, information: information(draft), customFields: customFields)
     }
 
-    /// The new failure added to an open incident's work log. No `Status` is sent (SPEC §6.1): the incident keeps
-    /// whatever status it has, and echoing the one read earlier could undo an analyst's change made in between.
-    func update(ticketNumber: String, draft: TicketDraft) -> JSONValue {
-        workLogEntry(ticketNumber: ticketNumber, status: nil, draft: draft)
-    }
-
-    /// The new failure added to a Resolved incident, moving it to `status` (`variables.reopenStatus`).
-    func reopen(ticketNumber: String, status: String, draft: TicketDraft) -> JSONValue {
-        workLogEntry(ticketNumber: ticketNumber, status: status.isEmpty ? nil : status, draft: draft)
-    }
-
-    private func workLogEntry(ticketNumber: String, status: String?, draft: TicketDraft) -> JSONValue {
+    /// The new failure added to an incident's work log; with `status`, the incident moves to it (a reopen). An update
+    /// sends no `Status` (SPEC §6.1): echoing the one read earlier could undo an analyst's change made in between.
+    func workLogEntry(ticketNumber: String, status: String?, draft: TicketDraft) -> JSONValue {
         var ticket: [String: JSONValue] = ["IsFromWebService": true, "Ticket_No": .string(ticketNumber)]
         if let status { ticket["Status"] = .string(status) }
         return container(ticket: ticket, information: draft.endingWithLogExcerpt(failureText(draft)), customFields: nil)
@@ -124,7 +115,7 @@ struct SummitRequests: Sendable {
     }
 
     private func expand(_ text: String, _ draft: TicketDraft) -> String {
-        Placeholders.expand(text, style: .environment, event: draft.event, job: draft.job, timeZone: draft.timeZone)
+        PlaceholderSyntax.summitEnvironment.expand(text, event: draft.event, job: draft.job, timeZone: draft.timeZone)
     }
 
     /// Ticket numbers travel as JSON numbers where Summit's models type them as integers.

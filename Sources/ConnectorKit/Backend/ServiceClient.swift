@@ -116,14 +116,15 @@ public struct ServiceClient: Sendable {
         throw failure(response, action: action)
     }
 
-    /// Sends a request and returns its answer's JSON object (an empty object for a 2xx without a body).
+    /// Sends a request and returns its answer's JSON.
     public func document(_ request: HTTPRequest, action: String) async throws(ConnectorError) -> JSONValue {
         try json(in: try await send(request, action: action), action: action)
     }
 
-    /// The JSON object of a successful answer; an HTML page, a truncated body or another JSON type is unusable.
+    /// The JSON object or array of a successful answer; an empty body, an HTML page, a truncated body or a bare value
+    /// is unusable.
     public func json(in response: HTTPResponse, action: String) throws(ConnectorError) -> JSONValue {
-        guard !response.body.isEmpty else { return .object([:]) }
+        guard !response.body.isEmpty else { throw unusable(response, action, "an empty body instead of JSON") }
         let document: JSONValue
         do {
             document = try JSONValue.parse(response.body)
@@ -155,6 +156,9 @@ public struct ServiceClient: Sendable {
         }
         return error.masked(by: masker)
     }
+
+    /// `text` with every secret of the run replaced by `****`: for server words a backend quotes in its own errors.
+    public func masked(_ text: String) -> String { masker.mask(text) }
 
     /// A data error about an answer, masked: for a backend that finds something missing in a successful answer.
     public func unusable(_ response: HTTPResponse, _ action: String, _ what: String) -> ConnectorError {

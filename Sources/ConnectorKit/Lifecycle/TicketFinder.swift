@@ -2,14 +2,21 @@ import Foundation
 
 /// Finds the ticket a failure belongs to (SPEC §5 step 6), the same way on every backend: the ticket the job records,
 /// else (on a backend that searches by correlation) an open ticket a run opened for this job and did not write back.
-struct TicketFinder: Sendable {
-    let backend: any TicketBackend
-    let rules: DecisionRules
-    let logger: Logger
+public struct TicketFinder: Sendable {
+    public let backend: any TicketBackend
+    public let rules: DecisionRules
+    public let logger: Logger
     /// How messages name the backend.
-    let service: String
+    public let service: String
 
-    func find(recordedID: String?, draft: TicketDraft) async throws(ConnectorError) -> ExistingTicket? {
+    public init(backend: any TicketBackend, rules: DecisionRules, logger: Logger, service: String) {
+        self.backend = backend
+        self.rules = rules
+        self.logger = logger
+        self.service = service
+    }
+
+    public func find(recordedID: String?, draft: TicketDraft) async throws(ConnectorError) -> ExistingTicket? {
         let recorded = recordedID?.trimmingCharacters(in: .whitespaces) ?? ""
         guard !recorded.isEmpty else { return try await adopt(draft, excluding: nil) }
         guard let reference = backend.reference(recordedID: recorded) else {

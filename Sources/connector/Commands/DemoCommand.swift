@@ -4,9 +4,8 @@ import Foundation
 
 /// Runs the whole story end to end on embedded simulators: no setup, no network beyond loopback.
 struct DemoCommand: ConnectorCommand {
-    static let name = "demo"
-    static let summary = "run the whole story on embedded simulators and narrate it (exit 0 only if every step held)"
-    static let usage = "  connector demo"
+    static let signature = CommandSignature(
+        name: "demo", summary: "run the whole story on embedded simulators and narrate it (exit 0 only if every step held)")
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         guard context.words.isEmpty else {

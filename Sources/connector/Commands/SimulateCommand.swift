@@ -7,24 +7,22 @@ import Simulators
 /// directory and prints the paths and the command lines to paste; without, it prints the Connector.config and
 /// templates to copy.
 struct SimulateCommand: ConnectorCommand {
-    static let name = "simulate"
-    static let summary = "serve the OpCon, ServiceNow and Summit simulators on loopback until interrupted"
-    static let usage = """
-          connector simulate [--port N] [--write DIR] [--no-business-rules]
-        --port N               OpCon on N, ServiceNow on N+1, Summit on N+2 (default: free ports)
-        --write DIR            write Connector.config and templates/ into DIR, and print commands for --home DIR
-        --no-business-rules    the simulated ServiceNow does not run the SMA application's business rules, so a
-                               ticket moved by hand reaches OpCon only through `connector sync`
-        Analyst endpoints (see README, "Try it by hand"): POST <ServiceNow>/_sim/incidents/<number>/state
-        {"state":"6"}, GET <ServiceNow>/_sim/incidents, POST <ServiceNow>/_sim/rules {"ticketResolved":false},
-        POST <Summit>/_sim/tickets/<number>/status {"status":"Resolved"}, GET <Summit>/_sim/tickets
-        """
+    static let signature = CommandSignature(
+        name: "simulate", summary: "serve the OpCon, ServiceNow and Summit simulators on loopback until interrupted",
+        options: [
+            .value("--port", valueName: "N", help: "OpCon on N, ServiceNow on N+1, Summit on N+2 (default: free ports)"),
+            .value("--write", valueName: "DIR",
+                   help: "write Connector.config and templates/ into DIR, and print commands for --home DIR"),
+            .flag("--no-business-rules",
+                  help: "the simulated ServiceNow does not run the SMA application's business rules, so a ticket moved "
+                    + "by hand reaches OpCon only through `connector sync`"),
+        ],
+        discussion: """
+            Analyst endpoints (see README, "Try it by hand"): POST <ServiceNow>/_sim/incidents/<number>/state             {"state":"6"}, GET <ServiceNow>/_sim/incidents, POST <ServiceNow>/_sim/rules {"ticketResolved":false},             POST <Summit>/_sim/tickets/<number>/status {"status":"Resolved"}, GET <Summit>/_sim/tickets
+            """)
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let options = try OptionScanner(command: "connector simulate", options: [
-            OptionSpec("--port", takesValue: true), OptionSpec("--write", takesValue: true),
-            OptionSpec("--no-business-rules", takesValue: false),
-        ]).scan(context.words)
+        let options = context.options
         let port = try options.integer("--port", in: 1...65533)
         let services = SimulatedServices()
         if options.has("--no-business-rules") { services.serviceNow.settings.businessRules = .allOff }
