@@ -60,7 +60,7 @@ struct JiraTemplateSettings: Sendable {
         let projectKey = text("projectKey")?.uppercased()
         if let projectKey, projectKey.first?.isLetter != true || !projectKey.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
             issues.append(TemplateIssue(.error, path: "variables.projectKey", "\"\(projectKey)\" is not a Jira project key (OPS, IT_OPS)"))
-        } else if variables["projectKey"] == nil {
+        } else if projectKey == nil, variables["projectKey"]?.isNull ?? true {
             issues.append(TemplateIssue(.error, path: "variables.projectKey", "is required: the key of the project issues are opened in"))
         }
         var settings = JiraTemplateSettings(baseURL: address?.baseURL ?? "", viewURL: view?.baseURL ?? "", projectKey: projectKey ?? "")
