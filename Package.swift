@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "connector",
             dependencies: [
-                "ConnectorKit", "SummitPlugin", "ServiceNowPlugin",
+                "ConnectorKit", "SummitPlugin", "ServiceNowPlugin", "JiraPlugin",
                 .target(name: "CurlHTTP", condition: .when(platforms: [.linux])),
                 .target(name: "URLSessionHTTP", condition: .when(platforms: [.windows, .macOS])),
                 // `demo` and `simulate` embed the simulators, whose sockets are POSIX; a Windows build leaves them out.
