@@ -98,19 +98,19 @@ struct ConfigLoaderTests {
         #expect(configs[1].opcon.correlationAddress == "opcon.example.com:9010")
     }
 
-    @Test("[DEFAULTS] maps onto the Summit ticket field names in file order")
+    @Test("[DEFAULTS] is kept as written, in file order, for the backend that reads it")
     func summitDefaults() throws {
         let config = try ConnectorConfigLoader.parse(text: Self.summit2024, path: "c")
-        #expect(config.ticketDefaults == [
-            TicketField(name: "Priority_Name", value: "P3"),
-            TicketField(name: "Impact_Name", value: "Medium"),
-            TicketField(name: "Urgency_Name", value: "Medium"),
-            TicketField(name: "Sup_Function", value: "IT"),
-            TicketField(name: "Medium", value: "Web"),
-            TicketField(name: "Classification_Name", value: "Application Support"),
-            TicketField(name: "Source", value: "Event Trigger"),
-            TicketField(name: "Category_Name", value: "ElasticSearch"),
-            TicketField(name: "Assigned_WorkGroup_Name", value: "DevOps"),
+        #expect(config.defaults == [
+            TicketField(name: "PRIORITY_NAME_VALUE", value: "P3"),
+            TicketField(name: "IMPACT_NAME_VALUE", value: "Medium"),
+            TicketField(name: "URGENCY_NAME_VALUE", value: "Medium"),
+            TicketField(name: "SUP_FUNCTION_VALUE", value: "IT"),
+            TicketField(name: "MEDIUM_VALUE", value: "Web"),
+            TicketField(name: "CLASSIFICATION_NAME_VALUE", value: "Application Support"),
+            TicketField(name: "SOURCE_VALUE", value: "Event Trigger"),
+            TicketField(name: "CATEGORY_NAME_VALUE", value: "ElasticSearch"),
+            TicketField(name: "ASSIGNED_WORK_GROUP_NAME_VALUE", value: "DevOps"),
         ])
     }
 
@@ -259,7 +259,7 @@ struct ConfigLoaderTests {
         let path = try Self.write(data)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let config = try ConnectorConfigLoader.load(path: path)
-        #expect(config.ticketDefaults == [TicketField(name: "Source", value: "Opération")])
+        #expect(config.defaults == [TicketField(name: "SOURCE_VALUE", value: "Opération")])
     }
 
     @Test("a missing file or a directory is a configuration error naming the path")

@@ -18,7 +18,7 @@ final class FailureScript: @unchecked Sendable {
 
     func set(_ operation: String, _ outcomes: [ConnectorError?]) { queues.update { $0[operation] = outcomes } }
 
-    func check(_ operation: String) throws {
+    func check(_ operation: String) throws(ConnectorError) {
         let failure = queues.update { queues -> ConnectorError? in
             guard var queue = queues[operation], !queue.isEmpty else { return nil }
             let first = queue.removeFirst()
@@ -30,7 +30,7 @@ final class FailureScript: @unchecked Sendable {
 }
 
 /// An in-memory ITSM behind the backend protocol: tickets by number with a status, and failure switches.
-struct FakeBackend: ITSMBackend {
+struct FakeBackend: TicketBackend {
     struct State: Sendable {
         var tickets: [String: TicketStatus] = [:]
         var created: [TicketDraft] = []
@@ -40,7 +40,7 @@ struct FakeBackend: ITSMBackend {
         var reopens: [String] = []
         var attachments: [(String, JobLogFile)] = []
         var nextNumber = 1000
-        /// When set, `findTicket` without a recorded id returns this ticket (like a correlation search).
+        /// When set, the correlation search finds this ticket (a run created it and did not write it back).
         var searchable: String?
         /// Authenticated reads made by `verifyAccess`.
         var accessChecks = 0
@@ -48,28 +48,30 @@ struct FakeBackend: ITSMBackend {
 
     let state = Recorder(State())
     let failures = FailureScript()
-    var decisionRules = DecisionRules()
-    var placeholderStyle = PlaceholderStyle.indexed
-    var defaultFields: [TicketField] = []
-    var routing: @Sendable ([String], inout [TicketField]) -> Void = { _, _ in }
 
-    func applyBackendRouting(jobTags: [String], to fields: inout [TicketField]) { routing(jobTags, &fields) }
+    var capabilities: BackendCapabilities { .correlationSearch }
 
+    func reference(recordedID: String) -> TicketReference? {
+        guard recordedID.hasPrefix("T") else { return nil }
+        return reference(recordedID)
+    }
 
     func reference(_ number: String) -> TicketReference {
         TicketReference(recordedID: number, number: number, url: "https://itsm/\(number)")
     }
 
-    func findTicket(recordedID: String?, draft: TicketDraft) async throws -> ExistingTicket? {
+    func read(_ ticket: TicketReference) async throws(ConnectorError) -> ExistingTicket? {
         try failures.check("find")
-        if let recordedID {
-            return state.read { $0.tickets[recordedID] }.map { ExistingTicket(reference: reference(recordedID), status: $0, rawState: "\($0)") }
-        }
-        guard let number = state.read({ $0.searchable }), let status = state.read({ $0.tickets[number] }) else { return nil }
-        return ExistingTicket(reference: reference(number), status: status, rawState: "\(status)", foundBySearch: true)
+        return state.read { $0.tickets[ticket.recordedID] }.map { ExistingTicket(reference: reference(ticket.recordedID), status: $0, rawState: "\($0)") }
     }
 
-    func create(_ draft: TicketDraft) async throws -> TicketReference {
+    func openTickets(correlationID: String) async throws(ConnectorError) -> [ExistingTicket]? {
+        try failures.check("search")
+        guard let number = state.read({ $0.searchable }), let status = state.read({ $0.tickets[number] }), !status.isFinal else { return [] }
+        return [ExistingTicket(reference: reference(number), status: status, rawState: "\(status)")]
+    }
+
+    func create(_ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
         try failures.check("create")
         let number = state.update { state -> String in
             state.nextNumber += 1
@@ -81,36 +83,24 @@ struct FakeBackend: ITSMBackend {
         return reference(number)
     }
 
-    func update(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
-        try failures.check("update")
-        state.update { $0.updates.append(ticket.reference.number) }
-    }
-
-    func reopen(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
-        try failures.check("reopen")
+    func update(_ ticket: ExistingTicket, with draft: TicketDraft, reopening: Bool) async throws(ConnectorError) {
+        try failures.check(reopening ? "reopen" : "update")
         state.update {
-            $0.reopens.append(ticket.reference.number)
-            $0.tickets[ticket.reference.number] = .inProgress
+            if reopening {
+                $0.reopens.append(ticket.reference.number)
+                $0.tickets[ticket.reference.number] = .inProgress
+            } else {
+                $0.updates.append(ticket.reference.number)
+            }
         }
     }
 
-    func attach(_ file: JobLogFile, to ticket: TicketReference) async throws {
+    func attach(_ file: JobLogFile, to ticket: TicketReference) async throws(ConnectorError) {
         try failures.check("attach")
         state.update { $0.attachments.append((ticket.number, file)) }
     }
 
-    func previewPayload(for decision: Decision, draft: TicketDraft) -> JSONValue {
-        .object(Dictionary(draft.fields.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { $1 }))
-    }
-
-    func ticketStatus(recordedID: String) async throws -> ExistingTicket? {
-        try failures.check("status")
-        return state.read { $0.tickets[recordedID] }.map { ExistingTicket(reference: reference(recordedID), status: $0, rawState: "\($0)") }
-    }
-
-    func owns(recordedID: String, ticketURL: String?) -> Bool { recordedID.hasPrefix("T") }
-    func describeTicket(number: String) async throws -> String { number }
-    func verifyAccess() async throws {
+    func verifyAccess() async throws(ConnectorError) {
         try failures.check("access")
         state.update { $0.accessChecks += 1 }
     }

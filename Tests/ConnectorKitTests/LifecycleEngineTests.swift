@@ -18,8 +18,12 @@ struct LifecycleEngineTests {
              workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
              nonWorkingHoursAttributes: [TicketField] = []) -> Rig {
         let home = NSTemporaryDirectory() + "engine-\(UUID().uuidString)"
-        var backend = FakeBackend()
-        backend.decisionRules = rules
+        let backend = FakeBackend()
+        // The decision rules are template rules, the same on every backend.
+        var templateRules = templateRules
+        templateRules["alwayscreatenewticket"] = rules.alwaysCreateNewTicket
+        templateRules["allowticketreopen"] = rules.allowReopen
+        templateRules["submitsingleincidentperday"] = rules.singleIncidentPerDay
         let opcon = FakeOpCon(jobs: [job])
         var config = ConnectorConfig()
         config.general.dailyStartHour = startHour
@@ -236,12 +240,13 @@ struct LifecycleEngineTests {
         #expect(rig.opcon.state.current.writeBacks.first?.0.number == "T77")
     }
 
-    @Test("explain's plan changes nothing and carries the payload")
+    @Test("explain's plan changes nothing and carries the fields")
     func plan() async throws {
         let rig = rig()
         let plan = try await rig.engine.plan(sampleEvent())
         #expect(plan.decision == .create)
-        #expect(plan.payload?["description"] == "job GL LOAD failed")
+        #expect(plan.draft.field("description") == "job GL LOAD failed")
+        #expect(plan.writes.isEmpty)
         #expect(rig.backend.state.current.created.isEmpty)
         #expect(rig.opcon.state.current.writeBacks.isEmpty)
     }

@@ -6,11 +6,13 @@ import Testing
 struct TemplateLoaderTests {
     static func plugin(_ id: String, marker: String) -> BackendPlugin {
         BackendPlugin(
-            id: id, displayName: id.capitalized, recognizes: { $0[marker] != nil }, knownTemplateKeys: [marker],
-            validate: { template, _ in
-                template.url(named: "incident") == nil ? [TemplateIssue(.error, path: "urls", "needs an entry named incident")] : []
-            },
-            make: { _, _ in throw ConnectorError.internal("not used") })
+            id: id, displayName: id.capitalized, recognizes: { $0[marker] != nil }, templateKeys: [marker],
+            configure: { template, _ in
+                guard template.url(named: "incident") != nil else {
+                    return BackendSetup(failing: [TemplateIssue(.error, path: "urls", "needs an entry named incident")])
+                }
+                return BackendSetup { (_) throws(ConnectorError) -> any TicketBackend in throw .internal("not used") }
+            })
     }
 
     let registry = BackendRegistry([plugin("alpha", marker: "alphaKey"), plugin("beta", marker: "betaKey")])

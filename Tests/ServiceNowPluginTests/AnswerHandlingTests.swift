@@ -9,7 +9,7 @@ struct AnswerHandlingTests {
     private func outcome(of answer: ScriptedTransport.Answer, logger: Logger = .silent) async throws -> ConnectorError? {
         let backend = Fixture.backend(ScriptedTransport([answer]), settings: try Fixture.settings(), logger: logger)
         do {
-            try await backend.update(Fixture.existing(.new, state: "1"), with: Fixture.draft())
+            try await backend.update(Fixture.existing(.new, state: "1"), with: Fixture.draft(), reopening: false)
             return nil
         } catch let error as ConnectorError {
             return error

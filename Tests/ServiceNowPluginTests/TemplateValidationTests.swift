@@ -27,9 +27,8 @@ struct TemplateValidationTests {
         #expect(settings.incidentPath == "api/now/table/incident")
         #expect(settings.attachmentPath == "api/now/attachment/file")
         #expect(settings.reopenState == "2")
-        #expect(settings.resolvedAction == .markFixed)
         #expect(settings.includeCorrelationID)
-        #expect(settings.userSetting == "env:SNOW_USER")
+        #expect(loaded.template.raw["credentials"]?["user"]?.stringValue == "env:SNOW_USER")
     }
 
     @Test func getincidentDefaultsToTheIncidentURL() throws {
@@ -110,9 +109,9 @@ struct TemplateValidationTests {
     }
 
     @Test func resolvedActionAcceptsMarkFixedOrRestart() throws {
-        #expect(try Fixture.settings(extra: #""resolvedAction": "restart""#).resolvedAction == .restart)
-        #expect(try Fixture.settings(extra: #""resolvedAction": "markFixed""#).resolvedAction == .markFixed)
-        #expect(loadError(Fixture.templateJSON(extra: #""resolvedAction": "release""#))?.contains(#"resolvedAction: expected "markFixed" or "restart", found "release""#) == true)
+        #expect(try Fixture.load(Fixture.templateJSON(extra: #""resolvedAction": "restart""#)).warnings.isEmpty)
+        #expect(try Fixture.load(Fixture.templateJSON(extra: #""resolvedAction": "markFixed""#)).warnings.isEmpty)
+        #expect(loadError(Fixture.templateJSON(extra: #""resolvedAction": "release""#))?.contains(#"resolvedAction: must be "markFixed" or "restart", found "release""#) == true)
     }
 
     @Test func aQuotedIncludeCorrelationIdSwitchesCorrelationOnWithAWarning() throws {
@@ -161,7 +160,8 @@ struct RecognitionTests {
     @Test func thePluginIsNamedServiceNow() {
         #expect(ServiceNowPlugin.plugin.id == "servicenow")
         #expect(ServiceNowPlugin.plugin.displayName == "ServiceNow")
-        #expect(ServiceNowPlugin.plugin.knownTemplateKeys.contains("resolvedAction"))
+        #expect(ServiceNowPlugin.plugin.templateKeys.contains("parseNotations"))
+        #expect(ServiceNowPlugin.plugin.requiredCredentials == ["user", "password"])
     }
 }
 
@@ -180,8 +180,8 @@ struct ExampleTemplateTests {
         #expect(loaded.warnings.isEmpty)
         let settings = try ServiceNowTemplateSettings(template: loaded.template)
         #expect(settings.includeCorrelationID)
-        #expect(settings.userSetting.hasPrefix("env:"))
-        #expect(settings.passwordSetting.hasPrefix("env:"))
+        #expect(loaded.template.raw["credentials"]?["user"]?.stringValue?.hasPrefix("env:") == true)
+        #expect(loaded.template.raw["credentials"]?["password"]?.stringValue?.hasPrefix("env:") == true)
         #expect(settings.documentationXMLTag == "ServiceNowInstructions")
         #expect(settings.documentationRouting?.routingAttribute == "assignment_group")
         #expect(loaded.template.tags.map(\.indicator) == ["EXIT", "TAG_START", "TAG_END", "DEFAULT"])

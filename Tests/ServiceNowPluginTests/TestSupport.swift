@@ -146,10 +146,18 @@ enum Fixture {
     /// on which the run's deadline of `deadlineSeconds` is measured.
     static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<Double> = Recorder(),
                         logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
-                        deadlineSeconds: Double = 120, maxPostAttempts: Int = 20) -> ServiceNowBackend {
-        ServiceNowBackend(settings: settings, user: user, password: password, http: HTTPClient(transport: transport),
-                          logger: logger, masker: masker, deadline: Deadline(seconds: deadlineSeconds, clock: clock.now),
-                          pause: { pauses.record($0); clock.advance($0) }, maxPostAttempts: maxPostAttempts)
+                        deadlineSeconds: Double = 120) -> ServiceNowBackend {
+        let environment = BackendEnvironment(
+            http: HTTPClient(transport: transport), secrets: SecretResolver(masker: masker, environment: [:]), logger: logger,
+            config: ConnectorConfig(), template: Template(name: "servicenow.json", path: "/templates/servicenow.json", raw: [:], backendID: "servicenow"),
+            deadline: Deadline(seconds: deadlineSeconds, clock: clock.now), pause: { pauses.record($0); clock.advance($0) })
+        return ServiceNowBackend(settings: settings, user: user, password: password, environment: environment)
+    }
+
+    /// The ticket the engine's finder settles on for a job that records `recordedID` (nil: none recorded).
+    static func find(_ backend: ServiceNowBackend, recordedID: String?, draft: TicketDraft, rules: DecisionRules = DecisionRules(),
+                     logger: Logger = .silent) async throws -> ExistingTicket? {
+        try await TicketFinder(backend: backend, rules: rules, logger: logger, service: "ServiceNow").find(recordedID: recordedID, draft: draft)
     }
 
     static let failedAt = Date(timeIntervalSince1970: 1_726_902_780)  // 2024-09-21 07:13 UTC, a Saturday

@@ -10,7 +10,7 @@ struct TicketReadingTests {
         let transport = ScriptedTransport([Fixture.list([("INC0010042", Fixture.sysID, "2")])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
 
-        let ticket = try #require(try await backend.findTicket(recordedID: "INC0010042/\(Fixture.sysID)", draft: Fixture.draft()))
+        let ticket = try #require(try await Fixture.find(backend, recordedID: "INC0010042/\(Fixture.sysID)", draft: Fixture.draft()))
 
         #expect(transport.requests.count == 1)
         let request = try #require(transport.requests.first)
@@ -23,7 +23,7 @@ struct TicketReadingTests {
     @Test func aBareNumberIsReadByNumber() async throws {
         let transport = ScriptedTransport([Fixture.list([("INC0010042", Fixture.sysID, "1")])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        let ticket = try await backend.findTicket(recordedID: "INC0010042", draft: Fixture.draft())
+        let ticket = try await Fixture.find(backend, recordedID: "INC0010042", draft: Fixture.draft())
 
         #expect(transport.requests.first?.url.query == "sysparm_query=number%3DINC0010042&sysparm_limit=1")
         #expect(ticket?.reference.recordedID == "INC0010042/\(Fixture.sysID)")
@@ -54,7 +54,7 @@ struct TicketReadingTests {
     @Test func aRecordedTicketServiceNowNoLongerHasIsNil() async throws {
         let transport = ScriptedTransport([.json(200, #"{"result":[]}"#)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        #expect(try await backend.findTicket(recordedID: "INC0010042/\(Fixture.sysID)", draft: Fixture.draft()) == nil)
+        #expect(try await Fixture.find(backend, recordedID: "INC0010042/\(Fixture.sysID)", draft: Fixture.draft()) == nil)
         #expect(transport.requests.count == 1)
     }
 
@@ -76,7 +76,7 @@ struct TicketReadingTests {
         let transport = ScriptedTransport([Fixture.list([("INC0010042", Fixture.sysID, "1")])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
 
-        let ticket = try #require(try await backend.findTicket(recordedID: nil, draft: Fixture.draft()))
+        let ticket = try #require(try await Fixture.find(backend, recordedID: nil, draft: Fixture.draft()))
 
         #expect(ticket.foundBySearch)
         #expect(ticket.reference == Fixture.reference())
@@ -88,7 +88,7 @@ struct TicketReadingTests {
     @Test func withoutCorrelationNothingIsSearched() async throws {
         let transport = ScriptedTransport([])
         let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": false]))
-        #expect(try await backend.findTicket(recordedID: nil, draft: Fixture.draft()) == nil)
+        #expect(try await Fixture.find(backend, recordedID: nil, draft: Fixture.draft()) == nil)
         #expect(transport.requests.isEmpty)
     }
 
@@ -96,7 +96,7 @@ struct TicketReadingTests {
         let transport = ScriptedTransport([Fixture.list([("INC0000001", Fixture.otherSysID, "1")])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
         await #expect(throws: ConnectorError.self) {
-            _ = try await backend.findTicket(recordedID: nil, draft: Fixture.draft(correlationID: ""))
+            _ = try await Fixture.find(backend, recordedID: nil, draft: Fixture.draft(correlationID: ""))
         }
         #expect(transport.requests.isEmpty)
         #expect(throws: ConnectorError.self) { try IncidentQuery.openByCorrelation("  ") }
@@ -106,7 +106,7 @@ struct TicketReadingTests {
         let transport = ScriptedTransport([])
         let sink = CollectingSink()
         let backend = Fixture.backend(transport, settings: try Fixture.settings(), logger: Logger(sinks: [sink]))
-        let ticket = try await backend.findTicket(recordedID: nil, draft: Fixture.draft(correlationID: "opcon.example:9010,20240921|1|1|A^B"))
+        let ticket = try await Fixture.find(backend, recordedID: nil, draft: Fixture.draft(correlationID: "opcon.example:9010,20240921|1|1|A^B"))
         #expect(ticket == nil)
         #expect(transport.requests.isEmpty)
         #expect(sink.entries.contains { $0.level == .warning && $0.message.contains("cannot be used in a ServiceNow query") })
@@ -118,7 +118,7 @@ struct TicketReadingTests {
             Fixture.list([("INC0010042", Fixture.sysID, "1")]),
         ])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        let ticket = try await backend.findTicket(recordedID: "INC0010024/\(Fixture.otherSysID)", draft: Fixture.draft())
+        let ticket = try await Fixture.find(backend, recordedID: "INC0010024/\(Fixture.otherSysID)", draft: Fixture.draft())
 
         #expect(ticket?.reference.number == "INC0010042")
         #expect(ticket?.foundBySearch == true)
@@ -128,7 +128,7 @@ struct TicketReadingTests {
     @Test func aClosedRecordedTicketIsReturnedWhenNothingReplacedIt() async throws {
         let transport = ScriptedTransport([Fixture.list([("INC0010024", Fixture.otherSysID, "7")]), .json(200, #"{"result":[]}"#)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        let ticket = try await backend.findTicket(recordedID: "INC0010024/\(Fixture.otherSysID)", draft: Fixture.draft())
+        let ticket = try await Fixture.find(backend, recordedID: "INC0010024/\(Fixture.otherSysID)", draft: Fixture.draft())
         #expect(ticket?.reference.number == "INC0010024")
         #expect(ticket?.status == .closed)
         #expect(ticket?.foundBySearch == false)
@@ -137,7 +137,7 @@ struct TicketReadingTests {
     @Test func anOpenRecordedTicketNeedsNoSearch() async throws {
         let transport = ScriptedTransport([Fixture.list([("INC0010042", Fixture.sysID, "6")])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        let ticket = try await backend.findTicket(recordedID: "INC0010042/\(Fixture.sysID)", draft: Fixture.draft())
+        let ticket = try await Fixture.find(backend, recordedID: "INC0010042/\(Fixture.sysID)", draft: Fixture.draft())
         #expect(ticket?.status == .resolved)
         #expect(transport.requests.count == 1)
     }
@@ -153,7 +153,7 @@ struct TicketReadingTests {
         let body = #"{"result":[{"number":"INC0010042","sys_id":"\#(Fixture.sysID)","state":"6","short_description":"OpCon Task Failure","priority":"3","assignment_group":{"link":"x","value":"abc"}}]}"#
         let transport = ScriptedTransport([.json(200, body)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        let text = try await backend.describeTicket(number: "INC0010042")
+        let text = try await backend.describeTicket(number: "INC0010042", service: "ServiceNow")
         #expect(text.contains("Incident INC0010042"))
         #expect(text.contains("State: Resolved (6)"))
         #expect(text.contains("Short description: OpCon Task Failure"))
@@ -164,7 +164,7 @@ struct TicketReadingTests {
     @Test func describingAnUnknownNumberSaysSo() async throws {
         let backend = Fixture.backend(ScriptedTransport([.json(200, #"{"result":[]}"#)]), settings: try Fixture.settings())
         await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) has no incident numbered INC0099999.")) {
-            _ = try await backend.describeTicket(number: "INC0099999")
+            _ = try await backend.describeTicket(number: "INC0099999", service: "ServiceNow")
         }
     }
 
@@ -181,12 +181,12 @@ struct TicketReadingTests {
 struct OwnershipTests {
     @Test func recordedIDsInTheShapesThisBackendWritesAreOwned() throws {
         let backend = Fixture.backend(ScriptedTransport([]), settings: try Fixture.settings())
-        #expect(backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: nil))
-        #expect(backend.owns(recordedID: "INC0010042", ticketURL: ""))
-        #expect(backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: "https://ACME.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)"))
-        #expect(!backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: "https://other.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)"))
-        #expect(!backend.owns(recordedID: "4507", ticketURL: nil))
-        #expect(!backend.owns(recordedID: "INC0010042/not-a-sys-id", ticketURL: nil))
+        #expect(backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: nil, claimsUnlinked: true))
+        #expect(backend.owns(recordedID: "INC0010042", ticketURL: "", claimsUnlinked: true))
+        #expect(backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: "https://ACME.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)", claimsUnlinked: true))
+        #expect(!backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: "https://other.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)", claimsUnlinked: true))
+        #expect(!backend.owns(recordedID: "4507", ticketURL: nil, claimsUnlinked: true))
+        #expect(!backend.owns(recordedID: "INC0010042/not-a-sys-id", ticketURL: nil, claimsUnlinked: true))
     }
 
     @Test func recordedValuesAreSplitAtTheSlash() {

@@ -53,10 +53,10 @@ struct WireFormatTests {
         }
         let seen = Recorder<Bool>()
         let transport = ScriptedTransport([Fixture.created()])
-        let backend = ServiceNowBackend(
-            settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password,
-            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]), logger: .silent, masker: SecretMasker(),
-            deadline: Deadline(seconds: 120))
+        let environment = BackendEnvironment(
+            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]), secrets: SecretResolver(masker: SecretMasker(), environment: [:]),
+            logger: .silent, config: ConnectorConfig(), template: Template(name: "t.json", path: "t.json", raw: [:], backendID: "servicenow"))
+        let backend = ServiceNowBackend(settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password, environment: environment)
         _ = try await backend.create(Fixture.draft())
         #expect(seen.values == [false])
         #expect(transport.requests.first?.header("Authorization")?.hasPrefix("Basic ") == true)
@@ -88,7 +88,7 @@ struct WireFormatTests {
     @Test func updateWritesTheNewFailureIntoTheDescriptionWithoutAStateChange() async throws {
         let transport = ScriptedTransport([.json(200, #"{"result":{"sys_id":"\#(Fixture.sysID)","state":"2"}}"#)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        try await backend.update(Fixture.existing(.inProgress, state: "2"), with: Fixture.draft())
+        try await backend.update(Fixture.existing(.inProgress, state: "2"), with: Fixture.draft(), reopening: false)
 
         let request = try #require(transport.requests.first)
         #expect(request.method == .put)
@@ -102,7 +102,7 @@ struct WireFormatTests {
         let transport = ScriptedTransport([.json(200, #"{"result":{"sys_id":"\#(Fixture.sysID)","state":"\#(expected)"}}"#)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings(extra: extra))
         let draft = Fixture.draft()
-        try await backend.reopen(Fixture.existing(.resolved, state: "6"), with: draft)
+        try await backend.update(Fixture.existing(.resolved, state: "6"), with: draft, reopening: true)
 
         let request = try #require(transport.requests.first)
         #expect(request.method == .put)
@@ -152,19 +152,18 @@ struct WireFormatTests {
         ])
         let backend = Fixture.backend(transport, settings: settings)
         _ = try await backend.create(draft)
-        try await backend.update(Fixture.existing(.new, state: "1"), with: draft)
-        try await backend.reopen(Fixture.existing(.resolved, state: "6"), with: draft)
+        try await backend.update(Fixture.existing(.new, state: "1"), with: draft, reopening: false)
+        try await backend.update(Fixture.existing(.resolved, state: "6"), with: draft, reopening: true)
         var replacing = draft
         replacing.previousTicket = previous.reference
         _ = try await backend.create(replacing)
 
         let sent = transport.requests.filter { $0.method != .get }.map(\.json)
-        #expect(sent[0] == backend.previewPayload(for: .create, draft: draft))
-        #expect(sent[1] == backend.previewPayload(for: .update(Fixture.existing(.new, state: "1")), draft: draft))
-        #expect(sent[2] == backend.previewPayload(for: .reopen(Fixture.existing(.resolved, state: "6")), draft: draft))
-        // The engine fills previousTicket for a replace; the preview does it itself when asked before that.
-        #expect(sent[3] == backend.previewPayload(for: .replace(previous), draft: draft))
-        #expect(backend.previewPayload(for: .skip(reason: "EXIT tag"), draft: draft) == .null)
+        let payloads = IncidentPayloads(settings: settings)
+        #expect(sent[0] == payloads.create(draft))
+        #expect(sent[1] == payloads.update(draft))
+        #expect(sent[2] == payloads.reopen(draft))
+        #expect(sent[3] == payloads.create(replacing))
     }
 
     @Test func documentationInstructionsAreAddedAndRouteTheIncident() async throws {
@@ -175,15 +174,15 @@ struct WireFormatTests {
               "workingHoursWithoutDoc": "Service Desk", "nonWorkingHoursWithDoc": "On Call", "nonWorkingHoursWithoutDoc": "" }
             """
         let settings = try Fixture.settings(rules: ["extractXmlContentFromJobDescription": true, "routingByDocumentationContent": true], extra: extra)
-        let backend = Fixture.backend(ScriptedTransport([]), settings: settings)
+        let payloads = IncidentPayloads(settings: settings)
 
         let documented = Fixture.draft(documentation: "Runs after GL.\n<snow>Call the payroll team first.</snow>")
-        let withDoc = try #require(backend.previewPayload(for: .create, draft: documented).objectValue)
+        let withDoc = try #require(payloads.create(documented).objectValue)
         #expect(withDoc["assignment_group"] == "Payroll Ops")
         #expect(withDoc["description"]?.stringValue?.hasSuffix("JOBID=U-4711\nCall the payroll team first.") == true)
-        #expect(backend.previewPayload(for: .update(Fixture.existing(.new, state: "1")), draft: documented)["description"]?.stringValue?.hasSuffix("\nCall the payroll team first.") == true)
+        #expect(payloads.update(documented)["description"]?.stringValue?.hasSuffix("\nCall the payroll team first.") == true)
 
-        let undocumented = try #require(backend.previewPayload(for: .create, draft: Fixture.draft()).objectValue)
+        let undocumented = try #require(payloads.create(Fixture.draft()).objectValue)
         #expect(undocumented["assignment_group"] == "Service Desk")
         #expect(undocumented["description"]?.stringValue?.hasSuffix("JOBID=U-4711") == true)
     }

@@ -218,7 +218,9 @@ public struct ServiceClient: Sendable {
             }
 
             let serverNamed = retryAfter != nil
-            let delay = max(retryAfter ?? 0, policy.baseDelay, serverNamed ? 0 : policy.backoff(retry: guessedRetries + 1))
+            // The ceiling itself, not a jittered share of it: a run sends one create at a time, and its landing check
+            // has already spaced the attempts.
+            let delay = max(retryAfter ?? 0, policy.baseDelay, serverNamed ? 0 : policy.backoff(retry: guessedRetries + 1, jitter: false))
             let attempts = attempt == 1 ? "1 attempt" : "\(attempt) attempts"
             let noneFound = provenNotLanded ? "" : ", and it did not land"
             if !serverNamed && guessedRetries + 1 >= policy.maxAttempts {
