@@ -102,7 +102,8 @@ struct JiraCreateTests {
         #expect(stage.sim.issues.count == 1)
         #expect(ticket.number == stage.sim.issues.first?.key)
         #expect(stage.requests("POST", "/rest/api/3/issue").count == 1)
-        #expect(stage.requests("POST", "/rest/api/3/search/jql").count >= 2)
+        // Found only once the index caught up (how many searches that took depends on how busy the machine is).
+        #expect(stage.requests("POST", "/rest/api/3/search/jql").count >= 1)
         #expect(Date().timeIntervalSince(started) >= 2.5)
     }
 
