@@ -105,3 +105,20 @@ struct HTTPMiddlewareTests {
         #expect(transport.requests.count == 1)
     }
 }
+
+@Suite("explain's write capture")
+struct WriteCaptureTests {
+    @Test("reads go through; writes are recorded in order and answered 200 {} without reaching the transport")
+    func capture() async throws {
+        let sent = Counter()
+        let capture = WriteCapture()
+        let client = HTTPClient(transport: ScriptedTransport { _ in _ = sent.next(); return .json(200, "[]") }, middlewares: [capture])
+        _ = try await client.send(.get("https://itsm.example/api/tickets"))
+        _ = try await client.send(.post("https://itsm.example/api/search", retrySafe: true))
+        let answer = try await client.send(.post("https://itsm.example/api/tickets"))
+        _ = try await client.send(HTTPRequest(method: .put, url: URL(string: "https://itsm.example/api/tickets/1")!))
+        #expect(sent.next() == 2)
+        #expect(answer.status == 200 && answer.bodyText == "{}")
+        #expect(capture.captured.map(\.method) == [.post, .put])
+    }
+}
