@@ -104,3 +104,43 @@ struct JiraResilienceAndSyncTests {
         #expect(stage.opcon.jobActions.map(\.action).sorted() == ["restart", "restart"], "\(run)")
     }
 }
+
+@Suite("Jira end to end: explain and -i")
+struct JiraExplainTests {
+    /// Requests that change the site: every POST but the searches, which only read.
+    private func writes(_ stage: JiraStage) -> Int {
+        stage.jira.journal.all.filter { $0.method != "GET" && !$0.path.contains("/search") }.count
+    }
+
+    @Test("explain shows the create body (ADF, the label) and then the reopen, and changes nothing in Jira")
+    func explain() async throws {
+        let stage = try JiraStage()
+        let job = stage.addJob("GL LOAD 01")
+        let planned = try await stage.run(["explain"] + stage.install.failureWords(job, template: "jira.json"))
+        #expect(planned.exitCode == 0, "\(planned)")
+        #expect(planned.stdout.contains("decision:  create"), "\(planned)")
+        #expect(planned.stdout.contains(stage.label(of: job)) && planned.stdout.contains("\"type\": \"doc\""), "\(planned)")
+        #expect(stage.jira.issues.isEmpty && writes(stage) == 0)
+
+        _ = try await stage.fail(job)
+        try stage.jira.resolve("OPS-1")
+        let before = writes(stage)
+        let reopen = try await stage.run(["explain"] + stage.install.failureWords(job, template: "jira.json"))
+        #expect(reopen.stdout.contains("decision:  reopen"), "\(reopen)")
+        #expect(reopen.stdout.contains("/rest/api/3/issue/OPS-1/transitions"), "\(reopen)")
+        #expect(writes(stage) == before && stage.jira.issue("OPS-1")?.status.name == "Resolved")
+    }
+
+    @Test("-i KEY -t jira.json shows the issue's state, summary and link")
+    func show() async throws {
+        let stage = try JiraStage()
+        let job = stage.addJob("GL LOAD 01")
+        _ = try await stage.fail(job)
+        try stage.jira.transition("OPS-1", named: "Start Progress")
+        let shown = try await stage.run(["-i", "OPS-1", "-t", "jira.json"])
+        #expect(shown.exitCode == 0, "\(shown)")
+        #expect(shown.stdout.contains("OPS-1") && shown.stdout.contains("In Progress"), "\(shown)")
+        #expect(shown.stdout.contains("OpCon Task Failure (schedule FINANCE job GL LOAD 01"), "\(shown)")
+        #expect(shown.stdout.contains(stage.browseLink("OPS-1")), "\(shown)")
+    }
+}
