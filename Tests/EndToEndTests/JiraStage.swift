@@ -7,7 +7,7 @@ import Testing
 /// (Cloud API 3, Data Center API 2, or through the JSM request API), jobs that fail on a fixed Monday, runs of the real
 /// executable with the Notification Manager line and a pinned clock, and readers of the simulators' state.
 final class JiraStage: Sendable {
-    let install: SimulatedInstall
+    let install: InstallUnderTest
 
     /// Monday 23 November 2026, 09:15 UTC: every job of these suites fails then.
     static let day = "2026-11-23"
@@ -16,7 +16,7 @@ final class JiraStage: Sendable {
 
     /// A fresh install without demo jobs; `edit` adjusts the simulated site before the template is written for it.
     init(serviceDesk: Bool = false, rules: [String: Bool] = [:], _ edit: (inout JiraSettings) -> Void = { _ in }) throws {
-        install = try SimulatedInstall(seedDemoJobs: false)
+        install = try InstallUnderTest(seedDemoJobs: false)
         var settings = install.services.jira.settings
         edit(&settings)
         install.services.jira.settings = settings

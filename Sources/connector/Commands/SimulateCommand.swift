@@ -60,11 +60,10 @@ struct SimulateCommand: ConnectorCommand {
     private func write(_ services: SimulatedServices, into folder: String) throws -> InstallDirectory {
         let home = InstallDirectory.resolve(option: folder, environment: [:], executablePath: "")
         do {
-            try FileManager.default.createDirectory(atPath: home.file("templates"), withIntermediateDirectories: true)
-            try services.connectorConfig().write(toFile: home.configFile, atomically: true, encoding: .utf8)
-            try services.serviceNowTemplate().write(toFile: home.file("templates/servicenow.json"), atomically: true, encoding: .utf8)
-            try services.summitTemplate().write(toFile: home.file("templates/summit.json"), atomically: true, encoding: .utf8)
-            try services.jiraTemplate().write(toFile: home.file("templates/jira.json"), atomically: true, encoding: .utf8)
+            let files = SimulatedInstall(home: home)
+            try files.write(for: services)
+            // Jira's template is written here rather than by every SimulatedInstall, whose two templates the tests count.
+            try files.write("templates/jira.json", services.jiraTemplate())
         } catch {
             throw ConnectorError.configuration("Cannot write the simulator files into \(home.path): \(error.localizedDescription).")
         }

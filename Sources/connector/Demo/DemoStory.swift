@@ -17,14 +17,10 @@ struct DemoStory {
         self.registry = registry
         self.console = console
         services = SimulatedServices()
-        let folder = NSTemporaryDirectory() + "connector-demo-\(UUID().uuidString.prefix(8))"
-        home = InstallDirectory(path: folder)
-        try services.start()
-        try FileManager.default.createDirectory(atPath: home.file("templates"), withIntermediateDirectories: true)
-        try services.connectorConfig().write(toFile: home.configFile, atomically: true, encoding: .utf8)
-        try services.summitTemplate().write(toFile: home.file("templates/summit.json"), atomically: true, encoding: .utf8)
-        try services.serviceNowTemplate().write(toFile: home.file("templates/servicenow.json"), atomically: true, encoding: .utf8)
-        try services.jiraTemplate().write(toFile: home.file("templates/jira.json"), atomically: true, encoding: .utf8)
+        let install = SimulatedInstall(home: SimulatedInstall.temporaryHome(prefix: "connector-demo"))
+        home = install.home
+        try install.start(services)
+        try install.write("templates/jira.json", services.jiraTemplate())
     }
 
     /// Tells the story; true when every check held.
