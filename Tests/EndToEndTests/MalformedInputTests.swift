@@ -120,8 +120,8 @@ struct MalformedInputTests {
             try install.write("templates/servicenow.json", "{ \"rules\": { \"includeJobLogAttachment\": yes } }")
             return (install.failureWords(job, template: "servicenow.json"), [:])
         },
-        BadInput("a template naming an unknown backend", exit: 78, culprit: "jira") { install, job in
-            try install.write("templates/servicenow.json", "{\"connector\": \"jira\"}")
+        BadInput("a template naming an unknown backend", exit: 78, culprit: "zendesk") { install, job in
+            try install.write("templates/servicenow.json", "{\"connector\": \"zendesk\"}")
             return (install.failureWords(job, template: "servicenow.json"), [:])
         },
         .template("a url that is a number", "servicenow.json", culprit: "urls[0].value") { template in

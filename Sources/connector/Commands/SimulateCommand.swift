@@ -3,14 +3,14 @@ import ConnectorKit
 import Foundation
 import Simulators
 
-/// Serves the three simulators on loopback for manual trials. With `--write DIR` it writes a matching install
+/// Serves the four simulators on loopback for manual trials. With `--write DIR` it writes a matching install
 /// directory and prints the paths and the command lines to paste; without, it prints the Connector.config and
 /// templates to copy.
 struct SimulateCommand: ConnectorCommand {
     static let signature = CommandSignature(
-        name: "simulate", summary: "serve the OpCon, ServiceNow and Summit simulators on loopback until interrupted",
+        name: "simulate", summary: "serve the OpCon, ServiceNow, Summit and Jira simulators on loopback until interrupted",
         options: [
-            .value("--port", valueName: "N", help: "OpCon on N, ServiceNow on N+1, Summit on N+2 (default: free ports)"),
+            .value("--port", valueName: "N", help: "OpCon on N, ServiceNow on N+1, Summit on N+2, Jira on N+3 (default: free ports)"),
             .value("--write", valueName: "DIR",
                    help: "write Connector.config and templates/ into DIR, and print commands for --home DIR"),
             .flag("--no-business-rules",
@@ -18,18 +18,18 @@ struct SimulateCommand: ConnectorCommand {
                     + "by hand reaches OpCon only through `connector sync`"),
         ],
         discussion: """
-            Analyst endpoints (see README, "Try it by hand"): POST <ServiceNow>/_sim/incidents/<number>/state             {"state":"6"}, GET <ServiceNow>/_sim/incidents, POST <ServiceNow>/_sim/rules {"ticketResolved":false},             POST <Summit>/_sim/tickets/<number>/status {"status":"Resolved"}, GET <Summit>/_sim/tickets
+            Analyst endpoints (see README, "Try it by hand"): POST <ServiceNow>/_sim/incidents/<number>/state             {"state":"6"}, GET <ServiceNow>/_sim/incidents, POST <ServiceNow>/_sim/rules {"ticketResolved":false},             POST <Summit>/_sim/tickets/<number>/status {"status":"Resolved"}, GET <Summit>/_sim/tickets,             POST <Jira>/_sim/issues/<key>/transition {"name":"Resolve"}, GET <Jira>/_sim/issues
             """)
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let options = context.options
-        let port = try options.integer("--port", in: 1...65533)
+        let port = try options.integer("--port", in: 1...65532)
         let services = SimulatedServices()
         if options.has("--no-business-rules") { services.serviceNow.settings.businessRules = .allOff }
         do {
             try services.start(basePort: port)
         } catch {
-            throw ConnectorError.unavailable("The simulators could not listen\(port.map { " on ports \($0)-\($0 + 2)" } ?? ""): \(error).")
+            throw ConnectorError.unavailable("The simulators could not listen\(port.map { " on ports \($0)-\($0 + 3)" } ?? ""): \(error).")
         }
         let console = context.console
         let rulesOn = services.serviceNow.settings.businessRules != .allOff
@@ -38,6 +38,7 @@ struct SimulateCommand: ConnectorCommand {
               OpCon       \(services.opcon.baseURL)   (token \(services.opcon.token))
               ServiceNow  \(services.serviceNow.baseURL)   (user \(services.serviceNow.settings.user); SMA business rules \(rulesOn ? "on" : "off"))
               Summit      \(services.summit.baseURL)
+              Jira        \(services.jira.baseURL)   (Cloud, user \(services.jira.settings.email))
             """)
         if let folder = options.string("--write") {
             let home = try write(services, into: folder)
@@ -48,17 +49,21 @@ struct SimulateCommand: ConnectorCommand {
             console.print("\n----- Connector.config -----\n\(services.connectorConfig())")
             console.print("----- templates/servicenow.json -----\n\(services.serviceNowTemplate())")
             console.print("----- templates/summit.json -----\n\(services.summitTemplate())")
+            console.print("----- templates/jira.json -----\n\(services.jiraTemplate())")
             console.print("(`connector simulate --write DIR` writes these files and prints ready-to-paste commands.)")
         }
         console.print("Serving until interrupted (Ctrl+C).")
         while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
     }
 
-    /// Writes Connector.config and the two templates; returns the install directory.
+    /// Writes Connector.config and the three templates; returns the install directory.
     private func write(_ services: SimulatedServices, into folder: String) throws -> InstallDirectory {
         let home = InstallDirectory.resolve(option: folder, environment: [:], executablePath: "")
         do {
-            try SimulatedInstall(home: home).write(for: services)
+            let files = SimulatedInstall(home: home)
+            try files.write(for: services)
+            // Jira's template is written here rather than by every SimulatedInstall, whose two templates the tests count.
+            try files.write("templates/jira.json", services.jiraTemplate())
         } catch {
             throw ConnectorError.configuration("Cannot write the simulator files into \(home.path): \(error.localizedDescription).")
         }
@@ -72,7 +77,7 @@ struct SimulateCommand: ConnectorCommand {
         var lines = [
             "", "Wrote:",
             "  \(home.configFile)", "  \(home.file("templates/servicenow.json"))", "  \(home.file("templates/summit.json"))",
-            "", "In another shell:", "  \(connector) check -t servicenow.json",
+            "  \(home.file("templates/jira.json"))", "", "In another shell:", "  \(connector) check -t servicenow.json",
         ]
         lines += services.demoJobs.map { "  \(connector) \(failureLine($0, template: "servicenow.json"))" }
         lines += [
@@ -89,6 +94,8 @@ struct SimulateCommand: ConnectorCommand {
             "  \(connector) sync -t servicenow.json --interval 10     (a service: stop it with Ctrl+C)",
             "", "Summit: the same failure lines with -t summit.json; move a ticket with",
             "  curl -s -X POST \(services.summit.baseURL)/_sim/tickets/<number>/status -H 'Content-Type: application/json' -d '{\"status\":\"Resolved\"}' \(curlStatusOnly)",
+            "", "Jira: the same failure lines with -t jira.json; move an issue with (Resolve, Start Progress, Close, Cancel)",
+            "  curl -s -X POST \(services.jira.baseURL)/_sim/issues/<key>/transition -H 'Content-Type: application/json' -d '{\"name\":\"Resolve\"}' \(curlStatusOnly)",
             "",
         ]
         return lines.joined(separator: "\n")

@@ -20,6 +20,7 @@ struct DemoStory {
         let install = SimulatedInstall(home: SimulatedInstall.temporaryHome(prefix: "connector-demo"))
         home = install.home
         try install.start(services)
+        try install.write("templates/jira.json", services.jiraTemplate())
     }
 
     /// Tells the story; true when every check held.
@@ -31,7 +32,7 @@ struct DemoStory {
             return false
         }
         let gl = jobs[0], payroll = jobs[1], report = jobs[2]
-        console.print("connector demo: OpCon at \(services.opcon.baseURL), ServiceNow at \(services.serviceNow.baseURL), Summit at \(services.summit.baseURL)")
+        console.print("connector demo: OpCon at \(services.opcon.baseURL), ServiceNow at \(services.serviceNow.baseURL), Summit at \(services.summit.baseURL), Jira at \(services.jira.baseURL)")
         console.print("install directory: \(home.path)\n")
 
         await step("1. \(payroll.schedule)/\(payroll.job) fails; its template is summit.json") {
@@ -100,6 +101,34 @@ struct DemoStory {
             let before = services.summit.tickets.count
             let outcome = try await run(report, template: "summit.json")
             return [("no ticket was opened", outcome.decision == "skip" && services.summit.tickets.count == before)]
+        }
+
+        // The third backend: a job of its own, so that no ServiceNow or Summit ticket is recorded on it.
+        var invoices = gl
+        (invoices.schedule, invoices.scheduleID, invoices.job, invoices.agent, invoices.termination) = ("BILLING", 47, "INVOICE_EXPORT", "ERP01", "Exit Code 3")
+        invoices.id = services.opcon.addJob(date: gl.date, scheduleID: 47, schedule: "BILLING", job: "INVOICE_EXPORT", agent: "ERP01",
+                                            termination: "Exit Code 3", logFiles: ["INVOICE_EXPORT.log": "export started\nERROR: SFTP refused\n"])
+        await step("7. \(invoices.schedule)/\(invoices.job) fails; its template is jira.json") {
+            let outcome = try await run(invoices, template: "jira.json")
+            let issue = services.jira.issues.first
+            let label = "opcon-" + SHA256.hexDigest(of: "127.0.0.1:\(services.opcon.port ?? 0),\(invoices.id)").prefix(16)
+            return [
+                ("Jira issue \(issue?.key ?? "?") created", outcome.decision == "create" && services.jira.issues.count == 1),
+                ("labelled \(label) to be found again", issue?.labels.contains(label) == true),
+                ("job log attached", issue?.attachments.first?.fileName == "INVOICE_EXPORT.log"),
+                ("written back with its /browse/ link", services.opcon.incidentTicketURL(of: invoices.id) == "\(services.jira.baseURL)/browse/\(issue?.key ?? "")"),
+            ]
+        }
+
+        await step("8. An analyst resolves the issue; the job fails again") {
+            let key = services.jira.issues.first?.key ?? ""
+            try services.jira.resolve(key)
+            let outcome = try await run(invoices, template: "jira.json")
+            let issue = services.jira.issue(key)
+            return [
+                ("reopened through the workflow's Reopen transition", outcome.decision == "reopen" && issue?.status.name == "Reopened"),
+                ("the new failure is a comment; no second issue", issue?.comments.count == 1 && services.jira.issues.count == 1),
+            ]
         }
 
         let failed = failures.value
