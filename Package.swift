@@ -25,6 +25,9 @@ let package = Package(
         .target(name: "SummitPlugin", dependencies: ["ConnectorKit"]),
         .target(name: "ServiceNowPlugin", dependencies: ["ConnectorKit"]),
         .target(name: "Simulators", dependencies: ["ConnectorKit"]),
+        // What the test targets share (scripted transport, manual clock, in-memory log sink, recorder, fake OpCon);
+        // for tests only, so the executable never links it.
+        .target(name: "ConnectorTesting", dependencies: ["ConnectorKit"]),
         .executableTarget(
             name: "connector",
             dependencies: [
@@ -41,12 +44,12 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: ["ConnectorKit", "SummitPlugin", "ServiceNowPlugin", "Simulators", "Subprocess", "CurlHTTP", "URLSessionHTTP"]),
-        .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit"]),
-        .testTarget(name: "TransportTests", dependencies: ["ConnectorKit", "CurlHTTP", "URLSessionHTTP", "Simulators", "Subprocess"]),
+        .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit", "ConnectorTesting"]),
+        .testTarget(name: "TransportTests", dependencies: ["ConnectorKit", "ConnectorTesting", "CurlHTTP", "URLSessionHTTP", "Simulators", "Subprocess"]),
         .testTarget(name: "SummitPluginTests", dependencies: ["SummitPlugin", "Simulators", "CurlHTTP"]),
         .testTarget(name: "ServiceNowPluginTests", dependencies: ["ServiceNowPlugin", "Simulators", "CurlHTTP"]),
-        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["connector", "Simulators", "ConnectorKit", "Subprocess"]),
+        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "ConnectorTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["connector", "Simulators", "ConnectorKit", "ConnectorTesting", "Subprocess"]),
     ],
     swiftLanguageModes: [.v6]
 )

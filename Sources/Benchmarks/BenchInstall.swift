@@ -24,6 +24,7 @@ enum Backend: CaseIterable {
 /// them: what Notification Manager's `connector` would find next to itself.
 final class BenchInstall {
     let services: SimulatedServices
+    let files: SimulatedInstall
     let home: String
     /// The connector's own whole-run budget: a run that hangs ends by itself.
     static let deadlineSeconds = 60
@@ -33,25 +34,16 @@ final class BenchInstall {
         services = SimulatedServices()
         services.opcon.settings.jobInstanceActionPolls = jorsPolls
         services.opcon.settings.jobActionPolls = jorsPolls
-        try services.start(seedDemoJobs: false)
-        home = NSTemporaryDirectory() + "connector-bench-\(UUID().uuidString.prefix(8))"
-        do {
-            let config = services.connectorConfig()
-                .replacingOccurrences(of: "[GENERAL]\n", with: "[GENERAL]\nDEADLINE_SECONDS=\(Self.deadlineSeconds)\n")
-            try FileManager.default.createDirectory(atPath: home + "/templates", withIntermediateDirectories: true)
-            try config.write(toFile: home + "/Connector.config", atomically: true, encoding: .utf8)
-            try services.serviceNowTemplate().write(toFile: home + "/templates/servicenow.json", atomically: true, encoding: .utf8)
-            try services.summitTemplate().write(toFile: home + "/templates/summit.json", atomically: true, encoding: .utf8)
-        } catch {
-            services.stop()
-            throw error
-        }
+        files = SimulatedInstall(home: SimulatedInstall.temporaryHome(prefix: "connector-bench"),
+                                 generalSettings: ["DEADLINE_SECONDS=\(Self.deadlineSeconds)"])
+        home = files.home.path
+        try files.start(services, seedDemoJobs: false)
     }
 
     /// Stops the simulators and removes the install directory, unless its logs are needed to explain a failed check.
     func close(keepingFiles: Bool = false) {
         services.stop()
-        if !keepingFiles { try? FileManager.default.removeItem(atPath: home) }
+        if !keepingFiles { files.remove() }
     }
 
     /// Adds a failed job with a 6.5 KB job log (500 CRLF lines) and returns its daily job id.

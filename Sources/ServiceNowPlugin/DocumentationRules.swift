@@ -11,15 +11,6 @@ public struct DocumentationRouting: Sendable, Equatable {
     public var nonWorkingHoursWithDoc: String
     public var nonWorkingHoursWithoutDoc: String
 
-    public init(routingAttribute: String, workingHoursWithDoc: String, workingHoursWithoutDoc: String,
-                nonWorkingHoursWithDoc: String, nonWorkingHoursWithoutDoc: String) {
-        self.routingAttribute = routingAttribute
-        self.workingHoursWithDoc = workingHoursWithDoc
-        self.workingHoursWithoutDoc = workingHoursWithoutDoc
-        self.nonWorkingHoursWithDoc = nonWorkingHoursWithDoc
-        self.nonWorkingHoursWithoutDoc = nonWorkingHoursWithoutDoc
-    }
-
     /// The value for a failure; an empty string means "leave the field alone".
     public func value(workingHours: Bool, documented: Bool) -> String {
         switch (workingHours, documented) {
@@ -51,18 +42,5 @@ public struct DocumentationRouting: Sendable, Equatable {
             routingAttribute: attribute,
             workingHoursWithDoc: text("workingHoursWithDoc"), workingHoursWithoutDoc: text("workingHoursWithoutDoc"),
             nonWorkingHoursWithDoc: text("nonWorkingHoursWithDoc"), nonWorkingHoursWithoutDoc: text("nonWorkingHoursWithoutDoc"))
-    }
-}
-
-/// Reads the `<tag>…</tag>` instructions an operator can keep in a job's documentation (`jobDescriptionXmlTag`).
-public enum DocumentationXML {
-    /// The trimmed text between the first `<tag>` and the following `</tag>`; nil when absent or empty.
-    public static func content(of tag: String, in documentation: String?) -> String? {
-        guard let documentation, !tag.isEmpty,
-            let open = documentation.range(of: "<\(tag)>", options: .caseInsensitive),
-            let close = documentation.range(of: "</\(tag)>", options: .caseInsensitive, range: open.upperBound..<documentation.endIndex)
-        else { return nil }
-        let text = documentation[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
     }
 }

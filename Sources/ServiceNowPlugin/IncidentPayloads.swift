@@ -49,7 +49,7 @@ public struct IncidentPayloads: Sendable {
     /// The content of the job documentation's `jobDescriptionXmlTag` element, when that rule is on.
     func documentationInstructions(_ draft: TicketDraft) -> String? {
         guard let tag = settings.documentationXMLTag else { return nil }
-        return DocumentationXML.content(of: tag, in: draft.job.documentation)
+        return JobDocumentation.xmlContent(of: tag, in: draft.job.documentation)
     }
 
     /// Working hours at the failure; a template without `workingHours` counts as always working.

@@ -160,8 +160,7 @@ public struct ServiceNowBackend: TicketBackend {
         guard !steps.isEmpty else { return [] }
         steps.removeLast()
         guard let record = steps.isEmpty ? document : document.value(atPath: steps.joined(separator: ".")) else { return [] }
-        let shown = [("Short description", "short_description"), ("Priority", "priority"), ("Opened", "opened_at"),
-                     ("Updated", "sys_updated_on"), ("Correlation id", "correlation_id")]
+        let shown = [("Short description", "short_description"), ("Priority", "priority"), ("Opened", "opened_at"), ("Updated", "sys_updated_on"), ("Correlation id", "correlation_id")]
         return shown.compactMap { label, key in
             guard let value = record[key], let text = value.scalarText ?? value["display_value"]?.scalarText ?? value["value"]?.scalarText
             else { return nil }

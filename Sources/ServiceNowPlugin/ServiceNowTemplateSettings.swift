@@ -30,18 +30,6 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
     /// The `correlation_display` value the SMA ServiceNow application's business rules test for.
     public static let correlationDisplay = "SMA_OPCON"
 
-    /// Reads the settings of a template; throws a configuration error listing every problem.
-    public init(template: Template) throws(ConnectorError) {
-        let (settings, issues) = Self.read(template)
-        guard let settings else {
-            let errors = issues.filter { $0.severity == .error }.map(\.description)
-            // The loader reports an unusable address.value itself; say it again when called without the loader.
-            let list = errors.isEmpty ? "address.value: expected host[:port] or an http(s):// base URL" : errors.joined(separator: "; ")
-            throw .configuration("Template \(template.path) is not valid (ServiceNow): \(list).")
-        }
-        self = settings
-    }
-
     /// Reads the settings and collects every issue, each with the JSON path of the culprit. Settings are nil when
     /// there is at least one error.
     public static func read(_ template: Template) -> (ServiceNowTemplateSettings?, [TemplateIssue]) {
@@ -143,21 +131,6 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         return (settings, issues)
     }
 
-    public init(address: ServiceAddress, incidentPath: String, getIncidentPath: String, attachmentPath: String?,
-                notations: ParseNotations, includeCorrelationID: Bool, reopenState: String, documentationXMLTag: String? = nil,
-                documentationRouting: DocumentationRouting? = nil, workingHours: [Int: WorkingWindow]? = nil) {
-        self.address = address
-        self.incidentPath = incidentPath
-        self.getIncidentPath = getIncidentPath
-        self.attachmentPath = attachmentPath
-        self.notations = notations
-        self.includeCorrelationID = includeCorrelationID
-        self.reopenState = reopenState
-        self.documentationXMLTag = documentationXMLTag
-        self.documentationRouting = documentationRouting
-        self.workingHours = workingHours
-    }
-
     private static func readNotations(_ raw: JSONValue, issues: inout [TemplateIssue]) -> ParseNotations {
         guard let value = raw.member(caseInsensitive: "parseNotations"), !value.isNull else { return ParseNotations() }
         guard let entries = value.arrayValue else {
@@ -181,5 +154,19 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
             paths[name.lowercased()] = notation.trimmingCharacters(in: .whitespaces)
         }
         return ParseNotations(paths: paths)
+    }
+}
+
+extension ServiceNowTemplateSettings {
+    /// Reads the settings of a template; throws a configuration error listing every problem.
+    public init(template: Template) throws(ConnectorError) {
+        let (settings, issues) = Self.read(template)
+        guard let settings else {
+            let errors = issues.filter { $0.severity == .error }.map(\.description)
+            // The loader reports an unusable address.value itself; say it again when called without the loader.
+            let list = errors.isEmpty ? "address.value: expected host[:port] or an http(s):// base URL" : errors.joined(separator: "; ")
+            throw .configuration("Template \(template.path) is not valid (ServiceNow): \(list).")
+        }
+        self = settings
     }
 }

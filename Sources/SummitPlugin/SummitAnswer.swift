@@ -11,13 +11,15 @@ struct SummitAnswer: Sendable, Equatable {
     var errors: String?
 
     static let service = "Symphony Summit"
+    /// What a refusal that means a wrong endpoint adds.
+    static let checkURLs = " Check address.value and the urls entries of the template."
 
     /// Reads an HTTP answer to `action` (e.g. "create the incident"). Throws for anything that is not a JSON object;
     /// an in-band error is returned in `errors` for the caller to judge.
     static func read(_ response: HTTPResponse, action: String, client: ServiceClient) throws(ConnectorError) -> SummitAnswer {
         guard response.isSuccess else {
             // 404, or 415, which the bare Summit_RESTWCF.svc (the SOAP endpoint) answers to JSON.
-            throw .data(client.failure(response, action: action).message + " Check address.value and the urls entries of the template.")
+            throw .data(client.failure(response, action: action).message + checkURLs)
         }
         let text = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {
@@ -29,7 +31,7 @@ struct SummitAnswer: Sendable, Equatable {
         do {
             json = try JSONValue.parse(text)
         } catch {
-            let what = ServiceFailure.message(from: response.body) ?? "text that is not JSON"
+            let what = ServiceFailure.message(from: response.body).map(client.masked) ?? "text that is not JSON"
             throw .data("\(service) answered \"\(action)\" with \(what) instead of JSON; check address.value and urls in the template.")
         }
         // Some Summit versions wrap their JSON in a JSON string: decode it once more.
@@ -47,16 +49,9 @@ struct SummitAnswer: Sendable, Equatable {
 
     /// `Errors` as text when it says anything (it is `""` or null on success).
     static func errorsText(_ value: JSONValue?) -> String? {
-        guard let value, !value.isNull else { return nil }
-        let text: String
-        switch value {
-        case .string(let string): text = string
-        case .array(let items) where items.isEmpty: return nil
-        case .object(let members) where members.isEmpty: return nil
-        default: text = value.scalarText ?? value.serialized()
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        guard let value, !value.isNull, value.arrayValue?.isEmpty != true, value.objectValue?.isEmpty != true else { return nil }
+        let text = (value.scalarText ?? value.serialized()).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
     }
 
     /// Wording public Summit integrations treat as a refused API key.
@@ -90,14 +85,9 @@ struct SummitAnswer: Sendable, Equatable {
 
     /// The number of the incident a create made: `TicketNo`, else `TicketID_Internal`, else a number in `Message`.
     var createdTicketNumber: String? {
-        for key in ["TicketNo", "TicketID_Internal"] {
-            if let text = body[key]?.scalarText?.trimmingCharacters(in: .whitespaces), Self.isTicketNumber(text),
-                text.contains(where: { $0 != "0" })
-            {
-                return text
-            }
-        }
-        return body["Message"]?.stringValue.flatMap(Self.ticketNumber(inMessage:))
+        let given = ["TicketNo", "TicketID_Internal"].compactMap { body[$0]?.scalarText?.trimmingCharacters(in: .whitespaces) }
+        return given.first { Self.isTicketNumber($0) && $0.contains { $0 != "0" } }
+            ?? body["Message"]?.stringValue.flatMap(Self.ticketNumber(inMessage:))
     }
 
     /// Shortest run of digits `Message` may hold a ticket number in (summit-api.md §4.4: clients take a 4+ digit

@@ -44,16 +44,24 @@ struct SummitBackend: TicketBackend {
     func create(_ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
         let action = "create the incident"
         let request = try client.request(.post, settings.incidentPath, json: requests.create(draft))
-        // Nothing can show whether a create whose answer was lost landed: it is never sent twice.
-        return try await client.create(request, action: action, confirm: nil) { (response) throws(ConnectorError) -> TicketReference in
-            let answer = try checked(try SummitAnswer.read(response, action: action, client: client), action: action)
-            guard let number = answer.createdTicketNumber, var reference = reference(recordedID: number) else {
-                let said = answer.body["Message"]?.stringValue.map { " (Message: \(client.masked($0)))" } ?? ""
-                throw .data("\(SummitAnswer.service) accepted the incident but its answer names no ticket number\(said).")
+        var answered = false
+        do throws(ConnectorError) {
+            // Nothing can show whether a create whose answer was lost landed: it is never sent twice.
+            return try await client.create(request, action: action, confirm: nil) { (response) throws(ConnectorError) -> TicketReference in
+                answered = true
+                let answer = try checked(try SummitAnswer.read(response, action: action, client: client), action: action)
+                guard let number = answer.createdTicketNumber, var reference = reference(recordedID: number) else {
+                    let said = answer.body["Message"]?.stringValue.map { " (Message: \(client.masked($0)))" } ?? ""
+                    throw .data("\(SummitAnswer.service) accepted the incident but its answer names no ticket number\(said).")
+                }
+                reference.internalID = answer.body["TicketID_Internal"]?.scalarText ?? ""
+                logger.info("Symphony Summit incident \(number) created.")
+                return reference
             }
-            reference.internalID = answer.body["TicketID_Internal"]?.scalarText ?? ""
-            logger.info("Symphony Summit incident \(number) created.")
-            return reference
+        } catch {
+            // Refused without an answer to read (404, 415): the endpoint is wrong, as `SummitAnswer.read` says for the others.
+            guard !answered, case .data(let message) = error else { throw error }
+            throw .data(message + SummitAnswer.checkURLs)
         }
     }
 
@@ -74,12 +82,11 @@ struct SummitBackend: TicketBackend {
                                         contentType: "application/json; charset=utf-8")
         let response = try await client.send(request, action: action)
         // The upload's answer is not documented; public clients only check `Errors` and accept a body that is not JSON.
-        guard let json = try? JSONValue.parse(response.body) else {
-            logger.debug("Symphony Summit answered the upload of \(file.name) with a body that is not JSON; taken as success.")
+        guard let answer = try? SummitAnswer.read(response, action: action, client: client) else {
+            logger.debug("Symphony Summit answered the upload of \(file.name) with a body that is not a JSON object; taken as success.")
             return
         }
-        let object = json.stringValue.flatMap { try? JSONValue.parse($0) } ?? json
-        _ = try checked(SummitAnswer(body: object, errors: SummitAnswer.errorsText(object["Errors"])), action: action)
+        _ = try checked(answer, action: action)
     }
 
     /// The first `TicketDetails` row of an incident, or nil when Summit does not know the number.

@@ -41,8 +41,6 @@ extension PlaceholderSyntax {
         let event = values.event
         let tokens = [("@EV_Schedule", event.schedule), ("@EV_Errorcode", event.termination), ("@EV_Agent", event.agent),
                       ("@EV_Date", event.scheduleDate), ("@EV_Job", event.job)]
-        var result = text
-        for (token, value) in tokens { result = result.replacingOccurrences(of: token, with: value, options: .caseInsensitive) }
-        return result
+        return tokens.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1, options: .caseInsensitive) }
     }
 }

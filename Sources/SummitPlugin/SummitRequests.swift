@@ -98,9 +98,7 @@ struct SummitRequests: Sendable {
     /// `ticketDescription` expanded, plus `Previous Ticket Number (<n>)` when this ticket replaces a closed one, then
     /// the job-log excerpt.
     func description(_ draft: TicketDraft) -> String {
-        var text = failureText(draft)
-        if let line = draft.previousTicketLine { text += "\n" + line }
-        return draft.endingWithLogExcerpt(text)
+        draft.endingWithLogExcerpt([failureText(draft), draft.previousTicketLine].compactMap { $0 }.joined(separator: "\n"))
     }
 
     /// `ticketDescription` expanded: the text that describes this failure, on a new incident or an existing one.
@@ -110,8 +108,7 @@ struct SummitRequests: Sendable {
 
     /// `ticketInformation` expanded, else the summary line (the work log should never be blank).
     func information(_ draft: TicketDraft) -> String {
-        guard let text = settings.ticketInformation else { return symptom(draft) }
-        return expand(text, draft)
+        settings.ticketInformation.map { expand($0, draft) } ?? symptom(draft)
     }
 
     private func expand(_ text: String, _ draft: TicketDraft) -> String {

@@ -34,10 +34,10 @@ struct SummitSettings: Sendable, Equatable {
         "OpCon job failure ( date @EV_Date schedule @EV_Schedule job @EV_Job server @EV_Agent error code @EV_errorcode )"
     /// Every public Summit sample puts custom fields in this group; used when an entry names none.
     static let defaultCustomGroup = "Other Details"
-    /// The rules a Summit template may set.
+    /// The rules a Summit template may set: its own, and the decision rules ConnectorKit reads from every template.
     static let knownRules: Set<String> = [
         "includejoblogattachment", "includetagrouting", "includecategorynametag", "includeworkgroupnametag",
-        "submitsingleincidentperday", "includeassigntotag", LogExcerpt.ruleName.lowercased(),
+        "submitsingleincidentperday", "includeassigntotag", LogExcerpt.ruleName.lowercased(), "alwayscreatenewticket", "allowticketreopen",
     ]
 
     /// Reads a template; the settings are nil when there is at least one error.
@@ -64,15 +64,11 @@ struct SummitSettings: Sendable, Equatable {
         }
 
         var viewText = addressText
-        if let view = raw["viewAddress"], !view.isNull {
-            if let value = view["value"]?.stringValue {
-                if !value.isEmpty { viewText = value }
-                if !value.isEmpty, ServiceAddress(value) == nil {
-                    error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"")
-                }
-            } else {
-                error("viewAddress.value", "expected a string: the Summit host people open incidents on")
-            }
+        let view = raw["viewAddress"]?.isNull == false ? raw["viewAddress"] : nil
+        if let view, view["value"]?.stringValue == nil { error("viewAddress.value", "expected a string: the Summit host people open incidents on") }
+        if let value = view?["value"]?.stringValue, !value.isEmpty {
+            viewText = value
+            if ServiceAddress(value) == nil { error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"") }
         }
         var viewLink: SummitViewLink?
         let pattern = template.url(named: "viewIncident") ?? ""

@@ -1,3 +1,4 @@
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import ConnectorKit

@@ -1,3 +1,4 @@
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import ConnectorKit
@@ -110,7 +111,7 @@ struct HTTPMiddlewareTests {
 struct WriteCaptureTests {
     @Test("reads go through; writes are recorded in order and answered 200 {} without reaching the transport")
     func capture() async throws {
-        let sent = Counter()
+        let sent = Recorder<Int>(0)
         let capture = WriteCapture()
         let client = HTTPClient(transport: ScriptedTransport { _ in _ = sent.next(); return .json(200, "[]") }, middlewares: [capture])
         _ = try await client.send(.get("https://itsm.example/api/tickets"))

@@ -1,3 +1,4 @@
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import ConnectorKit
@@ -30,20 +31,6 @@ enum OpConFixture {
     static func job(id: String, name: String, uid: Int = 48213) -> JSONValue {
         ["id": .string(id), "uid": .int(uid), "jobNumber": 90412, "name": .string(name),
          "documentation": ["id": 1, "job": "Call GL on-call."], "status": ["description": "Failed", "category": "Failed"]]
-    }
-}
-
-/// Expects `body` to throw a `ConnectorError` and returns it.
-func connectorError(_ body: () async throws -> Void) async -> ConnectorError? {
-    do {
-        try await body()
-        Issue.record("expected a ConnectorError")
-        return nil
-    } catch let error as ConnectorError {
-        return error
-    } catch {
-        Issue.record("expected a ConnectorError, got \(error)")
-        return nil
     }
 }
 

@@ -1,3 +1,4 @@
+import ConnectorTesting
 import Foundation
 import Testing
 @testable import ConnectorKit
@@ -178,7 +179,7 @@ struct OpConJobLogTests {
 
     @Test("the poll backoff is capped at 2 s")
     func pollCap() async throws {
-        let polls = Counter()
+        let polls = Recorder(0)
         let transport = ScriptedTransport { request in
             if request.method == .post { return .json(200, ["id": 9, "result": "submitted"]) }
             return .json(200, polls.next() < 9 ? ["id": 9, "result": "submitted"] : ["id": 9, "result": "success", "jobs": [["id": "j", "result": "success"]]])
@@ -192,7 +193,7 @@ struct OpConJobLogTests {
     @Test("a job action is posted once and polled until OpCon reports the job's result")
     func jobAction() async throws {
         let jobID = "20261123|16|1|GL LOAD"
-        let polls = Counter()
+        let polls = Recorder(0)
         let transport = ScriptedTransport { request in
             if request.method == .post { return .json(200, ["id": 31, "action": "markUnderReview", "result": "submitted"]) }
             if polls.next() == 0 { return .json(200, ["id": 31, "result": "submitted"]) }

@@ -9,7 +9,7 @@ import Testing
 struct CheckCommandTests {
     @Test("a silent OpCon: check ends within 20 s naming OpCon; the ServiceNow check is neither held up nor blamed")
     func silentOpCon() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         install.opcon.isSilent = true
         let run = try await install.run(["check", "-t", "servicenow.json"], timeout: 60)
         #expect(run.exitCode == 69, "\(run)")
@@ -26,7 +26,7 @@ struct CheckCommandTests {
 
     @Test("a refused ServiceNow password: exit 77 within 5 s, naming credentials.password, OpCon still ok, no secret shown")
     func refusedPassword() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let template = try JSONValue.parse(install.read("templates/servicenow.json") ?? "")
         try install.write("templates/servicenow.json", template.setting("credentials", to: [
             "user": .string(install.serviceNow.settings.user), "password": "env:CHECK_SNOW_PASSWORD",
@@ -56,7 +56,7 @@ struct CheckCommandTests {
 
     @Test("--json: one document with every check in order, its status, and the exit code")
     func json() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let good = try await install.run(["check", "-t", "summit.json", "--json"])
         #expect(good.exitCode == 0, "\(good)")
         let document = try JSONValue.parse(good.stdout)

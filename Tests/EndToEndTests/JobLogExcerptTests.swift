@@ -25,10 +25,11 @@ struct JobLogExcerptTests {
 
     static let later = "2026-11-23T11:40:00Z"
 
-    /// `Connector.config` of the install with `line` added to `[GENERAL]`.
-    static func addGeneralSetting(_ line: String, to install: SimulatedInstall) throws {
-        try install.write("Connector.config", install.services.connectorConfig()
-            .replacingOccurrences(of: "[GENERAL]\n", with: "[GENERAL]\n\(line)\n"))
+    /// Writes the install again with `line` added to `[GENERAL]` of its `Connector.config`.
+    static func addGeneralSetting(_ line: String, to install: InstallUnderTest) throws {
+        var files = install.files
+        files.generalSettings.append(line)
+        try files.write(for: install.services)
     }
 
     // MARK: ServiceNow

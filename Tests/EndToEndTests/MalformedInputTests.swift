@@ -9,12 +9,12 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     let exitCode: Int32
     let culprit: String
     /// Breaks the install and returns the argv (and environment) of the run.
-    let setup: @Sendable (SimulatedInstall, DemoJob) throws -> (words: [String], environment: [String: String])
+    let setup: @Sendable (InstallUnderTest, DemoJob) throws -> (words: [String], environment: [String: String])
 
     var testDescription: String { name }
 
     init(_ name: String, exit: Int32, culprit: String,
-         _ setup: @escaping @Sendable (SimulatedInstall, DemoJob) throws -> (words: [String], environment: [String: String])) {
+         _ setup: @escaping @Sendable (InstallUnderTest, DemoJob) throws -> (words: [String], environment: [String: String])) {
         self.name = name
         exitCode = exit
         self.culprit = culprit
@@ -46,7 +46,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 
     /// A case where a simulator misbehaves.
     static func answer(_ name: String, template: String = "servicenow.json", exit: Int32, culprit: String,
-                       _ break: @escaping @Sendable (SimulatedInstall) -> Void) -> BadInput {
+                       _ break: @escaping @Sendable (InstallUnderTest) -> Void) -> BadInput {
         BadInput(name, exit: exit, culprit: culprit) { install, job in
             `break`(install)
             return (install.failureWords(job, template: template), [:])
@@ -184,7 +184,7 @@ struct MalformedInputTests {
 
     @Test("each bad input", arguments: cases)
     func badInput(_ input: BadInput) async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(schedule: "FINANCE DAILY", job: "GL_LOAD", logFiles: ["GL_LOAD.log": "ERROR\r\n"])
         let (words, environment) = try input.setup(install, job)
         let run = try await install.run(words, environment: environment)
@@ -203,7 +203,7 @@ struct MalformedInputTests {
     }
 
     /// Every secret of the simulated install, plain and SMA-encoded.
-    static func secrets(_ install: SimulatedInstall) -> [String] {
+    static func secrets(_ install: InstallUnderTest) -> [String] {
         let plain = [install.opcon.token, install.serviceNow.settings.password, install.summit.settings.apiKey,
                      "not-the-password", "wrong-summit-key", "00000000-dead-beef-0000-000000000000"]
         return plain + plain.map(SMAEncoding.encode)
@@ -214,7 +214,7 @@ struct MalformedInputTests {
 
     @Test("an unknown ticket state, a huge job log: handled, exit 0")
     func oddButValid() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         try install.write("Connector.config", install.services.connectorConfig().replacingOccurrences(
             of: "[GENERAL]\n", with: "[GENERAL]\nMAX_JOBLOG_BYTES=1000\n"))
         let huge = String(repeating: "line of output ü\r\n", count: 100_000)

@@ -6,11 +6,11 @@ import Testing
 /// What the robustness suites (outbox, concurrency, deadline, bad input, check/explain) share: a fresh install,
 /// runs of the real executable, outages that keep their port, and readers of `outbox/` and of the simulators.
 final class OutboxStage: Sendable {
-    let install: SimulatedInstall
+    let install: InstallUnderTest
 
     /// A fresh install without the demo jobs; `general` lines are added to `[GENERAL]` of Connector.config.
     init(general: [String] = []) throws {
-        install = try SimulatedInstall(seedDemoJobs: false)
+        install = try InstallUnderTest(seedDemoJobs: false)
         if !general.isEmpty { try writeConfig(general: general) }
     }
 

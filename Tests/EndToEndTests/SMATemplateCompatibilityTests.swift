@@ -93,7 +93,7 @@ struct SMATemplateCompatibilityTests {
 
     @Test("both SMA samples validate and are recognised by shape (connector templates)")
     func samplesLoad() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         try install.write("templates/basic.json", Self.serviceNow)
         try install.write("templates/summit-basic.json", Self.summit)
         let listed = try await install.run(["templates"])
@@ -104,7 +104,7 @@ struct SMATemplateCompatibilityTests {
 
     @Test("explain reads the SMA ServiceNow sample as the SMA connector would (encoded credentials, {n} texts)")
     func sampleExplains() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         // The sample as written, pointed at the simulator and carrying its credentials in the SMA encoded form.
         let settings = install.serviceNow.settings
         let sample = try JSONValue.parse(Self.serviceNow)

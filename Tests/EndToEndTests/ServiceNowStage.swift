@@ -6,7 +6,7 @@ import Testing
 /// What the ServiceNow and sync end-to-end suites share: a fresh install wired to the simulators, jobs that fail on a
 /// fixed Monday, runs of the real executable with a pinned clock, and readers of the simulators' state.
 final class ServiceNowStage: Sendable {
-    let install: SimulatedInstall
+    let install: InstallUnderTest
 
     /// Monday 23 November 2026: every job of these suites fails on this day.
     static let day = "2026-11-23"
@@ -18,7 +18,7 @@ final class ServiceNowStage: Sendable {
     /// A fresh install. The SMA business rules are off unless a test turns them on, so that no callback moves a
     /// job behind a test's back.
     init(rules: [String: Bool] = [:], businessRules: BusinessRuleSwitches = .allOff) throws {
-        install = try SimulatedInstall(serviceNowRules: rules, seedDemoJobs: false)
+        install = try InstallUnderTest(serviceNowRules: rules, seedDemoJobs: false)
         install.serviceNow.settings.businessRules = businessRules
     }
 

@@ -25,7 +25,7 @@ struct SmokeTests {
 
     @Test("a Notification Manager line with split words creates a ServiceNow incident and writes it back")
     func serviceNowFailure() async throws {
-        let install = try SimulatedInstall()
+        let install = try InstallUnderTest()
         let job = install.addFailedJob(schedule: "FINANCE DAILY", job: "GL LOAD 01", agent: "FINAPP01",
                                        termination: "Exit Code 2", logFiles: ["GL LOAD 01.log": "line 1\r\nERROR\r\n"])
         let run = try await install.run(install.failureWords(job, template: "servicenow.json"))
@@ -42,7 +42,7 @@ struct SmokeTests {
 
     @Test("run as OpCon runs SMA's connectors: the binary elsewhere, the install folder as working directory, no CONNECTOR_HOME")
     func workingDirectoryIsTheInstall() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "FROM THE WORKING DIRECTORY")
         var environment = ConnectorProcess.environment(home: nil, [:])
         environment["CONNECTOR_HOME"] = nil
@@ -62,7 +62,7 @@ struct SmokeTests {
 
     @Test("a failure before the run starts (usage) is printed once on stderr and written to the install's log")
     func earlyFailureLogged() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let run = try await install.run(["-a", "FINAPP01", "-s", "FINANCE", "-t", "servicenow.json"])
         #expect(run.exitCode == 64)
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run)")

@@ -6,7 +6,7 @@ import Testing
 /// What the Symphony Summit end-to-end suites share: a fresh install wired to the simulators, jobs that fail on a
 /// fixed Monday, runs of the real executable with a pinned clock, and readers of the simulators' state.
 final class SummitStage: Sendable {
-    let install: SimulatedInstall
+    let install: InstallUnderTest
 
     /// Monday 23 November 2026: the jobs of these suites fail on this day unless a test says otherwise.
     static let day = "2026-11-23"
@@ -19,7 +19,7 @@ final class SummitStage: Sendable {
 
     /// A fresh install without demo jobs; `rules` override single rules of the simulator's Summit template.
     init(rules: [String: Bool] = [:], dailyStartHour: Int = 7) throws {
-        install = try SimulatedInstall(summitRules: rules, dailyStartHour: dailyStartHour, seedDemoJobs: false)
+        install = try InstallUnderTest(summitRules: rules, dailyStartHour: dailyStartHour, seedDemoJobs: false)
     }
 
     var opcon: OpConSimulator { install.opcon }

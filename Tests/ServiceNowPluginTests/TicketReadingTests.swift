@@ -190,9 +190,9 @@ struct OwnershipTests {
     }
 
     @Test func recordedValuesAreSplitAtTheSlash() {
-        #expect(RecordedIncident("INC0010042/\(Fixture.sysID)") == RecordedIncident(number: "INC0010042", sysID: Fixture.sysID))
-        #expect(RecordedIncident(" INC0010042 ") == RecordedIncident(number: "INC0010042", sysID: nil))
-        #expect(RecordedIncident("INC0010042/") == RecordedIncident(number: "INC0010042", sysID: nil))
+        #expect(RecordedIncident("INC0010042/\(Fixture.sysID)").map { [$0.number, $0.sysID] } == ["INC0010042", Fixture.sysID])
+        #expect(RecordedIncident(" INC0010042 ").map { [$0.number, $0.sysID] } == ["INC0010042", nil])
+        #expect(RecordedIncident("INC0010042/").map { [$0.number, $0.sysID] } == ["INC0010042", nil])
         #expect(RecordedIncident("") == nil)
         #expect(RecordedIncident("/\(Fixture.sysID)") == nil)
     }

@@ -44,7 +44,8 @@ private func bindsPlainly(_ port: Int) -> Int32 {
 
 @Suite("HTTP server")
 struct HTTPServerTests {
-    @Test func decodesChunkedRequestBodies() throws {
+    @Test("chunked request bodies are decoded")
+    func decodesChunkedRequestBodies() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -54,7 +55,8 @@ struct HTTPServerTests {
         #expect(response.json?["body"]?.stringValue == String(decoding: body, as: UTF8.self))
     }
 
-    @Test func splitsPathAndQueryAndMatchesHeadersWithoutCase() throws {
+    @Test("the path is split from the query, and headers match ignoring case")
+    func splitsPathAndQueryAndMatchesHeadersWithoutCase() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         var headers = HTTPHeaders()
@@ -69,7 +71,8 @@ struct HTTPServerTests {
         #expect(json["contentType"] == "text/plain")
     }
 
-    @Test func keepsConnectionsAliveUntilTheClientAsksToClose() throws {
+    @Test("a connection is kept alive until the client asks to close it")
+    func keepsConnectionsAliveUntilTheClientAsksToClose() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -85,7 +88,8 @@ struct HTTPServerTests {
         #expect(connection.isClosedByPeer())
     }
 
-    @Test func answersExpectContinueBeforeTheBody() throws {
+    @Test("Expect: 100-continue is answered before the body is read")
+    func answersExpectContinueBeforeTheBody() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -97,7 +101,8 @@ struct HTTPServerTests {
         #expect(response.json?["body"] == "hello")
     }
 
-    @Test func answersMalformedRequestsWith400() throws {
+    @Test("a malformed request is answered 400")
+    func answersMalformedRequestsWith400() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -105,7 +110,8 @@ struct HTTPServerTests {
         #expect(try connection.readResponse().status == 400)
     }
 
-    @Test func headAnswersCarryNoBody() throws {
+    @Test("an answer to HEAD carries no body")
+    func headAnswersCarryNoBody() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -117,7 +123,8 @@ struct HTTPServerTests {
         #expect(try connection.exchange(method: "GET", target: "/y").json?["path"] == "/y")
     }
 
-    @Test func stopRefusesConnectionsAndStartReusesThePort() throws {
+    @Test("a stopped server refuses connections, and starting again reuses its port")
+    func stopRefusesConnectionsAndStartReusesThePort() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let idle = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -130,13 +137,15 @@ struct HTTPServerTests {
         #expect(try call("GET", "http://127.0.0.1:\(port)/after").json?["path"] == "/after")
     }
 
-    @Test func startingTwiceIsAnError() throws {
+    @Test("starting a server twice is an error")
+    func startingTwiceIsAnError() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         #expect(throws: SimulatorError.alreadyRunning(port: port)) { try server.start() }
     }
 
-    @Test func silentModeReadsButNeverAnswers() throws {
+    @Test("in silent mode the server reads requests but never answers")
+    func silentModeReadsButNeverAnswers() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         server.isSilent = true
@@ -147,7 +156,8 @@ struct HTTPServerTests {
         #expect(try call("GET", "http://127.0.0.1:\(port)/x").status == 200)
     }
 
-    @Test func servesURLSessionClients() async throws {
+    @Test("URLSession clients are served")
+    func servesURLSessionClients() async throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let configuration = URLSessionConfiguration.ephemeral
@@ -165,7 +175,8 @@ struct HTTPServerTests {
         session.finishTasksAndInvalidate()
     }
 
-    @Test func aStoppedServerKeepsItsPortUntilItStartsAgain() throws {
+    @Test("a stopped server keeps its port until it starts again")
+    func aStoppedServerKeepsItsPortUntilItStartsAgain() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         server.stop()

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Simulators
 import Testing
@@ -89,7 +90,8 @@ private let contractJQL = "project = \"OPS\" AND labels = \"opcon-6b1f0c29d4e8a7
 struct JiraSimulatorTests {
     // MARK: Authentication
 
-    @Test func cloudAcceptsBasicWithTheAPITokenAndRefusesEverythingElseWith401() throws {
+    @Test("Cloud accepts basic authentication with the API token and refuses everything else with 401")
+    func cloudAcceptsBasicWithTheAPITokenAndRefusesEverythingElseWith401() throws {
         let fixture = try JiraFixture()
         let me = try call("GET", fixture.base + "/rest/api/3/myself", headers: jiraBasic())
         #expect(me.status == 200)
@@ -111,7 +113,8 @@ struct JiraSimulatorTests {
         #expect(json.status == 401 && json.json == ["message": "Client must be authenticated to access this resource.", "status-code": 401])
     }
 
-    @Test func dataCenterAcceptsABearerTokenAndLocksBasicLoginsBehindACaptcha() throws {
+    @Test("Data Center accepts a bearer token and locks basic logins behind a CAPTCHA")
+    func dataCenterAcceptsABearerTokenAndLocksBasicLoginsBehindACaptcha() throws {
         let fixture = try JiraFixture {
             $0.deployment = .dataCenter
             $0.captchaAfterFailedLogins = 2
@@ -136,7 +139,8 @@ struct JiraSimulatorTests {
 
     // MARK: Create
 
-    @Test func createsInAPI3WithADFAndReadsBackInBothVersions() throws {
+    @Test("an issue created in API 3 with ADF reads back in both API versions")
+    func createsInAPI3WithADFAndReadsBackInBothVersions() throws {
         let fixture = try JiraFixture()
         let description = adf("Job PAYROLL01 on agent WIN01 failed with exit code 1.", "Schedule NIGHTLY")
         let response = try fixture.send("POST", "/rest/api/3/issue", ["fields": [
@@ -170,7 +174,8 @@ struct JiraSimulatorTests {
         #expect(emptyText.status == 400 && emptyText.json?["errors"]?["description"] != nil)
     }
 
-    @Test func createsInAPI2WithPlainTextAndRefusesADFThere() throws {
+    @Test("API 2 creates issues from plain text and refuses ADF")
+    func createsInAPI2WithPlainTextAndRefusesADFThere() throws {
         let fixture = try JiraFixture { $0.deployment = .dataCenter }
         let key = try fixture.create(version: 2, extra: ["description": "Job *PAYROLL01* failed.\r\nExit code 1."])
         #expect(key == "OPS-1")
@@ -181,7 +186,8 @@ struct JiraSimulatorTests {
         #expect(document.status == 400 && document.json?["errors"]?["description"] == "Operation value must be a string")
     }
 
-    @Test func refusesInvalidFieldsWithAnErrorCollection() throws {
+    @Test("invalid fields are refused with an error collection")
+    func refusesInvalidFieldsWithAnErrorCollection() throws {
         let fixture = try JiraFixture()
         let missing = try fixture.send("POST", "/rest/api/3/issue", ["fields": ["project": ["key": "OPS"], "issuetype": ["name": "Incident"]]])
         #expect(missing.status == 400)
@@ -213,7 +219,8 @@ struct JiraSimulatorTests {
         #expect(dc.json?["errors"]?["labels"] == "The label 'a b' contains spaces which is invalid.")
     }
 
-    @Test func createsThroughTheServiceDeskRequestAPI() throws {
+    @Test("issues are created through the service desk request API")
+    func createsThroughTheServiceDeskRequestAPI() throws {
         let fixture = try JiraFixture()
         let response = try fixture.send("POST", "/rest/servicedeskapi/request", [
             "serviceDeskId": "1", "requestTypeId": "10",
@@ -245,7 +252,8 @@ struct JiraSimulatorTests {
 
     // MARK: Read and workflow
 
-    @Test func readsStatusCategoryAndResolutionAnd404sUnknownKeys() throws {
+    @Test("an issue reads back with its status category and resolution; an unknown key is 404")
+    func readsStatusCategoryAndResolutionAnd404sUnknownKeys() throws {
         let fixture = try JiraFixture()
         let key = try fixture.create()
         let open = try fixture.send("GET", "/rest/api/3/issue/\(key)?fields=status,resolution,labels")
@@ -271,7 +279,8 @@ struct JiraSimulatorTests {
         #expect(missing.json == ["errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": [:]])
     }
 
-    @Test func reopenIsOfferedOnlyFromResolvedAndClosedAndCanceledAreTerminal() throws {
+    @Test("reopen is offered only from Resolved; Closed and Canceled are terminal")
+    func reopenIsOfferedOnlyFromResolvedAndClosedAndCanceledAreTerminal() throws {
         let fixture = try JiraFixture()
         let key = try fixture.create()
         func offered() throws -> [String: String] {
@@ -317,7 +326,8 @@ struct JiraSimulatorTests {
 
     // MARK: Comments
 
-    @Test func commentsArePublicByDefaultAndInternalThroughTheRequestAPI() throws {
+    @Test("comments are public by default and internal when added through the request API")
+    func commentsArePublicByDefaultAndInternalThroughTheRequestAPI() throws {
         let fixture = try JiraFixture()
         let key = try fixture.create()
         let v3 = try fixture.send("POST", "/rest/api/3/issue/\(key)/comment", ["body": adf("The job failed again.")])
@@ -344,7 +354,8 @@ struct JiraSimulatorTests {
 
     // MARK: Search
 
-    @Test func searchesTheContractsJQLSubset() throws {
+    @Test("search understands the JQL subset of the contract")
+    func searchesTheContractsJQLSubset() throws {
         let fixture = try JiraFixture()
         let first = try fixture.create()
         let second = try fixture.create(summary: "second")
@@ -381,7 +392,8 @@ struct JiraSimulatorTests {
             == ["Field 'priority' does not exist or you do not have permission to view it."])
     }
 
-    @Test func searchSeesAnIssueOnlyAfterTheIndexLag() async throws {
+    @Test("search sees a new issue only after the index lag")
+    func searchSeesAnIssueOnlyAfterTheIndexLag() async throws {
         let fixture = try JiraFixture { $0.searchIndexLag = 0.3 }
         let key = try fixture.create()
         #expect(try fixture.keys(contractJQL).isEmpty)
@@ -392,7 +404,8 @@ struct JiraSimulatorTests {
         #expect(try fixture.keys(contractJQL) == [key])
     }
 
-    @Test func aCreateAnswered500AfterItLandedIsFoundOnceTheIndexCatchesUp() async throws {
+    @Test("a create answered 500 after it landed is found once the index catches up")
+    func aCreateAnswered500AfterItLandedIsFoundOnceTheIndexCatchesUp() async throws {
         let fixture = try JiraFixture { $0.searchIndexLag = 0.3 }
         #expect(try call("POST", fixture.base + "/_sim/faults", json: ["kind": "commitThenFail", "status": 500, "path": "/rest/api/3/issue"]).status == 200)
         let failed = try fixture.send("POST", "/rest/api/3/issue", ["fields": ["project": ["key": "OPS"], "issuetype": ["name": "Incident"],
@@ -404,7 +417,8 @@ struct JiraSimulatorTests {
         #expect(try fixture.keys(contractJQL) == ["OPS-1"])
     }
 
-    @Test func theOldSearchIsGoneOnCloudAndServesDataCenter() throws {
+    @Test("the old search endpoint is gone on Cloud and still serves Data Center")
+    func theOldSearchIsGoneOnCloudAndServesDataCenter() throws {
         let cloud = try JiraFixture()
         try cloud.create()
         for version in [2, 3] {
@@ -427,7 +441,8 @@ struct JiraSimulatorTests {
 
     // MARK: Attachments
 
-    @Test func attachmentsNeedTheNoCheckHeaderAndAreStoredByteForByte() throws {
+    @Test("attachments need the no-check header and are stored byte for byte")
+    func attachmentsNeedTheNoCheckHeaderAndAreStoredByteForByte() throws {
         let fixture = try JiraFixture()
         let key = try fixture.create()
         var log = Data("Starting PAYROLL01...\r\nERROR: exit 1\r\n".utf8)
@@ -465,7 +480,8 @@ struct JiraSimulatorTests {
 
     // MARK: Faults and control
 
-    @Test func rateLimitAnswers429WithRetryAfterAndTheRateLimitHeaders() throws {
+    @Test("a rate limit answers 429 with Retry-After and the rate-limit headers")
+    func rateLimitAnswers429WithRetryAfterAndTheRateLimitHeaders() throws {
         let fixture = try JiraFixture()
         fixture.sim.injectRateLimit(retryAfter: 7, method: "POST", path: "/rest/api/3/issue")
         let limited = try fixture.send("POST", "/rest/api/3/issue", ["fields": ["project": ["key": "OPS"], "issuetype": ["name": "Incident"], "summary": "x"]])
@@ -483,12 +499,13 @@ struct JiraSimulatorTests {
         #expect(try fixture.send("GET", "/rest/api/3/issue/OPS-1").status == 200)
     }
 
-    @Test func goesDownAndComesBackAndIsDrivenThroughTheControlAPI() throws {
+    @Test("the site goes down and comes back, and analysts drive it through the control API")
+    func goesDownAndComesBackAndIsDrivenThroughTheControlAPI() throws {
         let fixture = try JiraFixture()
         let port = try #require(fixture.sim.port)
         #expect(try call("POST", fixture.base + "/_sim/down", json: ["seconds": .number("0.3")]).status == 200)
-        #expect(eventually { (try? SimHTTPConnection(host: "127.0.0.1", port: port)) == nil })
-        #expect(eventually { fixture.sim.port == port })
+        #expect(eventually(seconds: 5) { (try? SimHTTPConnection(host: "127.0.0.1", port: port)) == nil })
+        #expect(eventually(seconds: 5) { fixture.sim.port == port })
 
         let created = try call("POST", fixture.base + "/_sim/issues", json: ["summary": "Seen by the analyst", "labels": ["opcon-6b1f0c29d4e8a7f3"]])
         #expect(created.json?["key"] == "OPS-1" && created.json?["statusCategory"] == "new")

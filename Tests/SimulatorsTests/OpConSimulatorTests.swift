@@ -43,7 +43,8 @@ private final class OpConFixture {
 
 @Suite("OpCon simulator")
 struct OpConSimulatorTests {
-    @Test func versionIsOpenAndEverythingElseNeedsTheToken() throws {
+    @Test("the version is open to all; everything else needs the token")
+    func versionIsOpenAndEverythingElseNeedsTheToken() throws {
         let fixture = try OpConFixture()
         let version = try call("GET", fixture.base + "/api/version")
         #expect(version.status == 200)
@@ -60,7 +61,7 @@ struct OpConSimulatorTests {
         #expect(token.json?["tokenType"]?["type"] == "Application")
     }
 
-    @Test(arguments: [
+    @Test("a daily job is read by its id, singly or doubly encoded, in either case of escape", arguments: [
         "20240615%7C16%7C1%7CGL%2FLOAD%2001",  // single encoding
         "20240615%7C16%7C1%7CGL%252FLOAD%2001",  // the Java client's double-encoded slash
         "20240615%7c16%7c1%7cGL%252fLOAD%2001",  // lower-case escapes
@@ -82,7 +83,8 @@ struct OpConSimulatorTests {
         #expect(job["incidentTicketId"] == .null)
     }
 
-    @Test func anUnknownJobIsA404WithAnApiError() throws {
+    @Test("an unknown job is 404 with an API error")
+    func anUnknownJobIsA404WithAnApiError() throws {
         let fixture = try OpConFixture()
         let response = try fixture.get("/api/dailyjobs/20240615%7C16%7C1%7CNOPE")
         #expect(response.status == 404)
@@ -90,7 +92,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/nothing-here").status == 404)
     }
 
-    @Test func listsJobsWithCaseInsensitiveFilters() throws {
+    @Test("daily jobs are listed with filters that ignore case")
+    func listsJobsWithCaseInsensitiveFilters() throws {
         let fixture = try OpConFixture()
         fixture.sim.addJob(date: "2024-06-15", scheduleID: 16, schedule: "FINANCE", job: "GL_ARCHIVE", status: .finishedOk)
         fixture.sim.addJob(date: "2024-06-16", scheduleID: 16, schedule: "FINANCE", job: "GL/LOAD 01")
@@ -116,7 +119,8 @@ struct OpConSimulatorTests {
         #expect(bad.json?[0]?["message"]?.stringValue?.contains("dates") == true)
     }
 
-    @Test func listsCarryDocumentationOnlyWhenAskedFor() throws {
+    @Test("a list carries documentation only when asked for")
+    func listsCarryDocumentationOnlyWhenAskedFor() throws {
         let fixture = try OpConFixture()
         let plain = try #require(try fixture.get("/api/dailyjobs?dates=2024-06-15").json?[0])
         #expect(plain["documentation"] == .null)
@@ -124,7 +128,8 @@ struct OpConSimulatorTests {
         #expect(documented["documentation"]?["job"] == "Call the GL on-call.")
     }
 
-    @Test func putStoresTheWholeJobAndKeepsUnknownFields() throws {
+    @Test("a PUT stores the whole job and keeps fields the simulator does not know")
+    func putStoresTheWholeJobAndKeepsUnknownFields() throws {
         let fixture = try OpConFixture()
         let path = "/api/dailyjobs/" + encoded(fixture.jobID)
         var job = try #require(try fixture.get(path).json)
@@ -145,7 +150,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.send("PUT", "/api/dailyjobs/" + encoded("20240615|16|1|NOPE"), other).status == 404)
     }
 
-    @Test func incidentTicketsHoldOneTicketMirroredOnTheJob() throws {
+    @Test("a job's incident ticket is one ticket, mirrored on the job")
+    func incidentTicketsHoldOneTicketMirroredOnTheJob() throws {
         let fixture = try OpConFixture()
         let path = "/api/dailyjobs/\(fixture.uid)/incidentTickets"
         #expect(try fixture.get(path).json == [])
@@ -174,7 +180,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/dailyjobs/\(encoded(fixture.jobID))/incidentTickets").status == 400)
     }
 
-    @Test func aSecondPostCanBeConfiguredToOverwrite() throws {
+    @Test("a second POST of an incident ticket can be configured to overwrite the first")
+    func aSecondPostCanBeConfiguredToOverwrite() throws {
         let fixture = try OpConFixture()
         fixture.sim.settings.incidentTicketPostOverwrites = true
         let path = "/api/dailyjobs/\(fixture.uid)/incidentTickets"
@@ -183,7 +190,8 @@ struct OpConSimulatorTests {
         #expect(fixture.sim.incidentTicketID(of: fixture.jobID) == "4502")
     }
 
-    @Test func jobOutputIsListedThenFetchedAfterPolling() throws {
+    @Test("job output is listed, then fetched, each after polling")
+    func jobOutputIsListedThenFetchedAfterPolling() throws {
         let fixture = try OpConFixture()
         let list = try fixture.send("POST", "/api/jobinstanceactions",
                                     ["action": "LIST", "jobInstanceActionItems": [["id": .int(fixture.jobNumber)]]])
@@ -207,7 +215,8 @@ struct OpConSimulatorTests {
         #expect(fetched["jobInstanceActionItems"]?[0]?["data"] == "Starting...\r\nERROR: ledger locked\r\n")
     }
 
-    @Test func jobOutputFailsWithAMessage() throws {
+    @Test("a job output request can fail with a message")
+    func jobOutputFailsWithAMessage() throws {
         let fixture = try OpConFixture()
         fixture.sim.settings.jobInstanceActionPolls = 0
         let quiet = fixture.sim.addJob(date: "2024-06-15", scheduleID: 16, schedule: "FINANCE", job: "NO_LOGS")
@@ -233,7 +242,7 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/jobinstanceactions/424242").status == 404)
     }
 
-    @Test(arguments: [
+    @Test("job actions follow OpCon's status rules", arguments: [
         ("markUnderReview", OpConJobStatus.failed, OpConJobStatus.underReview),
         ("markUnderReview", .underReview, nil),
         ("markUnderReview", .finishedOk, nil),
@@ -274,7 +283,8 @@ struct OpConSimulatorTests {
         if to == nil { #expect(final["jobs"]?[0]?["message"]?.stringValue?.isEmpty == false) }
     }
 
-    @Test func jobActionsAreAppliedAtOnceAndReportedAfterThePolls() throws {
+    @Test("a job action is applied at once and reported only after the polls")
+    func jobActionsAreAppliedAtOnceAndReportedAfterThePolls() throws {
         let fixture = try OpConFixture()
         fixture.sim.settings.jobActionPolls = 1
         let posted = try fixture.send("POST", "/api/jobactions",
@@ -296,7 +306,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/jobactions/99999").status == 404)
     }
 
-    @Test func dailySchedulesAreFoundByNameAndDate() throws {
+    @Test("daily schedules are found by name and date")
+    func dailySchedulesAreFoundByNameAndDate() throws {
         let fixture = try OpConFixture()
         fixture.sim.addJob(date: "2024-06-15", scheduleID: 17, schedule: "PAYROLL", job: "P1")
         let found = try fixture.get("/api/dailyschedules?name=FINANCE&dates=2024-06-15")
@@ -306,7 +317,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/dailyschedules?name=FIN*&dates=2024-06-16").json == [])
     }
 
-    @Test func theJournalCountsRequestsAndWrites() throws {
+    @Test("the journal counts requests and writes")
+    func theJournalCountsRequestsAndWrites() throws {
         let fixture = try OpConFixture()
         _ = try fixture.get("/api/dailyjobs")
         _ = try fixture.send("POST", "/api/dailyjobs/\(fixture.uid)/incidentTickets", ["id": 0, "ticketId": "1"])

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Simulated services")
 struct SimulatedServicesTests {
-    @Test func startsAllThreeAndSeedsTodaysDemoJobs() throws {
+    @Test("OpCon, ServiceNow and Summit start on ports of their own and today's demo jobs are seeded")
+    func startsAllThreeAndSeedsTodaysDemoJobs() throws {
         let services = SimulatedServices()
         try services.start()
         defer { services.stop() }
@@ -33,7 +34,8 @@ struct SimulatedServicesTests {
         #expect(services.opcon.jobIDs.count == 3)
     }
 
-    @Test func listensOnConsecutivePortsFromABasePort() throws {
+    @Test("the services listen on consecutive ports from a base port")
+    func listensOnConsecutivePortsFromABasePort() throws {
         // A free port found by the system; its neighbours are very likely free too, so try a few.
         for _ in 0..<5 {
             let probe = HTTPServer { _ in SimResponse(status: 200) }
@@ -52,7 +54,8 @@ struct SimulatedServicesTests {
         Issue.record("no four consecutive free ports found")
     }
 
-    @Test func theConfigReadsBackThroughTheConnectorsLoader() throws {
+    @Test("the Connector.config reads back through the connector's loader")
+    func theConfigReadsBackThroughTheConnectorsLoader() throws {
         let services = SimulatedServices()
         try services.start(seedDemoJobs: false)
         defer { services.stop() }
@@ -70,7 +73,8 @@ struct SimulatedServicesTests {
         #expect(config.ticketDefaults.count == 9)
     }
 
-    @Test func theTemplatesPointAtTheSimulatorsWithTheirCredentials() throws {
+    @Test("the templates point at the simulators, with their credentials")
+    func theTemplatesPointAtTheSimulatorsWithTheirCredentials() throws {
         let services = SimulatedServices()
         try services.start(seedDemoJobs: false)
         defer { services.stop() }
@@ -102,7 +106,8 @@ struct SimulatedServicesTests {
         #expect(view.hasPrefix(services.summit.baseURL + "/"))
     }
 
-    @Test func serviceNowCallsBackTheSimulatedOpConAtTheConfiguredAddress() throws {
+    @Test("ServiceNow calls back the simulated OpCon at the configured address")
+    func serviceNowCallsBackTheSimulatedOpConAtTheConfiguredAddress() throws {
         let services = SimulatedServices()
         try services.start()
         defer { services.stop() }
@@ -118,7 +123,8 @@ struct SimulatedServicesTests {
         #expect(services.opcon.status(of: job.id) == .underReview)
     }
 
-    @Test func theJiraTemplateNamesItsBackendAndPointsAtTheSimulatedSite() throws {
+    @Test("the Jira template names its backend and points at the simulated site")
+    func theJiraTemplateNamesItsBackendAndPointsAtTheSimulatedSite() throws {
         let services = SimulatedServices()
         try services.start(seedDemoJobs: false)
         defer { services.stop() }

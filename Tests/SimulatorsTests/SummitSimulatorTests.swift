@@ -52,7 +52,7 @@ private final class SummitFixture {
 
 @Suite("Summit simulator")
 struct SummitSimulatorTests {
-    @Test(arguments: [false, true])
+    @Test("a ticket is logged whether the request container comes as an object or as a string", arguments: [false, true])
     func logsATicketFromEitherContainerEncoding(asString: Bool) throws {
         let fixture = try SummitFixture()
         let answer = try fixture.log(SummitFixture.container(
@@ -72,7 +72,8 @@ struct SummitSimulatorTests {
         #expect(ticket.customFields == [SummitCustomField(groupName: "Other Details", name: "Job Name", value: "PAYROLL01")])
     }
 
-    @Test func reportsErrorsInBandWithHTTP200() throws {
+    @Test("errors are reported in the body of an HTTP 200")
+    func reportsErrorsInBandWithHTTP200() throws {
         let fixture = try SummitFixture()
         let wrongKey = try fixture.log(SummitFixture.container(["Symptom": "x"]), key: "wrong")
         #expect(wrongKey["Errors"]?.stringValue?.contains("Invalid API Key") == true)
@@ -93,7 +94,8 @@ struct SummitSimulatorTests {
         #expect(fixture.sim.tickets.isEmpty)
     }
 
-    @Test func updatesReopensAndRecordsChangeHistory() throws {
+    @Test("updates and reopens are recorded in the change history")
+    func updatesReopensAndRecordsChangeHistory() throws {
         let fixture = try SummitFixture()
         let number = try #require(try fixture.log(SummitFixture.container(["Symptom": "failed", "Priority_Name": "P3"]))["TicketNo"]?.intValue)
         let update = try fixture.log(SummitFixture.container(["Ticket_No": .string(String(number)), "Priority_Name": "P2"], information: "again"))
@@ -111,7 +113,8 @@ struct SummitSimulatorTests {
         #expect(fixture.sim.tickets.count == 1)
     }
 
-    @Test func closedTicketsRefuseUpdatesUnlessSwitchedOff() throws {
+    @Test("a closed ticket refuses updates unless that is switched off")
+    func closedTicketsRefuseUpdatesUnlessSwitchedOff() throws {
         let strict = try SummitFixture()
         let number = try #require(try strict.log(SummitFixture.container(["Symptom": "x"]))["TicketNo"]?.intValue)
         try strict.sim.setStatus("Closed", of: number)
@@ -124,7 +127,8 @@ struct SummitSimulatorTests {
         #expect(try lenient.log(SummitFixture.container(["Ticket_No": .int(other.number)], information: "late"))["Errors"] == "")
     }
 
-    @Test func masterValuesAreCheckedOnlyWhenAskedTo() throws {
+    @Test("master values are checked only when asked to")
+    func masterValuesAreCheckedOnlyWhenAskedTo() throws {
         let lenient = try SummitFixture()
         #expect(try lenient.log(SummitFixture.container(["Symptom": "x", "Priority_Name": "Whatever"]))["Errors"] == "")
         let strict = try SummitFixture { $0.validatesMasterValues = true }
@@ -133,7 +137,8 @@ struct SummitSimulatorTests {
         #expect(try strict.log(SummitFixture.container(["Symptom": "x", "Priority_Name": "p3"]))["Errors"] == "")
     }
 
-    @Test func detailsComeInTheNestedShape() throws {
+    @Test("details come in Summit's nested shape")
+    func detailsComeInTheNestedShape() throws {
         let fixture = try SummitFixture()
         let created = try fixture.log(SummitFixture.container(
             ["Symptom": "OpCon job failed", "Description": "long text", "Priority_Name": "P3", "Assigned_WorkGroup_Name": "DevOps"],
@@ -162,7 +167,8 @@ struct SummitSimulatorTests {
         #expect(wrongKey.json?["OutputObject"] == .null)
     }
 
-    @Test func routesByPathWithoutCaseAndAnyVirtualDirectory() throws {
+    @Test("requests are routed by path, ignoring case and any virtual directory")
+    func routesByPathWithoutCaseAndAnyVirtualDirectory() throws {
         let fixture = try SummitFixture()
         let variants = [
             "/api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall",
@@ -180,14 +186,16 @@ struct SummitSimulatorTests {
         #expect(try call("POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc/RESTService/Nope", json: [:]).status == 404)
     }
 
-    @Test func anUnknownServiceGetsAnEmptyBody() throws {
+    @Test("an unknown service gets an empty body")
+    func anUnknownServiceGetsAnEmptyBody() throws {
         let fixture = try SummitFixture()
         let response = try fixture.call("IM_DoSomethingElse", [:])
         #expect(response.status == 200)
         #expect(response.body.isEmpty)
     }
 
-    @Test func attachmentsAreStoredPerTicket() throws {
+    @Test("attachments are stored per ticket")
+    func attachmentsAreStoredPerTicket() throws {
         let fixture = try SummitFixture()
         let number = try #require(try fixture.log(SummitFixture.container(["Symptom": "x"]))["TicketNo"]?.intValue)
         let upload = fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded"
@@ -210,7 +218,8 @@ struct SummitSimulatorTests {
         #expect(fixture.sim.ticket(number)?.attachments.count == 1)
     }
 
-    @Test func analystsReadAndChangeTicketsOverHTTP() throws {
+    @Test("analysts read and change tickets over HTTP")
+    func analystsReadAndChangeTicketsOverHTTP() throws {
         let fixture = try SummitFixture()
         let ticket = try fixture.sim.createTicket(symptom: "x")
         let base = fixture.sim.baseURL

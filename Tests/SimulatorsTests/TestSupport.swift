@@ -30,13 +30,3 @@ func serviceNowAuth(user: String = "svc_opcon", password: String = "Sim-Pass-123
 func encoded(_ text: String) -> String {
     text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"))!
 }
-
-/// Waits (up to `timeout` seconds) until `condition` holds; for state that settles asynchronously.
-func eventually(timeout: Double = 5, _ condition: () -> Bool) -> Bool {
-    let deadline = Date(timeIntervalSinceNow: timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.02)
-    }
-    return condition()
-}

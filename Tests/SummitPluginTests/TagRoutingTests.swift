@@ -50,9 +50,9 @@ struct TagRoutingTests {
 
     @Test func backendAppliesTemplateRules() throws {
         let raw = sampleRaw(rules: ["includeWorkGroupNameTag": true, "includeCategoryNameTag": false, "includeAssignToTag": true])
-        let backend = try makeBackend(raw, transport: StubTransport([]))
+        let routing = try #require(makeSetup(raw).fields.tagRouting)
         var fields: [TicketField] = []
-        backend.applyBackendRouting(jobTags: ["CATNAME_Batch", "WRKGRP_Ops", "assignto_sam"], to: &fields)
+        routing(["CATNAME_Batch", "WRKGRP_Ops", "assignto_sam"], &fields)
         #expect(fields == [
             TicketField(name: "Assigned_WorkGroup_Name", value: "Ops"),
             TicketField(name: "Assigned_Engineer_Email", value: "sam@example.com"),

@@ -1,5 +1,6 @@
 import ConnectorKit
 import Foundation
+import Testing
 @testable import SummitPlugin
 
 /// A transport that records every request and answers from a queue (or with a handler).
@@ -106,9 +107,46 @@ func makeTemplate(_ raw: JSONValue, name: String = "summit.json", path: String =
     return template
 }
 
-func makeBackend(_ raw: JSONValue = sampleRaw(), transport: any ClientTransport, sole: Bool = true) throws -> SummitBackend {
-    let settings = try SummitSettings(template: makeTemplate(raw))
-    return SummitBackend(settings: settings, apiKey: testKey, http: HTTPClient(transport: transport), isSoleSummitTemplate: sole)
+/// A `Connector.config` with the daily start hour the sample template's rules may need.
+func makeConfig(defaults: [TicketField] = [], dailyStartHour: Int? = 7) -> ConnectorConfig {
+    var config = ConnectorConfig()
+    config.general.dailyStartHour = dailyStartHour
+    config.defaults = defaults
+    return config
+}
+
+/// What the framework hands the plugin's factory: `SUMMIT_API_KEY` set to `testKey`, retries that do not sleep.
+func makeEnvironment(_ template: Template, transport: any ClientTransport, config: ConnectorConfig = makeConfig(),
+                     variables: [String: String] = ["SUMMIT_API_KEY": testKey], masker: SecretMasker = SecretMasker(),
+                     logger: Logger? = nil, capture: WriteCapture? = nil) -> BackendEnvironment {
+    let http = HTTPClient(transport: transport)
+    return BackendEnvironment(
+        http: capture.map { http.adding($0) } ?? http, secrets: SecretResolver(masker: masker, environment: variables),
+        logger: logger ?? Logger(masker: masker), config: config, template: template, pause: { _ in })
+}
+
+/// The plugin's reading of a template (the Summit part only; `TemplateLoader` adds the shared checks).
+func makeSetup(_ raw: JSONValue = sampleRaw(), config: ConnectorConfig = makeConfig()) -> BackendSetup {
+    SummitPlugin.plugin.configure(makeTemplate(raw), config)
+}
+
+/// The backend as the executable makes it: the plugin reads the template, the factory resolves the key.
+func makeBackend(_ raw: JSONValue = sampleRaw(), transport: any ClientTransport, config: ConnectorConfig = makeConfig(),
+                 masker: SecretMasker = SecretMasker(), capture: WriteCapture? = nil) throws -> any TicketBackend {
+    let template = makeTemplate(raw)
+    return try SummitPlugin.plugin.configure(template, config)
+        .make(makeEnvironment(template, transport: transport, config: config, masker: masker, capture: capture))
+}
+
+/// The settings `SummitSettings.read` makes of a template that has no errors.
+func makeSettings(_ raw: JSONValue = sampleRaw(), config: ConnectorConfig = makeConfig()) throws -> SummitSettings {
+    try #require(SummitSettings.read(makeTemplate(raw), config: config).0)
+}
+
+/// Finds a job's ticket the way the engine does (ConnectorKit's `TicketFinder`).
+func findTicket(_ backend: any TicketBackend, recordedID: String?, raw: JSONValue = sampleRaw()) async throws -> ExistingTicket? {
+    try await TicketFinder(backend: backend, rules: DecisionRules(template: makeTemplate(raw)), logger: .silent, service: "Symphony Summit")
+        .find(recordedID: recordedID, draft: makeDraft())
 }
 
 let failedAt = Date(timeIntervalSince1970: 1_726_902_000)  // 2024-09-21 07:00 UTC

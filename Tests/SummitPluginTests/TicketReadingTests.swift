@@ -16,19 +16,24 @@ struct TicketReadingTests {
 
     @Test func recordedNumberIsReadWithItsStatus() async throws {
         let backend = try makeBackend(transport: StubTransport([detailsAnswer(number: 4507, status: "Resolved")]))
-        let ticket = try await backend.findTicket(recordedID: "4507", draft: makeDraft())
+        let ticket = try await findTicket(backend, recordedID: "4507")
         #expect(ticket == ExistingTicket(
             reference: TicketReference(recordedID: "4507", number: "4507",
                                        url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", internalID: "31844"),
-            status: .resolved, rawState: "Resolved"))
+            status: .resolved, rawState: "Resolved",
+            details: [TicketField(name: "Subject", value: "OpCon job PAYROLL01 failed (schedule NIGHTLY)"),
+                      TicketField(name: "Workgroup", value: "DevOps"), TicketField(name: "Engineer", value: ""),
+                      TicketField(name: "Updated", value: "2024-09-21 07:30:00")]))
     }
 
     @Test func noRecordedNumberMeansNoTicketAndNoRequest() async throws {
         let transport = StubTransport([])
         let backend = try makeBackend(transport: transport)
-        #expect(try await backend.findTicket(recordedID: nil, draft: makeDraft()) == nil)
-        #expect(try await backend.findTicket(recordedID: "  ", draft: makeDraft()) == nil)
-        #expect(try await backend.findTicket(recordedID: "INC0010042/abc", draft: makeDraft()) == nil)
+        #expect(try await findTicket(backend, recordedID: nil) == nil)
+        #expect(try await findTicket(backend, recordedID: "  ") == nil)
+        #expect(try await findTicket(backend, recordedID: "INC0010042/abc") == nil)
+        #expect(backend.reference(recordedID: "INC0010042/abc") == nil)
+        #expect(backend.reference(recordedID: "-12") == nil)
         #expect(transport.requests.isEmpty)
     }
 
@@ -43,7 +48,7 @@ struct TicketReadingTests {
     ] as [(String, JSONValue)])
     func numberSummitDoesNotKnowMeansNoTicket(_ label: String, _ body: JSONValue) async throws {
         let backend = try makeBackend(transport: StubTransport([answer(body)]))
-        #expect(try await backend.findTicket(recordedID: "9999", draft: makeDraft()) == nil, "\(label)")
+        #expect(try await findTicket(backend, recordedID: "9999") == nil, "\(label)")
     }
 
     @Test("an in-band error naming the ticket as invalid, not found or not existing means no such ticket", arguments: [
@@ -53,7 +58,7 @@ struct TicketReadingTests {
     func unknownTicketWording(_ text: String) async throws {
         #expect(SummitAnswer.isUnknownTicket(text))
         let backend = try makeBackend(transport: StubTransport([answer(["Errors": .string(text), "OutputObject": .null])]))
-        #expect(try await backend.findTicket(recordedID: "999", draft: makeDraft()) == nil)
+        #expect(try await findTicket(backend, recordedID: "999") == nil)
     }
 
     @Test("a refused key stays a permission error even when its text names the ticket as invalid", arguments: [
@@ -63,7 +68,7 @@ struct TicketReadingTests {
     func authErrorsAreNotUnknownTickets(_ text: String) async throws {
         #expect(!SummitAnswer.isUnknownTicket(text))
         let backend = try makeBackend(transport: StubTransport([answer(["Errors": .string(text)])]))
-        let error = await connectorError { _ = try await backend.findTicket(recordedID: "999", draft: makeDraft()) }
+        let error = await connectorError { _ = try await findTicket(backend, recordedID: "999") }
         #expect(error?.exitCode == .permission)
     }
 
@@ -75,7 +80,7 @@ struct TicketReadingTests {
             answer(["Errors": "", "OutputObject": [["IncidentDetails": [:]]]]),
         ]))
         for _ in 0..<4 {
-            #expect(await connectorError { _ = try await backend.findTicket(recordedID: "1", draft: makeDraft()) }?.exitCode == .dataError)
+            #expect(await connectorError { _ = try await findTicket(backend, recordedID: "1") }?.exitCode == .dataError)
         }
     }
 
@@ -86,15 +91,15 @@ struct TicketReadingTests {
         #expect(ticket?.rawState == "Cancelled")
     }
 
+    /// `-i <number>`: the backend reads the essentials, ConnectorKit prints them (an empty detail is left out).
     @Test func describeTicketPrintsTheEssentials() async throws {
         let backend = try makeBackend(transport: StubTransport([detailsAnswer(number: 4507, status: "In-Progress")]))
-        let text = try await backend.describeTicket(number: "4507")
+        let text = try await backend.describeTicket(number: " 4507 ", service: "Symphony Summit")
         #expect(text == """
-            Incident:  4507
-            Status:    In-Progress
+            Ticket:    4507
+            State:     In Progress (In-Progress)
             Subject:   OpCon job PAYROLL01 failed (schedule NIGHTLY)
             Workgroup: DevOps
-            Engineer:  -
             Updated:   2024-09-21 07:30:00
             Link:      https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507
             """)
@@ -102,8 +107,23 @@ struct TicketReadingTests {
 
     @Test func describeUnknownTicketIsADataError() async throws {
         let backend = try makeBackend(transport: StubTransport([answer(["Errors": "", "OutputObject": .null])]))
-        let error = await connectorError { _ = try await backend.describeTicket(number: "77") }
-        #expect(error == .data("Symphony Summit has no incident 77."))
+        let error = await connectorError { _ = try await backend.describeTicket(number: "77", service: "Symphony Summit") }
+        #expect(error == .data("Symphony Summit has no ticket 77."))
+    }
+
+    @Test func describeSomethingThatIsNoNumberIsAUsageErrorWithoutARequest() async throws {
+        let transport = StubTransport([])
+        let backend = try makeBackend(transport: transport)
+        let error = await connectorError { _ = try await backend.describeTicket(number: "INC001", service: "Symphony Summit") }
+        #expect(error?.exitCode == .usage)
+        #expect(transport.requests.isEmpty)
+    }
+
+    @Test func ticketWithoutAStatusIsADataError() async throws {
+        let body: JSONValue = ["Errors": "", "OutputObject": ["IncidentDetails": ["TicketDetails": [["Ticket_No": "5"]]]]]
+        let backend = try makeBackend(transport: StubTransport([answer(body)]))
+        let error = await connectorError { _ = try await backend.ticketStatus(recordedID: "5") }
+        #expect(error == .data("Symphony Summit returned incident 5 without a Status."))
     }
 
     @Test func verifyAccessAcceptsABusinessErrorForTicketZero() async throws {

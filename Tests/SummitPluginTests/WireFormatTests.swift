@@ -85,7 +85,7 @@ struct WireFormatTests {
         let transport = StubTransport([answer(["Errors": "", "Message": "Ticket details are updated successfully"])])
         let backend = try makeBackend(transport: transport)
         let ticket = existing("4507", status: status, raw: raw)
-        try await backend.update(ticket, with: makeDraft(fields: fields))
+        try await backend.update(ticket, with: makeDraft(fields: fields), reopening: false)
         let expected = incident([
             "Updater": "Executive",
             "Ticket": ["IsFromWebService": true, "Ticket_No": "4507"],
@@ -93,15 +93,15 @@ struct WireFormatTests {
         ])
         #expect(transport.bodies.first == expected)
         #expect(transport.requests.first?.url.absoluteString == endpoint)
-        #expect(backend.previewPayload(for: .update(ticket), draft: makeDraft(fields: fields)) == expected)
+        #expect(transport.requests.first?.isRetrySafe == false)
     }
 
     @Test func reopenSendsTheReopenStatus() async throws {
         let transport = StubTransport([answer(["Errors": ""]), answer(["Errors": ""])])
         let standard = try makeBackend(transport: transport)
-        try await standard.reopen(existing("4507", status: .resolved, raw: "Resolved"), with: makeDraft())
+        try await standard.update(existing("4507", status: .resolved, raw: "Resolved"), with: makeDraft(), reopening: true)
         let custom = try makeBackend(sampleRaw(extra: ["variables": ["reopenStatus": "Assigned"]]), transport: transport)
-        try await custom.reopen(existing("4507", status: .resolved, raw: "Resolved"), with: makeDraft())
+        try await custom.update(existing("4507", status: .resolved, raw: "Resolved"), with: makeDraft(), reopening: true)
         let statuses = transport.bodies.map { $0.value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.Ticket.Status") }
         #expect(statuses == ["In-Progress", "Assigned"])
     }
@@ -127,7 +127,7 @@ struct WireFormatTests {
         let ticket = TicketReference(recordedID: "1", number: "1", url: "")
         try await backend.attach(file, to: ticket)
         let error = await connectorError { try await backend.attach(file, to: ticket) }
-        #expect(error == .data("Symphony Summit refused to attach a.log to incident 1: File type not allowed."))
+        #expect(error == .data("Symphony Summit could not attach a.log to incident 1: File type not allowed."))
     }
 
     @Test("the number in Message is the first run of 4 or more digits", arguments: [
@@ -147,31 +147,47 @@ struct WireFormatTests {
         #expect(error?.message.contains("Org 1: 3 tickets logged") == true)
     }
 
-    @Test func previewIsExactlyWhatEachWriteSends() async throws {
+    /// `explain` puts a `WriteCapture` under the backend: reads still go to Summit, every write is held back and
+    /// recorded exactly as a run would send it.
+    @Test func explainCapturesExactlyWhatEachWriteSends() async throws {
         let draft = makeDraft(fields: fields, previous: TicketReference(recordedID: "4400", number: "4400", url: ""))
         let open = existing("4507", status: .inProgress, raw: "In-Progress")
         let resolved = existing("4507", status: .resolved, raw: "Resolved")
-        let transport = StubTransport([created, answer(["Errors": ""]), answer(["Errors": ""])])
-        let backend = try makeBackend(transport: transport)
+        let sent = StubTransport([created, answer(["Errors": ""]), answer(["Errors": ""])])
+        let backend = try makeBackend(transport: sent)
         _ = try await backend.create(draft)
-        try await backend.update(open, with: draft)
-        try await backend.reopen(resolved, with: draft)
-        let previews = [
-            backend.previewPayload(for: .replace(existing("4400", status: .closed, raw: "Closed")), draft: draft),
-            backend.previewPayload(for: .update(open), draft: draft),
-            backend.previewPayload(for: .reopen(resolved), draft: draft),
-        ]
-        #expect(previews == transport.bodies)
-        #expect(backend.previewPayload(for: .create, draft: draft) == transport.bodies[0])
-        #expect(backend.previewPayload(for: .skip(reason: "EXIT tag"), draft: draft) == .null)
+        try await backend.update(open, with: draft, reopening: false)
+        try await backend.update(resolved, with: draft, reopening: true)
+
+        let capture = WriteCapture()
+        let read = StubTransport([detailsAnswer(number: 4507, status: "Resolved")])
+        let explained = try makeBackend(transport: read, capture: capture)
+        #expect(try await explained.ticketStatus(recordedID: "4507")?.status == .resolved)
+        // The capture answers `{}`, which names no ticket: the engine keeps what was captured before the error.
+        #expect(await connectorError { _ = try await explained.create(draft) }?.exitCode == .dataError)
+        try await explained.update(open, with: draft, reopening: false)
+        try await explained.update(resolved, with: draft, reopening: true)
+        #expect(read.requests.count == 1)
+        #expect(capture.captured.compactMap { (try? $0.bodyBytes())?.flatMap { try? JSONValue.parse($0) } } == sent.bodies)
+        #expect(capture.captured.map(\.url) == sent.requests.map(\.url))
+        #expect(capture.captured.map(\.headers) == sent.requests.map(\.headers))
     }
 
     @Test func detailsReadIsARetrySafePostWithTheNumber() async throws {
         let transport = StubTransport([detailsAnswer(number: 4507, status: "New")])
         let backend = try makeBackend(transport: transport)
-        _ = try await backend.findTicket(recordedID: " 4507 ", draft: makeDraft())
+        _ = try await findTicket(backend, recordedID: " 4507 ")
         let request = try #require(transport.requests.first)
         #expect(request.isRetrySafe)
         #expect(transport.bodies.first == envelope("IM_GetIncidentDetailsAndChangeHistory", ["TicketNo": 4507]))
+    }
+
+    @Test func withoutTicketInformationTheWorkLogGetsTheSummary() async throws {
+        var members = sampleRaw().objectValue!
+        members.removeValue(forKey: "ticketInformation")
+        let transport = StubTransport([created])
+        _ = try await makeBackend(.object(members), transport: transport).create(makeDraft())
+        #expect(transport.bodies.first?.value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.TicketInformation.Information")
+            == "OpCon job PAYROLL01 failed (schedule NIGHTLY)")
     }
 }

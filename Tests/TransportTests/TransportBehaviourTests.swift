@@ -70,7 +70,7 @@ struct TransportBehaviourTests {
         }
         defer { server.stop() }
         let transport = try kind.make()
-        let sink = CollectingSink()
+        let sink = CollectingBodySink()
         var request = HTTPRequest(method: .get, url: server.url("/big"))
         request.responseSink = ResponseSink(sink)
         let ok = try await transport.send(request)
@@ -80,7 +80,7 @@ struct TransportBehaviourTests {
         #expect(sink.begins == 1)
 
         request.url = server.url("/missing")
-        let other = CollectingSink()
+        let other = CollectingBodySink()
         request.responseSink = ResponseSink(other)
         let missing = try await transport.send(request)
         #expect(missing.status == 404)

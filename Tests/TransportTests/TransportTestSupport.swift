@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import CurlHTTP
 import Foundation
 import Simulators
@@ -33,27 +34,20 @@ final class RecordingServer: @unchecked Sendable {
     let port: Int
 
     init(_ answer: @escaping @Sendable (SimRequest) -> SimResponse = { _ in .json(["ok": true]) }) throws {
-        let box = RequestBox()
+        let received = Recorder<[SimRequest]>()
         server = HTTPServer { request in
-            box.append(request)
+            received.record(request)
             return answer(request)
         }
         port = try server.start()
-        self.box = box
+        self.received = received
     }
 
-    private let box: RequestBox
+    private let received: Recorder<[SimRequest]>
 
-    var requests: [SimRequest] { box.all }
+    var requests: [SimRequest] { received.current }
     func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(port)\(path)")! }
     func stop() { server.stop() }
-}
-
-final class RequestBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requests: [SimRequest] = []
-    func append(_ request: SimRequest) { lock.withLock { requests.append(request) } }
-    var all: [SimRequest] { lock.withLock { requests } }
 }
 
 /// A folder of its own under the system's temporary directory, removed by `remove()`.
@@ -157,7 +151,7 @@ final class SelfSignedTLSServer: @unchecked Sendable {
 enum TLSServerError: Error { case openssl(String) }
 
 /// Keeps what a transport streams into it.
-final class CollectingSink: ResponseBodySink, @unchecked Sendable {
+final class CollectingBodySink: ResponseBodySink, @unchecked Sendable {
     private let lock = NSLock()
     private var collected = Data()
     private var started = 0

@@ -58,10 +58,7 @@ struct SimulateCommand: ConnectorCommand {
     private func write(_ services: SimulatedServices, into folder: String) throws -> InstallDirectory {
         let home = InstallDirectory.resolve(option: folder, environment: [:], executablePath: "")
         do {
-            try FileManager.default.createDirectory(atPath: home.file("templates"), withIntermediateDirectories: true)
-            try services.connectorConfig().write(toFile: home.configFile, atomically: true, encoding: .utf8)
-            try services.serviceNowTemplate().write(toFile: home.file("templates/servicenow.json"), atomically: true, encoding: .utf8)
-            try services.summitTemplate().write(toFile: home.file("templates/summit.json"), atomically: true, encoding: .utf8)
+            try SimulatedInstall(home: home).write(for: services)
         } catch {
             throw ConnectorError.configuration("Cannot write the simulator files into \(home.path): \(error.localizedDescription).")
         }

@@ -17,13 +17,9 @@ struct DemoStory {
         self.registry = registry
         self.console = console
         services = SimulatedServices()
-        let folder = NSTemporaryDirectory() + "connector-demo-\(UUID().uuidString.prefix(8))"
-        home = InstallDirectory(path: folder)
-        try services.start()
-        try FileManager.default.createDirectory(atPath: home.file("templates"), withIntermediateDirectories: true)
-        try services.connectorConfig().write(toFile: home.configFile, atomically: true, encoding: .utf8)
-        try services.summitTemplate().write(toFile: home.file("templates/summit.json"), atomically: true, encoding: .utf8)
-        try services.serviceNowTemplate().write(toFile: home.file("templates/servicenow.json"), atomically: true, encoding: .utf8)
+        let install = SimulatedInstall(home: SimulatedInstall.temporaryHome(prefix: "connector-demo"))
+        home = install.home
+        try install.start(services)
     }
 
     /// Tells the story; true when every check held.

@@ -2,11 +2,12 @@ import ConnectorKit
 import Foundation
 @testable import Simulators
 
-/// A temporary install directory (Connector.config + templates) wired to OpCon, ServiceNow and Summit simulators
-/// running in the test process, for driving the real `connector` executable over loopback.
-final class SimulatedInstall: @unchecked Sendable {
+/// A temporary install directory wired to OpCon, ServiceNow and Summit simulators running in the test process, for
+/// driving the real `connector` executable over loopback; released, it stops the simulators and removes the folder.
+final class InstallUnderTest: @unchecked Sendable {
     let services: SimulatedServices
-    let home: String
+    let files: SimulatedInstall
+    var home: String { files.home.path }
 
     var opcon: OpConSimulator { services.opcon }
     var serviceNow: ServiceNowSimulator { services.serviceNow }
@@ -17,30 +18,18 @@ final class SimulatedInstall: @unchecked Sendable {
     init(serviceNowRules: [String: Bool] = [:], summitRules: [String: Bool] = [:], dailyStartHour: Int = 7,
          seedDemoJobs: Bool = true, services: SimulatedServices = SimulatedServices()) throws {
         self.services = services
-        home = NSTemporaryDirectory() + "connector-e2e-\(UUID().uuidString.prefix(8))"
-        try services.start(seedDemoJobs: seedDemoJobs)
-        try FileManager.default.createDirectory(atPath: home + "/templates", withIntermediateDirectories: true)
-        try write("Connector.config", services.connectorConfig(dailyStartHour: dailyStartHour))
-        try write("templates/servicenow.json", services.serviceNowTemplate(rules: serviceNowRules))
-        try write("templates/summit.json", services.summitTemplate(rules: summitRules))
+        files = SimulatedInstall(home: SimulatedInstall.temporaryHome(prefix: "connector-e2e"), dailyStartHour: dailyStartHour,
+                                 serviceNowRules: serviceNowRules, summitRules: summitRules)
+        try files.start(services, seedDemoJobs: seedDemoJobs)
     }
 
     deinit {
         services.stop()
-        try? FileManager.default.removeItem(atPath: home)
+        files.remove()
     }
 
-    /// Writes a file relative to the install directory.
-    ///
-    /// C stdio, because Foundation's file writing fsyncs every file: on a busy disk each fsync took seconds, and done
-    /// from tests it held the threads Swift concurrency runs every test on.
-    func write(_ relativePath: String, _ text: String) throws {
-        let path = home + "/" + relativePath
-        guard let file = fopen(path, "w") else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
-        let bytes = Array(text.utf8)
-        let written = fwrite(bytes, 1, bytes.count, file)
-        guard fclose(file) == 0, written == bytes.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-    }
+    /// Writes a file relative to the install directory (a test's own config or template).
+    func write(_ relativePath: String, _ text: String) throws { try files.write(relativePath, text) }
 
     func read(_ relativePath: String) -> String? {
         try? String(contentsOfFile: home + "/" + relativePath, encoding: .utf8)
