@@ -70,7 +70,7 @@ struct SimulatedServicesTests {
         #expect(config.general.templatesDirectory == "tmpl")
         #expect(config.general.jobLogDirectory == "logs")
         #expect(config.general.dailyStartHour == 6)
-        #expect(config.ticketDefaults.count == 9)
+        #expect(config.defaults.count == 9)
     }
 
     @Test("the templates point at the simulators, with their credentials")
