@@ -8,7 +8,7 @@ import Testing
 /// harness, so a case reads the same for every backend.
 final class ConformanceStage: Sendable {
     let harness: any BackendHarness
-    let install: SimulatedInstall
+    let install: InstallUnderTest
     /// The credential forms the template holds, taken before a case can make the simulator refuse them.
     let secrets: [String]
 
@@ -20,7 +20,7 @@ final class ConformanceStage: Sendable {
 
     init(_ harness: any BackendHarness) throws {
         self.harness = harness
-        install = try SimulatedInstall(seedDemoJobs: false)
+        install = try InstallUnderTest(seedDemoJobs: false)
         harness.prepare(install.services)
         try install.write("templates/\(harness.templateName)", harness.template(for: install.services))
         secrets = harness.secrets(in: install.services)
