@@ -11,7 +11,7 @@ struct AnswerHandlingTests {
         do {
             try await backend.update(Fixture.existing(.new, state: "1"), with: Fixture.draft(), reopening: false)
             return nil
-        } catch let error as ConnectorError {
+        } catch {
             return error
         }
     }

@@ -50,7 +50,7 @@ struct CreationSafetyTests {
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .unavailable)
             #expect(error.message == "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 504: an HTML page (Gateway Timeout)), and it did not land; gave up after 4 attempts.")
         }
@@ -64,7 +64,7 @@ struct CreationSafetyTests {
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .unavailable)
             #expect(error.message.contains("HTTP 500: Transaction cancelled: maximum execution time exceeded"))
             #expect(error.message.contains("It is not sent again"))
@@ -152,7 +152,7 @@ struct CreationSafetyTests {
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error == .unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."))
         }
         #expect(pauses.values == [30, 30, 30])

@@ -44,7 +44,7 @@ struct PluginFactoryTests {
         do {
             _ = try loaded.setup.make(env)
             Issue.record("make should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .configuration)
             #expect(error.message.contains("credentials.password"))
             #expect(error.message.contains("SNOW_PASSWORD"))

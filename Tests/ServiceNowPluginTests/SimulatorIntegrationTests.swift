@@ -194,7 +194,7 @@ struct SimulatorIntegrationTests {
         do {
             try await instance.backend.verifyAccess()
             Issue.record("verifyAccess should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .permission)
             #expect(error.message.contains("User Not Authenticated"))
             #expect(!error.message.contains(Fixture.password))
