@@ -3,7 +3,9 @@ import Foundation
 @testable import Simulators
 import Testing
 
-/// Every backend the conformance suite runs against. A new backend adds its harness here and passes the same cases.
+/// Every backend the conformance suite runs against. A new backend adds its harness here and passes the same cases:
+/// for Jira, a `JiraHarness` over `services.jira` with `services.jiraTemplate()`, `.correlationSearch`, the create
+/// `POST /rest/api/3/issue`, and as `replacedStates` the states its workflow offers no reopen from.
 let conformanceHarnesses: [any BackendHarness] = [ServiceNowHarness(), SummitHarness()]
 
 /// What the conformance suite needs to know about one backend and its simulator: which template drives it, what it

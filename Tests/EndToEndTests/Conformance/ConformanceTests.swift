@@ -143,6 +143,7 @@ struct ConformanceTests {
           arguments: conformanceHarnesses)
     func refusedCredentials(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
+        // DEBUG=ON logs every request and answer: where an unmasked secret would show first.
         try stage.install.write("Connector.config", stage.services.connectorConfig().replacingOccurrences(of: "DEBUG=OFF", with: "DEBUG=ON"))
         harness.refuseCredentials(in: stage.services)
         let job = stage.addJob("DENIED", logFiles: ["DENIED.log": "x\r\n"])
