@@ -245,3 +245,20 @@ struct HTTPRetryAfterTests {
         #expect(RetryAfter.delay(from: "soon", now: now) == nil)
     }
 }
+
+@Suite("A request that never left the machine")
+struct NotConnectedRetryTests {
+    @Test("is sent again whatever its method, since nothing can have acted on it; a broken connection after sending is not")
+    func plainPostsAreRetriedOnlyWhenNothingWasSent() async throws {
+        let refused = ScriptedTransport([.failure(TransportError.notConnected(host: "itsm", reason: "the connection was refused"))],
+                                        then: .response(.json(201, "{}")))
+        let retrying = HTTPClient(transport: refused, middlewares: [RetryMiddleware(deadline: Deadline(seconds: 60), sleep: { _ in })])
+        #expect(try await retrying.send(.post("https://itsm/api/tickets")).status == 201)
+        #expect(refused.requests.count == 2)
+
+        let broken = ScriptedTransport([.failure(TransportError.connectionFailed(host: "itsm", reason: "reset"))], then: .response(.json(201, "{}")))
+        let client = HTTPClient(transport: broken, middlewares: [RetryMiddleware(deadline: Deadline(seconds: 60), sleep: { _ in })])
+        await #expect(throws: TransportError.self) { _ = try await client.send(.post("https://itsm/api/tickets")) }
+        #expect(broken.requests.count == 1)
+    }
+}

@@ -118,7 +118,7 @@ struct TemplateValidationTests {
         #expect(json.contains(#""includeCorrelationId": "TRUE""#))
         let loaded = try Fixture.load(json)
         #expect(try ServiceNowTemplateSettings(template: loaded.template).includeCorrelationID)
-        #expect(loaded.warnings.contains { $0.contains("servicenow.jsonBody: rules.includeCorrelationId") }, "\(loaded.warnings)")
+        #expect(loaded.warnings.contains { $0.contains("servicenow.json: rules.includeCorrelationId") }, "\(loaded.warnings)")
     }
 
     @Test func cmdbRulesLoadWithAWarning() throws {

@@ -120,13 +120,13 @@ struct TransportBehaviourTests {
         #expect(response.header("Location") == "http://elsewhere.invalid/steal")
     }
 
-    @Test("a refused port is a connection failure naming the host", arguments: TransportKind.allCases)
+    @Test("a refused port is a failure to connect naming the host: nothing was sent", arguments: TransportKind.allCases)
     func refused(kind: TransportKind) async throws {
         let refused = RefusedPort()
         let error = await #expect(throws: TransportError.self) {
             try await kind.make().send(HTTPRequest(method: .get, url: URL(string: "http://127.0.0.1:\(refused.port)/api/version")!))
         }
-        #expect(error == .connectionFailed(host: "127.0.0.1", reason: "the connection was refused"))
+        #expect(error == .notConnected(host: "127.0.0.1", reason: "the connection was refused"))
     }
 
     @Test("a request ends at its own limit against a server that never answers", arguments: TransportKind.allCases)
@@ -259,8 +259,8 @@ struct URLSessionTransportTests {
             return URLErrorMapping.map(URLError(code, userInfo: info), host: "opcon.test", timeout: 30)
         }
         #expect(map(.timedOut) as? TransportError == .timedOut(host: "opcon.test", seconds: 30))
-        #expect(map(.cannotConnectToHost) as? TransportError == .connectionFailed(host: "opcon.test", reason: "the connection was refused"))
-        #expect(map(.cannotFindHost) as? TransportError == .connectionFailed(host: "opcon.test", reason: "the host name could not be resolved"))
+        #expect(map(.cannotConnectToHost) as? TransportError == .notConnected(host: "opcon.test", reason: "the connection was refused"))
+        #expect(map(.cannotFindHost) as? TransportError == .notConnected(host: "opcon.test", reason: "the host name could not be resolved"))
         #expect(map(.cancelled) is CancellationError)
         if case .tlsFailure = map(.serverCertificateUntrusted) as? TransportError {} else { Issue.record("untrusted certificate") }
         let linux = map(.unknown, "SSL certificate problem: self-signed certificate")

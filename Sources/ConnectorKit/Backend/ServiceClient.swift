@@ -193,9 +193,12 @@ public struct ServiceClient: Sendable {
                     throw failure(response, action: action)
                 }
             } catch let error as TransportError {
-                // A certificate does not become trusted by sending again.
-                if case .tlsFailure = error { throw ServiceFailure.map(error, service: service).masked(by: masker) }
-                reason = error.description
+                switch error {
+                // A certificate does not become trusted by sending again; a request that never left this machine was
+                // already sent again by the run's retries, and nothing landed.
+                case .tlsFailure, .notConnected: throw ServiceFailure.map(error, service: service).masked(by: masker)
+                case .connectionFailed, .timedOut: reason = error.description
+                }
             } catch let error as ConnectorError {
                 throw error
             } catch {
@@ -207,7 +210,7 @@ public struct ServiceClient: Sendable {
                 logger.warning("\(service) turned the request to \(action) away (\(said)); it was not processed, so it is sent again.")
             } else {
                 guard let confirm else {
-                    throw .unavailable("\(service) did not confirm the request to \(action) (\(said)). It is not sent again: "
+                    throw .unconfirmed("\(service) did not confirm the request to \(action) (\(said)). It is not sent again: "
                         + "nothing can show whether it landed, and a second one could open a duplicate; check \(service).")
                 }
                 logger.warning("\(service) did not confirm the request to \(action) (\(said)); looking for the ticket before sending it again.")

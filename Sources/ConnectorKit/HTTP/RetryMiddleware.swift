@@ -128,9 +128,13 @@ public struct RetryMiddleware: ClientMiddleware {
             guard backoffAllowed else { return nil }
             return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: reason, serverNamedWait: false)
         case .failure(let error):
-            guard request.isIdempotent, backoffAllowed, let transportError = error as? TransportError else { return nil }
+            guard backoffAllowed, let transportError = error as? TransportError else { return nil }
             switch transportError {
+            // A request that never left this machine can be sent again whatever its method.
+            case .notConnected:
+                return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: transportError.description, serverNamedWait: false)
             case .connectionFailed, .timedOut:
+                guard request.isIdempotent else { return nil }
                 return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: transportError.description, serverNamedWait: false)
             // A certificate does not become trusted by waiting.
             case .tlsFailure: return nil

@@ -26,6 +26,14 @@ public enum Decision: Sendable, Equatable {
         }
     }
 
+    /// True when the write opens a new ticket.
+    public var createsTicket: Bool {
+        switch self {
+        case .create, .replace: return true
+        case .update, .reopen, .skip: return false
+        }
+    }
+
     public var existing: ExistingTicket? {
         switch self {
         case .update(let ticket), .reopen(let ticket), .replace(let ticket): return ticket

@@ -263,7 +263,18 @@ public struct LifecycleEngine: Sendable {
 
         if let (decision, draft) = pendingWrite {
             if case .replace(let old) = decision { item.progress.previousTicket = old.reference }
-            let ticket = try await write(decision, draft)
+            if decision.createsTicket { try noteCreate(&item) }
+            let ticket: TicketReference
+            do {
+                ticket = try await write(decision, draft)
+            } catch {
+                // Only a create whose outcome is unknown keeps the mark; any other failure proved nothing was made.
+                if decision.createsTicket && !error.isUnconfirmed {
+                    item.progress.createSentAt = nil
+                    checkpoint(&item)
+                }
+                throw error
+            }
             item.progress.decision = decision.verb
             item.progress.ticket = ticket
             checkpoint(&item)
@@ -393,6 +404,24 @@ public struct LifecycleEngine: Sendable {
     }
 
     // MARK: Pieces
+
+    /// Records that a create is about to be sent, before it goes out, so that a run killed while it waits still leaves
+    /// the mark. An earlier attempt's create whose outcome was never learned is sent again only on a backend that can
+    /// search for it (the finder has just looked and adopted it when it landed); on any other backend a second create
+    /// could double the ticket, so the event moves to `outbox/dead/` for the operator instead (SPEC §7.1).
+    private func noteCreate(_ item: inout OutboxItem) throws(ConnectorError) {
+        if let sent = item.progress.createSentAt, !backend.capabilities.contains(.correlationSearch) {
+            let reason = "An earlier attempt sent the ticket for job \(item.event.dailyJobID) to \(service) at \(sent) and never learned whether it "
+                + "landed; \(service) cannot be searched for it, so it is not sent again. Look in \(service) for the ticket: record it on "
+                + "the job (Incident Ticket ID), or, if there is none, run the failure again. The event is in outbox/dead."
+            item.lastError = reason
+            try? outbox.save(item)
+            try? outbox.moveToDead(item)
+            throw .data(reason)
+        }
+        item.progress.createSentAt = now()
+        checkpoint(&item)
+    }
 
     /// The template's decision rules.
     var rules: DecisionRules { DecisionRules(template: template) }
