@@ -10,7 +10,7 @@ public struct FailureArguments: Sendable, Equatable {
     public enum Request: Sendable, Equatable {
         /// Handle one failed job.
         case handleFailure(FailureEvent)
-        /// Summit compatibility (`-i N -t T`): show one existing incident and exit.
+        /// `-i N -t T` (from SMA's Summit connector, on every backend): show one existing ticket and exit.
         case showIncident(number: String, template: String)
     }
 
@@ -44,8 +44,8 @@ public struct FailureArguments: Sendable, Equatable {
     static let template = CommandOption.value("-t", "--template", valueName: "TEMPLATE", required: true,
                                               help: "the template: a file in the templates folder, or a path")
     static let incident = CommandOption.value("-i", "--incident", valueName: "NUMBER",
-                                              help: "with -t, in place of the failure flags: show one Summit incident and "
-                                                + "exit (SMA compatibility; run only)")
+                                              help: "with -t, in place of the failure flags: show one ticket of the template's "
+                                                + "ITSM and exit (from SMA's Summit connector; any backend; run only)")
     static let tlsType = CommandOption.value("--tlsType", valueName: "PROTOCOLS",
                                              help: "NONE or TLS names such as TLSv1.2; accepted for compatibility, no effect")
 
@@ -82,7 +82,7 @@ public struct FailureArguments: Sendable, Equatable {
         if let incident = values.string("-i") {
             guard let template else {
                 throw .usage("\(Self.incident.displayName) needs \(Self.template.displayName) too, naming "
-                    + "the Summit template that reaches the incident.")
+                    + "the template whose ITSM holds the ticket.")
             }
             self.init(request: .showIncident(number: incident, template: template),
                       tlsProtocols: try Self.tlsProtocols(values.string("--tlsType")), home: home)
