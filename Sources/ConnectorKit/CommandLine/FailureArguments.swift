@@ -1,7 +1,7 @@
 import Foundation
 
 /// The SMA Notification Manager command line (SPEC §1.1): `-a … -s … -jn … -e … -sd … -si … -sn … -t …`,
-/// plus Summit's `-i`, `--tlsType`, and the `--home` every command with an install directory shares.
+/// plus `-i` (from SMA's Summit connector; every backend answers it), `--tlsType`, and the `--home` every command with an install directory shares.
 ///
 /// Notification Manager does not quote its tokens, so a value may arrive as several words: every word up
 /// to the next *known* flag belongs to the value, joined with single spaces (`-e -1` is termination `-1`).
