@@ -47,7 +47,9 @@ let package = Package(
             name: "Benchmarks",
             dependencies: ["ConnectorKit", "SummitPlugin", "ServiceNowPlugin", "Simulators", "Subprocess", "CurlHTTP", "URLSessionHTTP"]),
         .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit", "ConnectorTesting"]),
-        .testTarget(name: "TransportTests", dependencies: ["ConnectorKit", "ConnectorTesting", "CurlHTTP", "URLSessionHTTP", "Simulators", "Subprocess"]),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: ["ConnectorKit", "ConnectorTesting", "CurlHTTP", "URLSessionHTTP", "Simulators", "Subprocess"]),
         .testTarget(name: "SummitPluginTests", dependencies: ["SummitPlugin", "Simulators", "CurlHTTP", "ConnectorTesting"]),
         .testTarget(name: "ServiceNowPluginTests", dependencies: ["ServiceNowPlugin", "Simulators", "CurlHTTP", "ConnectorTesting"]),
         .testTarget(name: "JiraPluginTests", dependencies: ["JiraPlugin", "Simulators", "CurlHTTP", "ConnectorTesting"]),

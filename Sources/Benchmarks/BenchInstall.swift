@@ -34,8 +34,9 @@ final class BenchInstall {
         services = SimulatedServices()
         services.opcon.settings.jobInstanceActionPolls = jorsPolls
         services.opcon.settings.jobActionPolls = jorsPolls
-        files = SimulatedInstall(home: SimulatedInstall.temporaryHome(prefix: "connector-bench"),
-                                 generalSettings: ["DEADLINE_SECONDS=\(Self.deadlineSeconds)"])
+        files = SimulatedInstall(
+            home: SimulatedInstall.temporaryHome(prefix: "connector-bench"),
+            generalSettings: ["DEADLINE_SECONDS=\(Self.deadlineSeconds)"])
         home = files.home.path
         try files.start(services, seedDemoJobs: false)
     }
@@ -49,15 +50,18 @@ final class BenchInstall {
     /// Adds a failed job with a 6.5 KB job log (500 CRLF lines) and returns its daily job id.
     @discardableResult
     func addFailedJob(_ job: String, scheduleID: Int) -> String {
-        services.opcon.addJob(date: Self.today, scheduleID: scheduleID, schedule: "BENCHMARK", job: job, agent: "BENCH01",
-                              termination: "Exit Code 2",
-                              logFiles: ["\(job).log": String(repeating: "output line\r\n", count: 500)])
+        services.opcon.addJob(
+            date: Self.today, scheduleID: scheduleID, schedule: "BENCHMARK", job: job, agent: "BENCH01",
+            termination: "Exit Code 2",
+            logFiles: ["\(job).log": String(repeating: "output line\r\n", count: 500)])
     }
 
     /// The Notification Manager command line for the job, as SMA's connectors receive it.
     func failureArguments(job: String, scheduleID: Int, backend: Backend) -> [String] {
-        ["-a", "BENCH01", "-s", "BENCHMARK", "-jn", job, "-e", "Exit Code 2", "-sd", Self.today,
-         "-si", String(scheduleID), "-sn", "1", "-t", backend.template]
+        [
+            "-a", "BENCH01", "-s", "BENCHMARK", "-jn", job, "-e", "Exit Code 2", "-sd", Self.today,
+            "-si", String(scheduleID), "-sn", "1", "-t", backend.template,
+        ]
     }
 
     /// The child's whole environment: nothing of the benchmark's own leaks in.

@@ -36,12 +36,16 @@ public struct FakeBackend: TicketBackend {
 
     public func read(_ ticket: TicketReference) async throws(ConnectorError) -> ExistingTicket? {
         try failures.check("find")
-        return state.read { $0.tickets[ticket.recordedID] }.map { ExistingTicket(reference: reference(ticket.recordedID), status: $0, rawState: "\($0)") }
+        return state.read { $0.tickets[ticket.recordedID] }.map {
+            ExistingTicket(reference: reference(ticket.recordedID), status: $0, rawState: "\($0)")
+        }
     }
 
     public func openTickets(correlationID: String) async throws(ConnectorError) -> [ExistingTicket]? {
         try failures.check("search")
-        guard let number = state.read({ $0.searchable }), let status = state.read({ $0.tickets[number] }), !status.isFinal else { return [] }
+        guard let number = state.read({ $0.searchable }), let status = state.read({ $0.tickets[number] }), !status.isFinal else {
+            return []
+        }
         return [ExistingTicket(reference: reference(number), status: status, rawState: "\(status)")]
     }
 

@@ -39,8 +39,9 @@ public struct FakeOpCon: OpConService {
         state.update { state in
             state.writeBacks.append((ticket, hadTicket))
             for (id, job) in state.jobs where job.uid == jobUID {
-                state.jobs[id] = DailyJob(raw: job.raw.setting("incidentTicketId", to: .string(ticket.recordedID))
-                    .setting("incidentTicketURL", to: .string(ticket.url)))
+                state.jobs[id] = DailyJob(
+                    raw: job.raw.setting("incidentTicketId", to: .string(ticket.recordedID))
+                        .setting("incidentTicketURL", to: .string(ticket.url)))
             }
         }
     }

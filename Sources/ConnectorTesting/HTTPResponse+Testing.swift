@@ -4,14 +4,16 @@ import Foundation
 extension HTTPResponse {
     /// A JSON answer from text, which may be deliberately malformed; `headers` may override the content type.
     public static func json(_ status: Int, _ text: String, headers: [String: String] = [:]) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "application/json"].merging(headers) { _, given in given },
-                     body: Data(text.utf8))
+        HTTPResponse(
+            status: status, headers: ["Content-Type": "application/json"].merging(headers) { _, given in given },
+            body: Data(text.utf8))
     }
 
     /// A JSON answer from a value.
     public static func json(_ status: Int, _ value: JSONValue, headers: [String: String] = [:]) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "application/json"].merging(headers) { _, given in given },
-                     body: value.data())
+        HTTPResponse(
+            status: status, headers: ["Content-Type": "application/json"].merging(headers) { _, given in given },
+            body: value.data())
     }
 
     /// A non-JSON answer.

@@ -19,7 +19,9 @@ struct JiraBackend: TicketBackend {
         let authorization = user.map { ServiceClient.Authorization.basic(user: $0, password: token) } ?? .bearer(token)
         var client = environment.client(service: settings.service, baseURL: settings.baseURL, authorization: authorization)
         client.errorMessage = JiraErrorMessage.read
-        client.credentialHint = user == nil ? "credentials.token (a personal access token) in \(file)"
+        client.credentialHint =
+            user == nil
+            ? "credentials.token (a personal access token) in \(file)"
             : "credentials.user (the account e-mail) and credentials.token (an API token) in \(file)"
         self.settings = settings
         self.client = client
@@ -42,7 +44,9 @@ struct JiraBackend: TicketBackend {
     func reference(recordedID: String) -> TicketReference? {
         let key = recordedID.trimmingCharacters(in: .whitespaces).uppercased()
         let number = key.dropFirst(settings.projectKey.count + 1)
-        guard key.hasPrefix(settings.projectKey + "-"), !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard key.hasPrefix(settings.projectKey + "-"), !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return nil
+        }
         return link(key)
     }
 
@@ -69,15 +73,19 @@ struct JiraBackend: TicketBackend {
         let fields = issue["fields"] ?? [:]
         let status = JiraIssueState.status(of: fields, cancelledNames: settings.cancelledNames)
         let canReopen = status == .resolved ? try await reopenTransitionID(key) != nil : true
-        let details = [TicketField(name: "Summary", value: fields["summary"]?.stringValue ?? ""),
-                       TicketField(name: "Priority", value: fields["priority"]?["name"]?.stringValue ?? ""),
-                       TicketField(name: "Resolution", value: fields["resolution"]?["name"]?.stringValue ?? "")]
-        return ExistingTicket(reference: link(key), status: status, rawState: fields["status"]?["name"]?.stringValue ?? "",
-                              foundBySearch: foundBySearch, details: details, canReopen: canReopen)
+        let details = [
+            TicketField(name: "Summary", value: fields["summary"]?.stringValue ?? ""),
+            TicketField(name: "Priority", value: fields["priority"]?["name"]?.stringValue ?? ""),
+            TicketField(name: "Resolution", value: fields["resolution"]?["name"]?.stringValue ?? ""),
+        ]
+        return ExistingTicket(
+            reference: link(key), status: status, rawState: fields["status"]?["name"]?.stringValue ?? "",
+            foundBySearch: foundBySearch, details: details, canReopen: canReopen)
     }
 
     private func reopenTransitionID(_ key: String) async throws(ConnectorError) -> String? {
-        let answer = try await client.document(try client.request(.get, issuePath(key, "transitions")), action: "read the transitions of \(key)")
+        let answer = try await client.document(
+            try client.request(.get, issuePath(key, "transitions")), action: "read the transitions of \(key)")
         return JiraIssueState.reopenTransitionID(in: answer, named: settings.reopenTransition)
     }
 
@@ -88,8 +96,9 @@ struct JiraBackend: TicketBackend {
         let jql = "project = \"\(settings.projectKey)\" AND labels = \"\(label)\" AND statusCategory != Done ORDER BY created ASC"
         let path = settings.apiVersion == 3 ? "rest/api/3/search/jql" : "rest/api/2/search"
         let body: JSONValue = ["jql": .string(jql), "fields": .array(Self.fieldsRead.map(JSONValue.string)), "maxResults": 20]
-        let answer = try await client.document(try client.request(.post, path, json: body, isRead: true),
-                                               action: "search for the issues labelled \(label)")
+        let answer = try await client.document(
+            try client.request(.post, path, json: body, isRead: true),
+            action: "search for the issues labelled \(label)")
         var found: [ExistingTicket] = []
         for issue in answer["issues"]?.arrayValue ?? [] {
             found.append(try await existing(issue, foundBySearch: true))
@@ -108,9 +117,11 @@ struct JiraBackend: TicketBackend {
         let request: HTTPRequest
         if let desk = settings.serviceDesk {
             let values = JiraIssueFields(format: .plain).values(for: draft)
-            request = try client.request(.post, "rest/servicedeskapi/request", json: [
-                "serviceDeskId": .string(desk.id), "requestTypeId": .string(desk.requestTypeID), "requestFieldValues": .object(values),
-            ])
+            request = try client.request(
+                .post, "rest/servicedeskapi/request",
+                json: [
+                    "serviceDeskId": .string(desk.id), "requestTypeId": .string(desk.requestTypeID), "requestFieldValues": .object(values),
+                ])
         } else {
             var values = JiraIssueFields(format: format).values(for: draft)
             values["project"] = ["key": .string(settings.projectKey)]
@@ -138,15 +149,18 @@ struct JiraBackend: TicketBackend {
                 let request = try client.request(.post, issuePath(key, "transitions"), json: ["transition": ["id": .string(id)]])
                 _ = try await client.send(request, action: "reopen \(key)")
             } else {
-                logger.warning("\(settings.service) no longer offers a way back to work for \(key); the failure is added as a comment only.")
+                logger.warning(
+                    "\(settings.service) no longer offers a way back to work for \(key); the failure is added as a comment only.")
             }
         }
         let text = draft.endingWithLogExcerpt(draft.failureLine)
         // A platform comment on a service-desk issue is shown to the customer; the request API's can be internal.
-        let request = settings.serviceDesk == nil
+        let request =
+            settings.serviceDesk == nil
             ? try client.request(.post, issuePath(key, "comment"), json: ["body": format.render(text)])
-            : try client.request(.post, "rest/servicedeskapi/request/\(ServiceClient.percentEncoded(key))/comment",
-                                 json: ["body": .string(text), "public": false])
+            : try client.request(
+                .post, "rest/servicedeskapi/request/\(ServiceClient.percentEncoded(key))/comment",
+                json: ["body": .string(text), "public": false])
         _ = try await client.send(request, action: "comment on \(key)")
     }
 

@@ -55,10 +55,14 @@ struct JiraTemplateSettings: Sendable {
         var view = address
         if let written = template.raw["viewAddress"]?["value"] {
             view = written.stringValue.flatMap(ServiceAddress.init)
-            if view == nil { issues.append(TemplateIssue(.error, path: "viewAddress.value", "expected host[:port] or an http(s):// base URL")) }
+            if view == nil {
+                issues.append(TemplateIssue(.error, path: "viewAddress.value", "expected host[:port] or an http(s):// base URL"))
+            }
         }
         let projectKey = text("projectKey")?.uppercased()
-        if let projectKey, projectKey.first?.isLetter != true || !projectKey.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+        if let projectKey,
+            projectKey.first?.isLetter != true || !projectKey.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        {
             issues.append(TemplateIssue(.error, path: "variables.projectKey", "\"\(projectKey)\" is not a Jira project key (OPS, IT_OPS)"))
         } else if projectKey == nil, variables["projectKey"]?.isNull ?? true {
             issues.append(TemplateIssue(.error, path: "variables.projectKey", "is required: the key of the project issues are opened in"))
@@ -69,14 +73,19 @@ struct JiraTemplateSettings: Sendable {
             if let number = version.intValue, [2, 3].contains(number) {
                 settings.apiVersion = number
             } else {
-                issues.append(TemplateIssue(.error, path: "variables.apiVersion", "must be 3 (Cloud) or 2 (Data Center), found \(version.serialized())"))
+                issues.append(
+                    TemplateIssue(
+                        .error, path: "variables.apiVersion", "must be 3 (Cloud) or 2 (Data Center), found \(version.serialized())"))
             }
         }
         switch (text("serviceDeskId"), text("requestTypeId")) {
-        case let (desk?, type?): settings.serviceDesk = ServiceDesk(id: desk, requestTypeID: type)
+        case (let desk?, let type?): settings.serviceDesk = ServiceDesk(id: desk, requestTypeID: type)
         case (nil, nil): break
         case (_?, nil), (nil, _?):
-            issues.append(TemplateIssue(.warning, path: "variables", "serviceDeskId and requestTypeId work together; with one alone, issues are created through the platform API"))
+            issues.append(
+                TemplateIssue(
+                    .warning, path: "variables",
+                    "serviceDeskId and requestTypeId work together; with one alone, issues are created through the platform API"))
         }
         settings.reopenTransition = text("reopenTransition")
         if let names = variables["cancelledNames"] {
@@ -86,12 +95,17 @@ struct JiraTemplateSettings: Sendable {
                 issues.append(TemplateIssue(.error, path: "variables.cancelledNames", "expected an array of status or resolution names"))
             }
         }
-        let attributes = [("attributes", template.attributes), ("workingHoursAttributes", template.workingHoursAttributes),
-                          ("nonWorkingHoursAttributes", template.nonWorkingHoursAttributes)]
+        let attributes = [
+            ("attributes", template.attributes), ("workingHoursAttributes", template.workingHoursAttributes),
+            ("nonWorkingHoursAttributes", template.nonWorkingHoursAttributes),
+        ]
         for (key, fields) in attributes {
             for (index, field) in fields.enumerated() where !isSent(field.name) {
-                issues.append(TemplateIssue(.warning, path: "\(key)[\(index)].name", "\"\(field.name)\" is not a field the Jira backend sends "
-                    + "(summary, description, priority, labels, components, customfield_N); ignored"))
+                issues.append(
+                    TemplateIssue(
+                        .warning, path: "\(key)[\(index)].name",
+                        "\"\(field.name)\" is not a field the Jira backend sends "
+                            + "(summary, description, priority, labels, components, customfield_N); ignored"))
             }
         }
         return (issues.contains { $0.severity == .error } ? nil : settings, issues)

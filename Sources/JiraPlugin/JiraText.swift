@@ -12,7 +12,8 @@ enum JiraTextFormat: Sendable {
         guard self == .document else { return .string(text) }
         let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
         let paragraphs: [JSONValue] = lines.map { line in
-            line.isEmpty ? ["type": "paragraph", "content": []]
+            line.isEmpty
+                ? ["type": "paragraph", "content": []]
                 : ["type": "paragraph", "content": [["type": "text", "text": .string(String(line))]]]
         }
         return ["type": "doc", "version": 1, "content": .array(paragraphs)]

@@ -23,7 +23,9 @@ public struct DocumentationRouting: Sendable, Equatable {
 
     static func read(_ value: JSONValue?, issues: inout [TemplateIssue]) -> DocumentationRouting? {
         guard let value, value.objectValue != nil else {
-            issues.append(TemplateIssue(.error, path: "documentationRouting", "expected an object with routingAttribute and the four destination values"))
+            issues.append(
+                TemplateIssue(
+                    .error, path: "documentationRouting", "expected an object with routingAttribute and the four destination values"))
             return nil
         }
         func text(_ key: String) -> String {
@@ -36,7 +38,10 @@ public struct DocumentationRouting: Sendable, Equatable {
         }
         let attribute = text("routingAttribute").trimmingCharacters(in: .whitespaces)
         if attribute.isEmpty {
-            issues.append(TemplateIssue(.error, path: "documentationRouting.routingAttribute", "expected the name of the incident field to route, e.g. \"assignment_group\""))
+            issues.append(
+                TemplateIssue(
+                    .error, path: "documentationRouting.routingAttribute",
+                    "expected the name of the incident field to route, e.g. \"assignment_group\""))
         }
         return DocumentationRouting(
             routingAttribute: attribute,

@@ -12,8 +12,9 @@ public struct ServiceNowBackend: TicketBackend {
     /// A backend with resolved credentials; the basic-auth header is registered with the run's masker.
     public init(settings: ServiceNowTemplateSettings, user: String, password: String, environment: BackendEnvironment) {
         self.settings = settings
-        var client = environment.client(service: "ServiceNow (\(settings.address.authority))", baseURL: settings.address.baseURL,
-                                        authorization: .basic(user: user, password: password))
+        var client = environment.client(
+            service: "ServiceNow (\(settings.address.authority))", baseURL: settings.address.baseURL,
+            authorization: .basic(user: user, password: password))
         client.credentialHint = "credentials.user and credentials.password in \(environment.template.path)"
         self.client = client
         self.payloads = IncidentPayloads(settings: settings)
@@ -45,7 +46,9 @@ public struct ServiceNowBackend: TicketBackend {
     /// Open incidents with this `correlation_id`, newest first; nil when the id cannot stand in a query.
     public func openTickets(correlationID: String) async throws(ConnectorError) -> [ExistingTicket]? {
         guard IncidentQuery.isSafe(correlationID) else {
-            logger.warning("\(client.service): the correlation_id \"\(correlationID)\" cannot be used in a ServiceNow query (it contains '^' or a line break); incidents are not looked for by it.")
+            logger.warning(
+                "\(client.service): the correlation_id \"\(correlationID)\" cannot be used in a ServiceNow query (it contains '^' or a line break); incidents are not looked for by it."
+            )
             return nil
         }
         let action = "search incidents by correlation_id"
@@ -57,7 +60,9 @@ public struct ServiceNowBackend: TicketBackend {
 
     public func create(_ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
         if settings.includeCorrelationID, draft.correlationID.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .internal("Refusing to create a ServiceNow incident with an empty correlation_id: the SMA business rules could not route it and it could not be found again.")
+            throw .internal(
+                "Refusing to create a ServiceNow incident with an empty correlation_id: the SMA business rules could not route it and it could not be found again."
+            )
         }
         let action = "create an incident"
         let request = try client.request(.post, settings.incidentPath, json: payloads.create(draft))
@@ -76,7 +81,9 @@ public struct ServiceNowBackend: TicketBackend {
 
     public func attach(_ file: JobLogFile, to ticket: TicketReference) async throws(ConnectorError) {
         guard let attachmentPath = settings.attachmentPath else {
-            throw .configuration("The ServiceNow template has no urls entry named \"attachment\": add {\"name\": \"attachment\", \"value\": \"api/now/attachment/file\"} to attach job logs.")
+            throw .configuration(
+                "The ServiceNow template has no urls entry named \"attachment\": add {\"name\": \"attachment\", \"value\": \"api/now/attachment/file\"} to attach job logs."
+            )
         }
         let name = file.name.isEmpty ? "joblog.txt" : file.name
         let query = [("table_name", "incident"), ("table_sys_id", try sysID(of: ticket)), ("file_name", name)]
@@ -99,7 +106,8 @@ public struct ServiceNowBackend: TicketBackend {
     func list(_ query: String?, limit: Int, action: String) async throws(ConnectorError) -> JSONValue {
         var items = [("sysparm_limit", String(limit))]
         if let query { items.insert(("sysparm_query", query), at: 0) }
-        let response = try await client.send(try client.request(.get, settings.getIncidentPath, query: items), action: action, accepting: [404])
+        let response = try await client.send(
+            try client.request(.get, settings.getIncidentPath, query: items), action: action, accepting: [404])
         guard response.status == 404 else { return try document(response, action: action) }
         guard ServiceFailure.message(from: response.body)?.lowercased().hasPrefix("no record found") == true else {
             throw client.failure(response, action: action)
@@ -116,19 +124,25 @@ public struct ServiceNowBackend: TicketBackend {
         if let error = document["error"], error.objectValue != nil,
             document["status"]?.stringValue?.lowercased() == "failure" || document["result"] == nil
         {
-            throw ConnectorError.data("\(client.service) could not \(action): \(ServiceFailure.message(from: response.body) ?? "no message").")
+            throw ConnectorError.data(
+                "\(client.service) could not \(action): \(ServiceFailure.message(from: response.body) ?? "no message").")
         }
         return document
     }
 
     func existing(_ record: IncidentRecord, action: String) throws(ConnectorError) -> ExistingTicket {
         guard let state = record.state else {
-            throw .data("\(client.service) answered the request to \(action) without a state at \(settings.notations.path(.getIncidentState)); check parseNotations getincidentstate.")
+            throw .data(
+                "\(client.service) answered the request to \(action) without a state at \(settings.notations.path(.getIncidentState)); check parseNotations getincidentstate."
+            )
         }
         guard !record.number.isEmpty else {
-            throw .data("\(client.service) answered the request to \(action) without a number at \(settings.notations.path(.getIncidentNumber)); check parseNotations getincidentnumber.")
+            throw .data(
+                "\(client.service) answered the request to \(action) without a number at \(settings.notations.path(.getIncidentNumber)); check parseNotations getincidentnumber."
+            )
         }
-        return ExistingTicket(reference: reference(number: record.number, sysID: record.sysID), status: IncidentState.status(for: state), rawState: state)
+        return ExistingTicket(
+            reference: reference(number: record.number, sysID: record.sysID), status: IncidentState.status(for: state), rawState: state)
     }
 
     /// Every incident in a list answer. An empty list is no incident; a document without the list is unusable.
@@ -148,7 +162,9 @@ public struct ServiceNowBackend: TicketBackend {
             let listPath = notations.listPath(.getIncidentSysID)
             let list = listPath.flatMap { $0.isEmpty ? document : document.value(atPath: $0) }
             guard list?.arrayValue != nil else {
-                throw .data("\(client.service) answered the request to \(action) without a list at \(listPath ?? notations.path(.getIncidentSysID)); check parseNotations getincidentsysid.")
+                throw .data(
+                    "\(client.service) answered the request to \(action) without a list at \(listPath ?? notations.path(.getIncidentSysID)); check parseNotations getincidentsysid."
+                )
             }
         }
         return found
@@ -160,7 +176,10 @@ public struct ServiceNowBackend: TicketBackend {
         guard !steps.isEmpty else { return [] }
         steps.removeLast()
         guard let record = steps.isEmpty ? document : document.value(atPath: steps.joined(separator: ".")) else { return [] }
-        let shown = [("Short description", "short_description"), ("Priority", "priority"), ("Opened", "opened_at"), ("Updated", "sys_updated_on"), ("Correlation id", "correlation_id")]
+        let shown = [
+            ("Short description", "short_description"), ("Priority", "priority"), ("Opened", "opened_at"), ("Updated", "sys_updated_on"),
+            ("Correlation id", "correlation_id"),
+        ]
         return shown.compactMap { label, key in
             guard let value = record[key], let text = value.scalarText ?? value["display_value"]?.scalarText ?? value["value"]?.scalarText
             else { return nil }
@@ -175,14 +194,17 @@ public struct ServiceNowBackend: TicketBackend {
         let number = ParseNotations.text(in: document, at: notations.path(.incidentNumber)) ?? ""
         guard !sysID.isEmpty, !number.isEmpty else {
             let missing = sysID.isEmpty ? "sys_id at \(notations.path(.incidentSysID))" : "number at \(notations.path(.incidentNumber))"
-            throw .data("\(client.service) created an incident but its answer has no \(missing), so it cannot be recorded on the job; check parseNotations (incidentnumber, incidentsysid).")
+            throw .data(
+                "\(client.service) created an incident but its answer has no \(missing), so it cannot be recorded on the job; check parseNotations (incidentnumber, incidentsysid)."
+            )
         }
         return reference(number: number, sysID: sysID)
     }
 
     func reference(number: String, sysID: String) -> TicketReference {
-        TicketReference(recordedID: RecordedIncident.recordedID(number: number, sysID: sysID), number: number,
-                        url: "\(settings.address.baseURL)/nav_to.do?uri=incident.do?sys_id=\(sysID)", internalID: sysID)
+        TicketReference(
+            recordedID: RecordedIncident.recordedID(number: number, sysID: sysID), number: number,
+            url: "\(settings.address.baseURL)/nav_to.do?uri=incident.do?sys_id=\(sysID)", internalID: sysID)
     }
 
     func sysID(of reference: TicketReference) throws(ConnectorError) -> String {

@@ -41,10 +41,12 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         if let text = template.address ?? raw["address"]?["value"]?.stringValue {
             address = ServiceAddress(text)
             if address == nil, template.address == nil {
-                issues.append(TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(text)\""))
+                issues.append(
+                    TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(text)\""))
             }
         } else if raw["address"]?["value"] == nil {
-            issues.append(TemplateIssue(.error, path: "address.value", "the ServiceNow instance is required, e.g. \"acme.service-now.com\""))
+            issues.append(
+                TemplateIssue(.error, path: "address.value", "the ServiceNow instance is required, e.g. \"acme.service-now.com\""))
         }
 
         // urls
@@ -75,7 +77,11 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         // their examples use, and say so, rather than refusing a template the SMA connector ran with.
         if includeJobLogAttachment, template.url(named: "attachment") == nil {
             attachmentPath = defaultAttachmentPath
-            issues.append(TemplateIssue(.warning, path: "urls", "no entry named \"attachment\"; job logs are attached through \"\(defaultAttachmentPath)\". Add {\"name\": \"attachment\", \"value\": \"\(defaultAttachmentPath)\"} to say so, or set rules.includeJobLogAttachment to false"))
+            issues.append(
+                TemplateIssue(
+                    .warning, path: "urls",
+                    "no entry named \"attachment\"; job logs are attached through \"\(defaultAttachmentPath)\". Add {\"name\": \"attachment\", \"value\": \"\(defaultAttachmentPath)\"} to say so, or set rules.includeJobLogAttachment to false"
+                ))
         }
 
         // variables.incidentReopenState
@@ -84,7 +90,10 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
             if let state = value.intValue, state == 1 || state == 2 {
                 reopenState = String(state)
             } else {
-                issues.append(TemplateIssue(.error, path: "variables.incidentReopenState", "expected 1 (New) or 2 (In Progress), found \(value.scalarText ?? value.typeName)"))
+                issues.append(
+                    TemplateIssue(
+                        .error, path: "variables.incidentReopenState",
+                        "expected 1 (New) or 2 (In Progress), found \(value.scalarText ?? value.typeName)"))
             }
         }
 
@@ -97,13 +106,18 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         if extractXML || routeByDocumentation {
             let tag = raw["jobDescriptionXmlTag"]?["xmlTag"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
             if tag.isEmpty || tag.contains("<") || tag.contains(">") {
-                issues.append(TemplateIssue(.error, path: "jobDescriptionXmlTag.xmlTag", "expected the name of the XML element (without < >) whose content the job documentation carries"))
+                issues.append(
+                    TemplateIssue(
+                        .error, path: "jobDescriptionXmlTag.xmlTag",
+                        "expected the name of the XML element (without < >) whose content the job documentation carries"))
             } else {
                 xmlTag = tag
             }
         }
         if routeByDocumentation && !extractXML {
-            issues.append(TemplateIssue(.error, path: "rules.routingByDocumentationContent", "needs rules.extractXmlContentFromJobDescription set to true"))
+            issues.append(
+                TemplateIssue(
+                    .error, path: "rules.routingByDocumentationContent", "needs rules.extractXmlContentFromJobDescription set to true"))
         }
         var documentationRouting: DocumentationRouting?
         if routeByDocumentation {
@@ -112,12 +126,18 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
 
         for rule in ["applicationIdRetrievalFromCmdb", "extractAppIdFromScheduleName", "extractAppIdFromTagName"]
         where template.rule(rule, default: false) {
-            issues.append(TemplateIssue(.warning, path: "rules.\(rule)", "the CMDB application-id lookup is not supported yet; no application id is sent"))
+            issues.append(
+                TemplateIssue(
+                    .warning, path: "rules.\(rule)", "the CMDB application-id lookup is not supported yet; no application id is sent"))
         }
         if template.rule("includeCorrelationId", default: false),
             template.attributes.contains(where: { $0.name == "correlation_display" && $0.value != correlationDisplay && !$0.value.isEmpty })
         {
-            issues.append(TemplateIssue(.warning, path: "attributes", "correlation_display is always sent as \(correlationDisplay) when includeCorrelationId is on (the SMA business rules test for it)"))
+            issues.append(
+                TemplateIssue(
+                    .warning, path: "attributes",
+                    "correlation_display is always sent as \(correlationDisplay) when includeCorrelationId is on (the SMA business rules test for it)"
+                ))
         }
 
         guard !issues.contains(where: { $0.severity == .error }), let address, let incidentPath, let getIncidentPath
@@ -140,7 +160,8 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         var paths: [String: String] = [:]
         for (index, entry) in entries.enumerated() {
             guard let name = entry["name"]?.stringValue, !name.isEmpty else {
-                issues.append(TemplateIssue(.error, path: "parseNotations[\(index)].name", "expected a notation name such as \"incidentnumber\""))
+                issues.append(
+                    TemplateIssue(.error, path: "parseNotations[\(index)].name", "expected a notation name such as \"incidentnumber\""))
                 continue
             }
             guard let notation = entry["notation"]?.stringValue, !notation.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -149,7 +170,8 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
             }
             if ParseNotations.Name(rawValue: name.lowercased()) == nil {
                 let known = ParseNotations.Name.allCases.map(\.rawValue).joined(separator: ", ")
-                issues.append(TemplateIssue(.warning, path: "parseNotations[\(index)].name", "\"\(name)\" is not used; known names: \(known)"))
+                issues.append(
+                    TemplateIssue(.warning, path: "parseNotations[\(index)].name", "\"\(name)\" is not used; known names: \(known)"))
             }
             paths[name.lowercased()] = notation.trimmingCharacters(in: .whitespaces)
         }

@@ -2,9 +2,9 @@ import ConnectorKit
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A connector install directory for running `SimulatedServices`: `Connector.config` pointing at the simulated OpCon,
@@ -25,8 +25,10 @@ public struct SimulatedInstall: Sendable {
     /// `KEY=value` lines added at the top of `[GENERAL]` (the benchmarks bound each run with `DEADLINE_SECONDS`).
     public var generalSettings: [String]
 
-    public init(home: InstallDirectory, dailyStartHour: Int = 7, serviceNowRules: [String: Bool] = [:],
-                summitRules: [String: Bool] = [:], generalSettings: [String] = []) {
+    public init(
+        home: InstallDirectory, dailyStartHour: Int = 7, serviceNowRules: [String: Bool] = [:],
+        summitRules: [String: Bool] = [:], generalSettings: [String] = []
+    ) {
         self.home = home
         self.dailyStartHour = dailyStartHour
         self.serviceNowRules = serviceNowRules

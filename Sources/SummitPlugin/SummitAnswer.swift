@@ -55,8 +55,10 @@ struct SummitAnswer: Sendable, Equatable {
     }
 
     /// Wording public Summit integrations treat as a refused API key.
-    static let authWording = ["api key", "apikey", "invalid api", "authentication", "unauthorized", "unauthorised",
-                              "invalid key", "access denied", "not authorized", "not authorised", "expired key", "key expired"]
+    static let authWording = [
+        "api key", "apikey", "invalid api", "authentication", "unauthorized", "unauthorised",
+        "invalid key", "access denied", "not authorized", "not authorised", "expired key", "key expired",
+    ]
 
     static func isAuthFailure(_ text: String) -> Bool {
         let lowered = text.lowercased()
@@ -64,8 +66,10 @@ struct SummitAnswer: Sendable, Equatable {
     }
 
     /// Wording of the "no such incident" business error (the simulators and the clients seen use these).
-    static let unknownTicketWording = ["not found", "does not exist", "doesn't exist", "not exist", "no record",
-                                       "invalid ticket", "no ticket", "no incident", "no data"]
+    static let unknownTicketWording = [
+        "not found", "does not exist", "doesn't exist", "not exist", "no record",
+        "invalid ticket", "no ticket", "no incident", "no data",
+    ]
 
     /// Words that call something invalid. They mean an unknown ticket only when the text also names the ticket
     /// ("TicketNo 999 is invalid"): alone they also describe refused master values ("Invalid Priority_Name").

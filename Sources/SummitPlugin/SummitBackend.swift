@@ -35,10 +35,12 @@ struct SummitBackend: TicketBackend {
         reference.internalID = row["Ticket_ID"]?.scalarText ?? ""
         return ExistingTicket(
             reference: reference, status: SummitStatus.normalized(state), rawState: state,
-            details: [TicketField(name: "Subject", value: text("Subject", "Symptom")),
-                      TicketField(name: "Workgroup", value: text("WG_Name", "Assigned_WorkGroup_Name", "Workgroup_Name")),
-                      TicketField(name: "Engineer", value: text("Assigned_Engineer_Name", "Assigned_Engineer_Email")),
-                      TicketField(name: "Updated", value: text("Updated_Time", "Reg_Time"))])
+            details: [
+                TicketField(name: "Subject", value: text("Subject", "Symptom")),
+                TicketField(name: "Workgroup", value: text("WG_Name", "Assigned_WorkGroup_Name", "Workgroup_Name")),
+                TicketField(name: "Engineer", value: text("Assigned_Engineer_Name", "Assigned_Engineer_Email")),
+                TicketField(name: "Updated", value: text("Updated_Time", "Reg_Time")),
+            ])
     }
 
     func create(_ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
@@ -70,7 +72,9 @@ struct SummitBackend: TicketBackend {
         let number = ticket.reference.number
         let status = reopening ? settings.reopenStatus : nil
         let action = reopening ? "reopen incident \(number) as \(settings.reopenStatus)" : "update incident \(number)"
-        _ = try checked(try await call(requests.workLogEntry(ticketNumber: number, status: status, draft: draft), action: action, isRead: false), action: action)
+        _ = try checked(
+            try await call(requests.workLogEntry(ticketNumber: number, status: status, draft: draft), action: action, isRead: false),
+            action: action)
     }
 
     func attach(_ file: JobLogFile, to ticket: TicketReference) async throws(ConnectorError) {
@@ -78,8 +82,9 @@ struct SummitBackend: TicketBackend {
             throw .configuration("Template \(settings.templateName): includeJobLogAttachment is on but urls has no entry named attachment.")
         }
         let action = "attach \(file.name) to incident \(ticket.number)"
-        let request = try client.upload(path, body: requests.attachment(ticketNumber: ticket.number, file: file),
-                                        contentType: "application/json; charset=utf-8")
+        let request = try client.upload(
+            path, body: requests.attachment(ticketNumber: ticket.number, file: file),
+            contentType: "application/json; charset=utf-8")
         let response = try await client.send(request, action: action)
         // The upload's answer is not documented; public clients only check `Errors` and accept a body that is not JSON.
         guard let answer = try? SummitAnswer.read(response, action: action, client: client) else {
@@ -121,8 +126,9 @@ struct SummitBackend: TicketBackend {
         // Summit's own closing full stop would double ours ("failed.." reads as a typo to the operator).
         while said.hasSuffix(".") { said.removeLast() }
         if SummitAnswer.isAuthFailure(errors) {
-            throw .permission("\(SummitAnswer.service) refused the apiKey in template \(settings.templateName) (credentials.apiKey): \(said). "
-                + "Check the key and its expiry date on the Summit API user.")
+            throw .permission(
+                "\(SummitAnswer.service) refused the apiKey in template \(settings.templateName) (credentials.apiKey): \(said). "
+                    + "Check the key and its expiry date on the Summit API user.")
         }
         throw .data("\(SummitAnswer.service) could not \(action): \(said).")
     }

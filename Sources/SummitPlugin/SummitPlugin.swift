@@ -39,8 +39,10 @@ extension PlaceholderSyntax {
     /// Summit's `@EV_Agent`, `@EV_Date`, `@EV_errorcode`, `@EV_Job`, `@EV_Schedule`, matched without regard to case.
     static let summitEnvironment = PlaceholderSyntax { text, values in
         let event = values.event
-        let tokens = [("@EV_Schedule", event.schedule), ("@EV_Errorcode", event.termination), ("@EV_Agent", event.agent),
-                      ("@EV_Date", event.scheduleDate), ("@EV_Job", event.job)]
+        let tokens = [
+            ("@EV_Schedule", event.schedule), ("@EV_Errorcode", event.termination), ("@EV_Agent", event.agent),
+            ("@EV_Date", event.scheduleDate), ("@EV_Job", event.job),
+        ]
         return tokens.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1, options: .caseInsensitive) }
     }
 }

@@ -46,7 +46,9 @@ struct SummitSettings: Sendable, Equatable {
         func error(_ path: String, _ message: String) { issues.append(TemplateIssue(.error, path: path, message)) }
         func warning(_ path: String, _ message: String) { issues.append(TemplateIssue(.warning, path: path, message)) }
         func urlPath(_ name: String) -> String {
-            let index = template.raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame }
+            let index = template.raw["urls"]?.arrayValue?.firstIndex {
+                $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame
+            }
             return "urls[\(index ?? 0)].value"
         }
         let raw = template.raw
@@ -58,17 +60,23 @@ struct SummitSettings: Sendable, Equatable {
 
         let incident = template.url(named: "incident") ?? ""
         if incident.isEmpty {
-            error("urls", "needs an entry named incident (e.g. api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall_JSON)")
+            error(
+                "urls", "needs an entry named incident (e.g. api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall_JSON)"
+            )
         } else if let address, address.url(forPath: incident) == nil {
             error(urlPath("incident"), "\"\(incident)\" does not make a URL with address.value")
         }
 
         var viewText = addressText
         let view = raw["viewAddress"]?.isNull == false ? raw["viewAddress"] : nil
-        if let view, view["value"]?.stringValue == nil { error("viewAddress.value", "expected a string: the Summit host people open incidents on") }
+        if let view, view["value"]?.stringValue == nil {
+            error("viewAddress.value", "expected a string: the Summit host people open incidents on")
+        }
         if let value = view?["value"]?.stringValue, !value.isEmpty {
             viewText = value
-            if ServiceAddress(value) == nil { error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"") }
+            if ServiceAddress(value) == nil {
+                error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"")
+            }
         }
         var viewLink: SummitViewLink?
         let pattern = template.url(named: "viewIncident") ?? ""
@@ -79,7 +87,8 @@ struct SummitSettings: Sendable, Equatable {
         } else if let viewText, let link = SummitViewLink(pattern: pattern, addressValue: viewText) {
             let sample = URL(string: link.url(forTicket: "1"))
             if sample?.host == nil || !["http", "https"].contains(sample?.scheme?.lowercased() ?? "") {
-                error(urlPath("viewIncident"), "the viewIncident pattern makes \"\(link.url(forTicket: "1"))\", which is not an http(s) link")
+                error(
+                    urlPath("viewIncident"), "the viewIncident pattern makes \"\(link.url(forTicket: "1"))\", which is not an http(s) link")
             }
             viewLink = link
         }
@@ -88,11 +97,14 @@ struct SummitSettings: Sendable, Equatable {
             warning("rules.\(key)", "not a Summit rule, ignored")
         }
         if template.rule("submitSingleIncidentPerDay", default: false), config.general.dailyStartHour == nil {
-            error("rules.submitSingleIncidentPerDay", "needs DAILY_START_HOUR (0-23) in the [GENERAL] section of \(config.path.isEmpty ? "Connector.config" : config.path)")
+            error(
+                "rules.submitSingleIncidentPerDay",
+                "needs DAILY_START_HOUR (0-23) in the [GENERAL] section of \(config.path.isEmpty ? "Connector.config" : config.path)")
         }
         let domain = template.tags.first { $0.indicator.uppercased() == "ASSIGNTO" }?.value
         if template.rule("includeAssignToTag", default: false), domain == nil {
-            warning("tags", "rules.includeAssignToTag is on but no ASSIGNTO entry gives the e-mail domain; ASSIGNTO_ tags are used as they are")
+            warning(
+                "tags", "rules.includeAssignToTag is on but no ASSIGNTO entry gives the e-mail domain; ASSIGNTO_ tags are used as they are")
         }
 
         for key in ["ticketDescription", "ticketInformation"] {
@@ -118,7 +130,8 @@ struct SummitSettings: Sendable, Equatable {
                     if text == nil { error("\(path).value", "expected a string") }
                     if group.isEmpty { warning("\(path).groupName", "not set; \"\(defaultCustomGroup)\" is used") }
                     if !name.isEmpty, let text {
-                        customAttributes.append(SummitCustomAttribute(groupName: group.isEmpty ? defaultCustomGroup : group, name: name, value: text))
+                        customAttributes.append(
+                            SummitCustomAttribute(groupName: group.isEmpty ? defaultCustomGroup : group, name: name, value: text))
                     }
                 }
             } else {
@@ -140,7 +153,8 @@ struct SummitSettings: Sendable, Equatable {
 
         guard !issues.contains(where: { $0.severity == .error }), let address, let viewLink else { return (nil, issues) }
         let routing = SummitTagRouting(
-            workGroup: template.rule("includeWorkGroupNameTag", default: false), category: template.rule("includeCategoryNameTag", default: false),
+            workGroup: template.rule("includeWorkGroupNameTag", default: false),
+            category: template.rule("includeCategoryNameTag", default: false),
             assignTo: template.rule("includeAssignToTag", default: false), assignToDomain: domain)
         let settings = SummitSettings(
             templateName: template.name, address: address, incidentPath: incident,

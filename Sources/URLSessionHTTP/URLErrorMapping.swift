@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Turns a URLSession failure into a `TransportError` (or a `CancellationError` when we cancelled the task).

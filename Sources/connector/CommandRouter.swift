@@ -15,7 +15,7 @@ struct CommandRouter: Sendable {
             TemplatesCommand.self, EncryptCommand.self,
         ]
         #if canImport(Simulators)
-        commands += [DemoCommand.self, SimulateCommand.self]
+            commands += [DemoCommand.self, SimulateCommand.self]
         #endif
         return commands
     }()
@@ -40,8 +40,10 @@ struct CommandRouter: Sendable {
             return error.exitCode
         }
         guard let first = leading.rest.first else {
-            console.error(leading.home == nil ? Overview.text(commands: Self.commands, version: Self.version)
-                : "connector: --home names the install directory; a command or the failure flags must follow (see connector --help).")
+            console.error(
+                leading.home == nil
+                    ? Overview.text(commands: Self.commands, version: Self.version)
+                    : "connector: --home names the install directory; a command or the failure flags must follow (see connector --help).")
             return .usage
         }
         if Self.versionWords.contains(first) {
@@ -86,8 +88,9 @@ struct CommandRouter: Sendable {
         do {
             let options = try OptionParser(command.signature).parse(rest, leadingHome: home)
             failures.install(option: options.home)
-            let context = CommandContext(words: rest, options: options, registry: registry, environment: environment,
-                                         executablePath: executablePath, failures: failures)
+            let context = CommandContext(
+                words: rest, options: options, registry: registry, environment: environment,
+                executablePath: executablePath, failures: failures)
             return try await command.init().run(context)
         } catch let reported as ReportedError {
             // Logged by the command already (with what it alone knew); only printed here.

@@ -13,15 +13,17 @@ enum Overview {
         }
         let homeCommands = signatures.filter(\.acceptsHome).map(\.name)
         if !homeCommands.isEmpty {
-            notes.append("\(CommandHelp.label(of: .home)) (the install directory) may also stand before the command's name, "
-                + "for \(list(homeCommands)).")
+            notes.append(
+                "\(CommandHelp.label(of: .home)) (the install directory) may also stand before the command's name, "
+                    + "for \(list(homeCommands)).")
         }
         let jsonCommands = signatures.filter { $0.option(named: "--json") != nil }.map(\.name)
         if !jsonCommands.isEmpty {
             notes.append("\(list(jsonCommands)) accept --json: one JSON document on stdout (see each command's --help).")
         }
-        notes.append("Exit codes: 0 handled, 64 usage, 65 data, 69 unavailable and not saved, 70 internal, 75 saved to "
-            + "the outbox, 77 permission, 78 configuration.")
+        notes.append(
+            "Exit codes: 0 handled, 64 usage, 65 data, 69 unavailable and not saved, 70 internal, 75 saved to "
+                + "the outbox, 77 permission, 78 configuration.")
         return [
             "connector \(version): opens, updates, reopens or replaces an ITSM incident when an OpCon job fails.",
             "Usage:\n" + usage.joined(separator: "\n"),

@@ -1,21 +1,26 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("CommandLine: help printed from the declarations")
 struct CommandLineHelpTests {
-    static let sync = CommandSignature(name: "sync", summary: "apply ticket states", options: [
-        .template("the template"),
-        .flag("--once", help: "one pass"),
-        .value("--interval", valueName: "SECONDS", help: "a pass every SECONDS until stopped, " + String(repeating: "and on ", count: 20)),
-        .home,
-        .json("one document"),
-    ])
+    static let sync = CommandSignature(
+        name: "sync", summary: "apply ticket states",
+        options: [
+            .template("the template"),
+            .flag("--once", help: "one pass"),
+            .value(
+                "--interval", valueName: "SECONDS", help: "a pass every SECONDS until stopped, " + String(repeating: "and on ", count: 20)),
+            .home,
+            .json("one document"),
+        ])
 
     @Test("the usage line shows required options bare and the others in brackets, each with its value's name")
     func usageLine() {
-        #expect(CommandHelp.usage(of: Self.sync, indent: 0, hanging: 0)
-            == "connector sync -t TEMPLATE [--once] [--interval SECONDS] [--home DIR] [--json]")
+        #expect(
+            CommandHelp.usage(of: Self.sync, indent: 0, hanging: 0)
+                == "connector sync -t TEMPLATE [--once] [--interval SECONDS] [--home DIR] [--json]")
         let run = FailureArguments.signature(name: "run", summary: "handle", isDefault: true)
         let line = CommandHelp.usage(of: run, indent: 0, hanging: 0).replacingOccurrences(of: "\n", with: " ")
         #expect(line.hasPrefix("connector [run] -a AGENT -s SCHEDULE -jn JOB -e TERMINATION -sd DATE -si ID -sn INSTANCE -t TEMPLATE"))
@@ -26,8 +31,11 @@ struct CommandLineHelpTests {
     func everyOption() {
         let text = CommandHelp.text(for: Self.sync)
         #expect(text.hasPrefix("connector sync: apply ticket states\n"))
-        #expect(Self.listedOptions(text) == ["-t, --template TEMPLATE", "--once", "--interval SECONDS", "--home DIR", "--json",
-                                             "-h, --help"])
+        #expect(
+            Self.listedOptions(text) == [
+                "-t, --template TEMPLATE", "--once", "--interval SECONDS", "--home DIR", "--json",
+                "-h, --help",
+            ])
         #expect(text.contains("  --json                   one document"))
     }
 
@@ -42,8 +50,9 @@ struct CommandLineHelpTests {
 
     @Test("a command with an argument shows its choices; one without values says nothing of several words")
     func argumentAndNotes() {
-        let outbox = CommandSignature(name: "outbox", summary: "the outbox", options: [.home],
-                                      argument: .init(name: "action", choices: ["list", "flush"], help: "what to do"))
+        let outbox = CommandSignature(
+            name: "outbox", summary: "the outbox", options: [.home],
+            argument: .init(name: "action", choices: ["list", "flush"], help: "what to do"))
         let text = CommandHelp.text(for: outbox)
         #expect(text.contains("connector outbox list|flush [--home DIR]"))
         #expect(text.contains("Arguments:\n  list|flush  what to do"))

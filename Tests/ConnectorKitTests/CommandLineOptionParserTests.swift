@@ -1,21 +1,29 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("CommandLine: the option parser")
 struct CommandLineOptionParserTests {
-    static let sync = OptionParser(CommandSignature(name: "sync", summary: "one pass", options: [
-        .template("the template"),
-        .flag("--once", help: "one pass"),
-        .value("--interval", valueName: "SECONDS", help: "a pass every SECONDS"),
-        .home,
-    ]))
-    static let encrypt = OptionParser(CommandSignature(name: "encrypt", summary: "encode", options: [
-        .value("-v", "--value", valueName: "VALUE", help: "the value"),
-    ]))
-    static let outbox = OptionParser(CommandSignature(
-        name: "outbox", summary: "the outbox", options: [.home, .json("a document")],
-        argument: .init(name: "action", choices: ["list", "flush"], help: "what to do")))
+    static let sync = OptionParser(
+        CommandSignature(
+            name: "sync", summary: "one pass",
+            options: [
+                .template("the template"),
+                .flag("--once", help: "one pass"),
+                .value("--interval", valueName: "SECONDS", help: "a pass every SECONDS"),
+                .home,
+            ]))
+    static let encrypt = OptionParser(
+        CommandSignature(
+            name: "encrypt", summary: "encode",
+            options: [
+                .value("-v", "--value", valueName: "VALUE", help: "the value")
+            ]))
+    static let outbox = OptionParser(
+        CommandSignature(
+            name: "outbox", summary: "the outbox", options: [.home, .json("a document")],
+            argument: .init(name: "action", choices: ["list", "flush"], help: "what to do")))
     static let demo = OptionParser(CommandSignature(name: "demo", summary: "the story"))
 
     @Test("values, flags and typed reads through any name")
@@ -58,16 +66,18 @@ struct CommandLineOptionParserTests {
         #expect(Self.usageError(Self.outbox, ["list", "flush"])?.contains("give one action") == true)
     }
 
-    @Test("usage errors name the option", arguments: [
-        (["--bogus"], "unknown option --bogus. See connector sync --help."),
-        (["-t"], "option -t (--template) needs a value."),
-        (["-t", "a", "--template", "b"], "option -t (--template) is given twice; give it once."),
-        (["-t", "a", "--once", "--once"], "option --once is given twice; give it once."),
-        (["-t", "a", "--once=yes"], "option --once takes no value."),
-        (["-t", "a", "--interval="], "option --interval needs a value."),
-        (["-t", "a", "--once", "stray"], "unexpected argument \"stray\"; see connector sync --help."),
-        (["--once"], "option -t (--template) is required."),
-    ])
+    @Test(
+        "usage errors name the option",
+        arguments: [
+            (["--bogus"], "unknown option --bogus. See connector sync --help."),
+            (["-t"], "option -t (--template) needs a value."),
+            (["-t", "a", "--template", "b"], "option -t (--template) is given twice; give it once."),
+            (["-t", "a", "--once", "--once"], "option --once is given twice; give it once."),
+            (["-t", "a", "--once=yes"], "option --once takes no value."),
+            (["-t", "a", "--interval="], "option --interval needs a value."),
+            (["-t", "a", "--once", "stray"], "unexpected argument \"stray\"; see connector sync --help."),
+            (["--once"], "option -t (--template) is required."),
+        ])
     func errors(words: [String], expected: String) {
         #expect(Self.usageError(Self.sync, words) == expected)
     }
@@ -81,15 +91,21 @@ struct CommandLineOptionParserTests {
     @Test("typed reads refuse values outside their range")
     func typedReads() throws {
         let interval = try Self.sync.parse(["-t", "a", "--interval", "soon"])
-        #expect(Self.usageError { () throws(ConnectorError) in _ = try interval.seconds("--interval") }?
-            .contains("--interval must be a number of seconds") == true)
+        #expect(
+            Self.usageError { () throws(ConnectorError) in _ = try interval.seconds("--interval") }?
+                .contains("--interval must be a number of seconds") == true)
         let negative = try Self.sync.parse(["-t", "a", "--interval", "-5"])
         #expect(Self.usageError { () throws(ConnectorError) in _ = try negative.seconds("--interval") } != nil)
-        let port = try OptionParser(CommandSignature(name: "simulate", summary: "", options: [
-            .value("--port", valueName: "N", help: "the port"),
-        ])).parse(["--port", "70000"])
-        #expect(Self.usageError { () throws(ConnectorError) in _ = try port.integer("--port", in: 0...65535) }?
-            .contains("--port must be a whole number from 0 to 65535") == true)
+        let port = try OptionParser(
+            CommandSignature(
+                name: "simulate", summary: "",
+                options: [
+                    .value("--port", valueName: "N", help: "the port")
+                ])
+        ).parse(["--port", "70000"])
+        #expect(
+            Self.usageError { () throws(ConnectorError) in _ = try port.integer("--port", in: 0...65535) }?
+                .contains("--port must be a whole number from 0 to 65535") == true)
     }
 
     @Test("without an argument, the words after an option up to the next option are its value, as on the failure line")
@@ -103,8 +119,9 @@ struct CommandLineOptionParserTests {
 
     @Test("an unknown option gets a guess when one is close; messages leave the command's name to the command line")
     func unknownOptionGuess() {
-        #expect(Self.usageError(Self.sync, ["-t", "x.json", "--hom", "/opt/c"])
-            == "unknown option --hom. Did you mean --home? See connector sync --help.")
+        #expect(
+            Self.usageError(Self.sync, ["-t", "x.json", "--hom", "/opt/c"])
+                == "unknown option --hom. Did you mean --home? See connector sync --help.")
         #expect(Self.usageError(Self.sync, ["--intervall", "5"])?.contains("Did you mean --interval?") == true)
         #expect(Self.usageError(Self.sync, ["--zzz"])?.contains("Did you mean") == false)
     }
@@ -112,10 +129,12 @@ struct CommandLineOptionParserTests {
     @Test("--home before the command counts as one of its options: refused by a command without it, and not twice")
     func leadingHome() throws {
         #expect(try Self.sync.parse(["-t", "x"], leadingHome: "/before").home == "/before")
-        #expect(Self.usageError(Self.sync, ["-t", "x", "--home", "/after"], leadingHome: "/before")
-            == "option --home is given twice (before and after the command); give it once.")
-        #expect(Self.usageError(Self.encrypt, ["-v", "x"], leadingHome: "/before")
-            == "unknown option --home. See connector encrypt --help.")
+        #expect(
+            Self.usageError(Self.sync, ["-t", "x", "--home", "/after"], leadingHome: "/before")
+                == "option --home is given twice (before and after the command); give it once.")
+        #expect(
+            Self.usageError(Self.encrypt, ["-v", "x"], leadingHome: "/before")
+                == "unknown option --home. See connector encrypt --help.")
     }
 
     @Test("on the Notification Manager line only a declared flag ends a value")

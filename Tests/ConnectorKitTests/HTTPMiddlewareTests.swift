@@ -1,6 +1,7 @@
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("HTTP headers and debug logging")
@@ -33,7 +34,8 @@ struct HTTPMiddlewareTests {
 
     @Test("basic authentication is user:password in base64")
     func basicAuthentication() {
-        #expect(HeaderMiddleware.basicAuthentication(user: "admin", password: "secret").headers["Authorization"] == "Basic YWRtaW46c2VjcmV0")
+        #expect(
+            HeaderMiddleware.basicAuthentication(user: "admin", password: "secret").headers["Authorization"] == "Basic YWRtaW46c2VjcmV0")
     }
 
     @Test("each exchange is logged with method, URL, status and duration, secrets masked and credentials redacted")
@@ -41,9 +43,10 @@ struct HTTPMiddlewareTests {
         let sink = MemoryLogSink()
         let transport = ScriptedTransport { _ in .json(200, "{\"echo\":\"\(secret)\"}") }
         let client = HTTPClient(transport: transport, middlewares: [DebugLoggingMiddleware(logger: debugLogger(sink))])
-        var request = HTTPRequest(method: .post, url: URL(string: "https://snow.test/api/now/table/incident")!,
-                                  headers: ["Authorization": "Basic dXNlcjpodW50ZXIy", "Content-Type": "application/json"],
-                                  body: Data("{\"password\":\"\(secret)\"}".utf8))
+        var request = HTTPRequest(
+            method: .post, url: URL(string: "https://snow.test/api/now/table/incident")!,
+            headers: ["Authorization": "Basic dXNlcjpodW50ZXIy", "Content-Type": "application/json"],
+            body: Data("{\"password\":\"\(secret)\"}".utf8))
         request.setHeader("Proxy-Authorization", "Basic cHJveHk6cHc=")
         _ = try await client.send(request)
 
@@ -90,7 +93,9 @@ struct HTTPMiddlewareTests {
     @Test("failed exchanges are logged with the error")
     func logsFailures() async throws {
         let sink = MemoryLogSink()
-        let transport = ScriptedTransport { _ in throw TransportError.connectionFailed(host: "opcon.test", reason: "the connection was refused") }
+        let transport = ScriptedTransport { _ in
+            throw TransportError.connectionFailed(host: "opcon.test", reason: "the connection was refused")
+        }
         let client = HTTPClient(transport: transport, middlewares: [DebugLoggingMiddleware(logger: debugLogger(sink))])
         await #expect(throws: TransportError.self) { try await client.send(.get("https://opcon.test/api/version")) }
         #expect(sink.messages.contains { $0.contains("GET https://opcon.test/api/version failed after") && $0.contains("refused") })
@@ -113,7 +118,11 @@ struct WriteCaptureTests {
     func capture() async throws {
         let sent = Recorder<Int>(0)
         let capture = WriteCapture()
-        let client = HTTPClient(transport: ScriptedTransport { _ in _ = sent.next(); return .json(200, "[]") }, middlewares: [capture])
+        let client = HTTPClient(
+            transport: ScriptedTransport { _ in
+                _ = sent.next()
+                return .json(200, "[]")
+            }, middlewares: [capture])
         _ = try await client.send(.get("https://itsm.example/api/tickets"))
         _ = try await client.send(.post("https://itsm.example/api/search", retrySafe: true))
         let answer = try await client.send(.post("https://itsm.example/api/tickets"))

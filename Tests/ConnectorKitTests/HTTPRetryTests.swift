@@ -1,6 +1,7 @@
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("HTTP retries")
@@ -8,11 +9,15 @@ struct HTTPRetryTests {
     let url = "https://opcon.test:9010/api/dailyjobs"
 
     /// A client with only the retry middleware; jitter always picks the ceiling so delays are predictable.
-    func client(_ transport: ScriptedTransport, sleeper: SleepRecorder, deadline: Deadline = Deadline(seconds: 120),
-                now: Date = Date()) -> HTTPClient {
-        HTTPClient(transport: transport, middlewares: [
-            RetryMiddleware(deadline: deadline, sleep: sleeper.sleep, random: { $0 }, now: { now }),
-        ])
+    func client(
+        _ transport: ScriptedTransport, sleeper: SleepRecorder, deadline: Deadline = Deadline(seconds: 120),
+        now: Date = Date()
+    ) -> HTTPClient {
+        HTTPClient(
+            transport: transport,
+            middlewares: [
+                RetryMiddleware(deadline: deadline, sleep: sleeper.sleep, random: { $0 }, now: { now })
+            ])
     }
 
     @Test("a GET answered 503 is retried with exponential backoff until it succeeds")
@@ -30,8 +35,13 @@ struct HTTPRetryTests {
         let transport = ScriptedTransport([], then: .json(503, ""))
         let sleeper = SleepRecorder()
         let ceilings = Recorder<[Double]>()
-        let middleware = RetryMiddleware(policy: RetryPolicy(maxAttempts: attempts + 1), deadline: Deadline(seconds: 120),
-                                         sleep: sleeper.sleep, random: { ceilings.record($0); return $0 / 2 })
+        let middleware = RetryMiddleware(
+            policy: RetryPolicy(maxAttempts: attempts + 1), deadline: Deadline(seconds: 120),
+            sleep: sleeper.sleep,
+            random: {
+                ceilings.record($0)
+                return $0 / 2
+            })
         _ = try await HTTPClient(transport: transport, middlewares: [middleware]).send(.get(url))
         let expected = (1...attempts).map { min(5, 0.2 * pow(2, Double($0 - 1))) }
         #expect(ceilings.current == expected)
@@ -64,7 +74,7 @@ struct HTTPRetryTests {
 
     @Test("Retry-After as an HTTP date is honoured")
     func retryAfterDate() async throws {
-        let now = Date(timeIntervalSince1970: 784_111_770) // Sun, 06 Nov 1994 08:49:30 GMT
+        let now = Date(timeIntervalSince1970: 784_111_770)  // Sun, 06 Nov 1994 08:49:30 GMT
         let transport = ScriptedTransport([
             .json(503, "", headers: ["Retry-After": "Sun, 06 Nov 1994 08:49:37 GMT"]), .json(200, "{}"),
         ])
@@ -81,8 +91,9 @@ struct HTTPRetryTests {
         #expect(transport.requests.count == 1)
     }
 
-    @Test("a plain POST is never retried after a connection error or a timeout",
-          arguments: [TransportError.connectionFailed(host: "opcon.test", reason: "reset"), .timedOut(host: "opcon.test", seconds: 30)])
+    @Test(
+        "a plain POST is never retried after a connection error or a timeout",
+        arguments: [TransportError.connectionFailed(host: "opcon.test", reason: "reset"), .timedOut(host: "opcon.test", seconds: 30)])
     func postNotRetriedOnTransportErrors(error: TransportError) async throws {
         let transport = ScriptedTransport([.failure(error), .json(200, "{}")])
         await #expect(throws: error) { try await client(transport, sleeper: SleepRecorder()).send(.post(url)) }
@@ -109,8 +120,9 @@ struct HTTPRetryTests {
         #expect(sleeper.delays == [1])
     }
 
-    @Test("with Retry-After, retries go on past maxAttempts for as long as each wait ends inside the deadline",
-          arguments: [429, 502, 503, 504])
+    @Test(
+        "with Retry-After, retries go on past maxAttempts for as long as each wait ends inside the deadline",
+        arguments: [429, 502, 503, 504])
     func retryAfterBoundedByDeadlineNotAttempts(status: Int) async throws {
         let clock = ManualClock()
         let deadline = Deadline(seconds: 120, clock: clock.now)
@@ -171,7 +183,9 @@ struct HTTPRetryTests {
 
     @Test("a GET is retried after a connection error, but not after a TLS failure")
     func transportErrorsForGet() async throws {
-        let refused = ScriptedTransport([.failure(TransportError.connectionFailed(host: "opcon.test", reason: "refused")), .json(200, "{}")])
+        let refused = ScriptedTransport([
+            .failure(TransportError.connectionFailed(host: "opcon.test", reason: "refused")), .json(200, "{}"),
+        ])
         #expect(try await client(refused, sleeper: SleepRecorder()).send(.get(url)).status == 200)
 
         let untrusted = TransportError.tlsFailure(host: "opcon.test", reason: "self-signed certificate")
@@ -219,7 +233,7 @@ struct HTTPRetryTests {
 
 @Suite("Retry-After parsing")
 struct HTTPRetryAfterTests {
-    let now = Date(timeIntervalSince1970: 784_111_777) // Sun, 06 Nov 1994 08:49:37 GMT
+    let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
 
     @Test("a number of seconds is the delay, with spaces around it or a fraction")
     func seconds() {
@@ -250,13 +264,15 @@ struct HTTPRetryAfterTests {
 struct NotConnectedRetryTests {
     @Test("is sent again whatever its method, since nothing can have acted on it; a broken connection after sending is not")
     func plainPostsAreRetriedOnlyWhenNothingWasSent() async throws {
-        let refused = ScriptedTransport([.failure(TransportError.notConnected(host: "itsm", reason: "the connection was refused"))],
-                                        then: .response(.json(201, "{}")))
+        let refused = ScriptedTransport(
+            [.failure(TransportError.notConnected(host: "itsm", reason: "the connection was refused"))],
+            then: .response(.json(201, "{}")))
         let retrying = HTTPClient(transport: refused, middlewares: [RetryMiddleware(deadline: Deadline(seconds: 60), sleep: { _ in })])
         #expect(try await retrying.send(.post("https://itsm/api/tickets")).status == 201)
         #expect(refused.requests.count == 2)
 
-        let broken = ScriptedTransport([.failure(TransportError.connectionFailed(host: "itsm", reason: "reset"))], then: .response(.json(201, "{}")))
+        let broken = ScriptedTransport(
+            [.failure(TransportError.connectionFailed(host: "itsm", reason: "reset"))], then: .response(.json(201, "{}")))
         let client = HTTPClient(transport: broken, middlewares: [RetryMiddleware(deadline: Deadline(seconds: 60), sleep: { _ in })])
         await #expect(throws: TransportError.self) { _ = try await client.send(.post("https://itsm/api/tickets")) }
         #expect(broken.requests.count == 1)

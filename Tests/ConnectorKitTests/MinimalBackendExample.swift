@@ -18,7 +18,8 @@ enum HelpDeskPlugin {
             }
             return BackendSetup { (environment) throws(ConnectorError) -> any TicketBackend in
                 let token = try environment.credential("token") ?? ""
-                return HelpDeskBackend(client: environment.client(service: "HelpDesk", baseURL: address.baseURL, authorization: .bearer(token)))
+                return HelpDeskBackend(
+                    client: environment.client(service: "HelpDesk", baseURL: address.baseURL, authorization: .bearer(token)))
             }
         })
 }
@@ -79,13 +80,14 @@ struct HelpDeskBackend: TicketBackend {
         guard let id = item["id"]?.scalarText, let status = item["status"]?.stringValue, let reference = reference(recordedID: id) else {
             throw .data("HelpDesk answered with a ticket without an id or a status.")
         }
-        let normalised: TicketStatus = switch status {
-        case "open": .new
-        case "working": .inProgress
-        case "solved": .resolved
-        case "closed": .closed
-        default: .other(status)
-        }
+        let normalised: TicketStatus =
+            switch status {
+            case "open": .new
+            case "working": .inProgress
+            case "solved": .resolved
+            case "closed": .closed
+            default: .other(status)
+            }
         return ExistingTicket(reference: reference, status: normalised, rawState: status)
     }
 }

@@ -22,7 +22,8 @@ final class HelpDeskServer: @unchecked Sendable {
                 guard let ticket = tickets.first(where: { String($0.id) == parts[2] }) else { return .json(404, "{}") }
                 return .json(200, #"{"id": \#(ticket.id), "status": "\#(ticket.status)"}"#)
             case (.get, 2):
-                let key = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "correlation" }?.value
+                let key = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "correlation" }?
+                    .value
                 let open = tickets.filter { $0.correlation == key && !["solved", "closed"].contains($0.status) }
                 return .json(200, "[" + open.map { #"{"id": \#($0.id), "status": "\#($0.status)"}"# }.joined(separator: ",") + "]")
             case (.post, 2):
@@ -57,8 +58,9 @@ struct MinimalBackendExampleTests {
     let server = HelpDeskServer()
 
     func backend() throws -> any TicketBackend {
-        let template = Template(name: "helpdesk.json", path: "/t/helpdesk.json",
-                                raw: ["credentials": ["token": "env:HELPDESK_TOKEN"]], backendID: "helpdesk", address: "https://desk.example")
+        let template = Template(
+            name: "helpdesk.json", path: "/t/helpdesk.json",
+            raw: ["credentials": ["token": "env:HELPDESK_TOKEN"]], backendID: "helpdesk", address: "https://desk.example")
         let setup = HelpDeskPlugin.plugin.configure(template, ConnectorConfig())
         let server = self.server
         let environment = BackendEnvironment(
@@ -80,7 +82,9 @@ struct MinimalBackendExampleTests {
         #expect(try await backend.read(created)?.status == .inProgress)
         try await backend.attach(JobLogFile(name: "job.log", data: Data("line 1\nline 2\n".utf8)), to: created)
         let upload = try #require(server.tickets.first?.files.first)
-        #expect(String(decoding: upload, as: UTF8.self).contains("filename=\"job.log\"\r\nContent-Type: text/plain\r\n\r\nline 1\nline 2\n\r\n--"))
+        #expect(
+            String(decoding: upload, as: UTF8.self).contains(
+                "filename=\"job.log\"\r\nContent-Type: text/plain\r\n\r\nline 1\nline 2\n\r\n--"))
         #expect(try await backend.read(TicketReference(recordedID: "999", number: "999", url: "")) == nil)
     }
 
@@ -108,7 +112,8 @@ struct MinimalBackendExampleTests {
     }
 
     func sampleDraft() -> TicketDraft {
-        TicketDraft(event: sampleEvent(), job: sampleJob(), fields: [TicketField(name: "summary", value: "GL LOAD failed")],
-                    previousTicket: nil, correlationID: "opcon:9010,20261123|1|1|GL LOAD", timeZone: TimeZone(identifier: "UTC")!)
+        TicketDraft(
+            event: sampleEvent(), job: sampleJob(), fields: [TicketField(name: "summary", value: "GL LOAD failed")],
+            previousTicket: nil, correlationID: "opcon:9010,20261123|1|1|GL LOAD", timeZone: TimeZone(identifier: "UTC")!)
     }
 }

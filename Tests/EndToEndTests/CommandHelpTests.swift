@@ -1,7 +1,8 @@
 import ConnectorKit
-@testable import connector
 import Foundation
 import Testing
+
+@testable import connector
 
 /// Help is printed from the commands' declarations; these tests hold the printed text, from the real executable,
 /// against those declarations, so neither can drift from the other.
@@ -9,8 +10,9 @@ import Testing
 struct CommandHelpTests {
     static let names = CommandRouter.commands.map { $0.name }
 
-    @Test("connector <command> --help lists every option the command declares, and --help, and nothing else",
-          arguments: names)
+    @Test(
+        "connector <command> --help lists every option the command declares, and --help, and nothing else",
+        arguments: names)
     func everyOption(name: String) async throws {
         let command = try #require(CommandRouter.command(named: name))
         let run = try await ConnectorProcess.run([name, "--help"], home: nil)
@@ -33,14 +35,18 @@ struct CommandHelpTests {
         let run = try await ConnectorProcess.run(["--help"], home: nil)
         #expect(run.exitCode == 0, "\(run)")
         for command in CommandRouter.commands {
-            #expect(run.stdout.contains("  \(command.name.padding(toLength: 11, withPad: " ", startingAt: 0))"
-                + String(command.signature.summary.prefix(30))), "\(command.name)")
+            #expect(
+                run.stdout.contains(
+                    "  \(command.name.padding(toLength: 11, withPad: " ", startingAt: 0))"
+                        + String(command.signature.summary.prefix(30))), "\(command.name)")
         }
         let flat = run.stdout.replacingOccurrences(of: "\n", with: " ")
-        let homeSentence = try #require(flat.components(separatedBy: "--home DIR (the install directory)").dropFirst().first?
-            .components(separatedBy: ".").first)
+        let homeSentence = try #require(
+            flat.components(separatedBy: "--home DIR (the install directory)").dropFirst().first?
+                .components(separatedBy: ".").first)
         for command in CommandRouter.commands {
-            let promised = homeSentence.contains(" \(command.name),") || homeSentence.contains(" \(command.name) ")
+            let promised =
+                homeSentence.contains(" \(command.name),") || homeSentence.contains(" \(command.name) ")
                 || homeSentence.hasSuffix(" \(command.name)")
             #expect(promised == command.signature.acceptsHome, "--home for \(command.name): \(homeSentence)")
         }

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// The rough edges a new operator hit on the command line (issue 10), each through the real executable.
 @Suite("The command line an operator types")
@@ -15,7 +16,8 @@ struct CommandLineTests {
         let check = try await ConnectorProcess.run(["--home=\(install.home)", "check", "-t", "summit.json"], home: nil)
         #expect(check.exitCode == 0, "\(check)")
         let job = install.addFailedJob(job: "HOME FIRST")
-        let failure = try await ConnectorProcess.run(["--home", install.home] + install.failureWords(job, template: "summit.json"), home: nil)
+        let failure = try await ConnectorProcess.run(
+            ["--home", install.home] + install.failureWords(job, template: "summit.json"), home: nil)
         #expect(failure.exitCode == 0, "\(failure)")
         let twice = try await ConnectorProcess.run(["--home", install.home, "templates", "--home", install.home], home: nil)
         #expect(twice.exitCode == 64 && twice.stderr.contains("--home is given twice"), "\(twice)")
@@ -75,7 +77,8 @@ struct CommandLineTests {
         let install = try InstallUnderTest(seedDemoJobs: false)
         let text = install.read("templates/servicenow.json") ?? ""
         // The last entry of `urls` gets a comma after it.
-        let broken = text.replacingOccurrences(of: "\"api/now/attachment/file\"\n    }\n  ]", with: "\"api/now/attachment/file\"\n    },\n  ]")
+        let broken = text.replacingOccurrences(
+            of: "\"api/now/attachment/file\"\n    }\n  ]", with: "\"api/now/attachment/file\"\n    },\n  ]")
         #expect(broken != text)
         try install.write("templates/broken.json", broken)
         // The line of the new comma: the one after the attachment url's value.

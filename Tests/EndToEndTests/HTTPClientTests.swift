@@ -1,9 +1,10 @@
 import ConnectorKit
 import ConnectorTesting
 import Foundation
-@testable import Simulators
 import Subprocess
 import Testing
+
+@testable import Simulators
 
 /// SPEC §7.4 through the executable: refusals are refusals, job logs stream through files, and libcurl is a
 /// run-time library the binary names when it is missing.
@@ -64,8 +65,9 @@ struct HTTPClientTests {
         let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "NO PROXY")
         let url = "http://127.0.0.1:\(port)"
-        let run = try await install.run(install.failureWords(job, template: "servicenow.json"),
-                                        environment: ["http_proxy": url, "https_proxy": url, "HTTP_PROXY": url, "ALL_PROXY": url])
+        let run = try await install.run(
+            install.failureWords(job, template: "servicenow.json"),
+            environment: ["http_proxy": url, "https_proxy": url, "HTTP_PROXY": url, "ALL_PROXY": url])
         #expect(run.exitCode == 0, "\(run)")
         #expect(proxyRequests.current == 0, "a request went through the environment's proxy")
         #expect(install.serviceNow.incidents.count == 1)
@@ -75,8 +77,9 @@ struct HTTPClientTests {
     func missingLibcurl() async throws {
         let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "NO CURL")
-        let run = try await install.run(install.failureWords(job, template: "servicenow.json"),
-                                        environment: ["CONNECTOR_LIBCURL": "/nonexistent/libcurl.so.4"])
+        let run = try await install.run(
+            install.failureWords(job, template: "servicenow.json"),
+            environment: ["CONNECTOR_LIBCURL": "/nonexistent/libcurl.so.4"])
         #expect(run.exitCode == 69, "\(run)")
         #expect(run.stderr.contains("libcurl"))
         #expect(run.stderr.contains("libcurl4"))
@@ -88,13 +91,13 @@ struct HTTPClientTests {
     @Test("the Linux executable does not link FoundationNetworking or libcurl: libcurl is loaded when the first request needs it")
     func noNetworkingLibrariesLinked() async throws {
         #if os(Linux)
-        let ldd = try Subprocess("/usr/bin/ldd", [ConnectorProcess.executable], environment: ["PATH": "/usr/bin:/bin"])
-        // wait() blocks: keep it off Swift concurrency's few threads.
-        let status = await Task.detached { ldd.wait() }.value
-        #expect(status == 0)
-        #expect(ldd.standardOutput.contains("libc.so"), "\(ldd.standardOutput)")
-        #expect(!ldd.standardOutput.contains("FoundationNetworking"), "\(ldd.standardOutput)")
-        #expect(!ldd.standardOutput.contains("libcurl"), "\(ldd.standardOutput)")
+            let ldd = try Subprocess("/usr/bin/ldd", [ConnectorProcess.executable], environment: ["PATH": "/usr/bin:/bin"])
+            // wait() blocks: keep it off Swift concurrency's few threads.
+            let status = await Task.detached { ldd.wait() }.value
+            #expect(status == 0)
+            #expect(ldd.standardOutput.contains("libc.so"), "\(ldd.standardOutput)")
+            #expect(!ldd.standardOutput.contains("FoundationNetworking"), "\(ldd.standardOutput)")
+            #expect(!ldd.standardOutput.contains("libcurl"), "\(ldd.standardOutput)")
         #endif
     }
 }

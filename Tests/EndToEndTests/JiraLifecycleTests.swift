@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §6.4 through the executable with the Notification Manager line: the issue a failure opens in each of Jira's
 /// three ways, the write-back, the job log, and what a second failure does to the issue in each state.
@@ -94,8 +95,9 @@ struct JiraLifecycleTests {
         #expect(stage.opcon.incidentTicketID(of: job.id) == "OPS-1")
     }
 
-    @Test("Closed or Canceled: a new issue naming the previous key in its description and in the job documentation",
-          arguments: ["Close", "Cancel"])
+    @Test(
+        "Closed or Canceled: a new issue naming the previous key in its description and in the job documentation",
+        arguments: ["Close", "Cancel"])
     func finalReplaced(transition: String) async throws {
         let stage = try JiraStage()
         let job = stage.addJob("GL LOAD 01", documentation: "Call the GL team.")

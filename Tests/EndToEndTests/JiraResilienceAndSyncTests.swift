@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §6.4 and §7 through the executable: a create whose answer was lost while the search index lags, refused
 /// credentials, rate limits; then `check` and `sync` on a Jira template.

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// What the Jira end-to-end suites share: a fresh install whose `templates/jira.json` is the simulator's Jira template
 /// (Cloud API 3, Data Center API 2, or through the JSM request API), jobs that fail on a fixed Monday, runs of the real
@@ -33,12 +34,15 @@ final class JiraStage: Sendable {
     }
 
     /// Adds a failed job on `day` and returns it as Notification Manager describes it.
-    func addJob(_ job: String, scheduleID: Int = 77, documentation: String? = nil, logFiles: KeyValuePairs<String, String> = [:]) -> DemoJob {
-        let id = opcon.addJob(date: Self.day, scheduleID: scheduleID, schedule: "FINANCE", job: job, agent: "WINAGENT01", tags: [],
-                              documentation: documentation, status: .failed, termination: "Exit Code 1", logFiles: logFiles,
-                              extraFields: [:])
-        return DemoJob(id: id, date: Self.day, scheduleID: scheduleID, instance: 1, schedule: "FINANCE", job: job, agent: "WINAGENT01",
-                       termination: "Exit Code 1", tags: [])
+    func addJob(_ job: String, scheduleID: Int = 77, documentation: String? = nil, logFiles: KeyValuePairs<String, String> = [:]) -> DemoJob
+    {
+        let id = opcon.addJob(
+            date: Self.day, scheduleID: scheduleID, schedule: "FINANCE", job: job, agent: "WINAGENT01", tags: [],
+            documentation: documentation, status: .failed, termination: "Exit Code 1", logFiles: logFiles,
+            extraFields: [:])
+        return DemoJob(
+            id: id, date: Self.day, scheduleID: scheduleID, instance: 1, schedule: "FINANCE", job: job, agent: "WINAGENT01",
+            termination: "Exit Code 1", tags: [])
     }
 
     /// The Notification Manager line for `job` with `-t jira.json`, the clock pinned to `moment`.
@@ -75,6 +79,7 @@ final class JiraStage: Sendable {
 
     /// Creates through the platform API (either version) or the JSM request API.
     var creates: Int {
-        jira.journal.all.filter { $0.method == "POST" && ($0.path.hasSuffix("/issue") || $0.path.hasSuffix("/servicedeskapi/request")) }.count
+        jira.journal.all.filter { $0.method == "POST" && ($0.path.hasSuffix("/issue") || $0.path.hasSuffix("/servicedeskapi/request")) }
+            .count
     }
 }

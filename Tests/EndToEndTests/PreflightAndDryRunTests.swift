@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 @Suite("connector check and connector explain")
 struct PreflightAndDryRunTests {
@@ -19,8 +20,10 @@ struct PreflightAndDryRunTests {
     func checkFailures() async throws {
         let install = try InstallUnderTest(seedDemoJobs: false)
         // OpCon refuses the token.
-        try install.write("Connector.config", install.services.connectorConfig().split(separator: "\n")
-            .map { $0.hasPrefix("TOKEN=") ? "TOKEN=env:CHECK_TOKEN" : String($0) }.joined(separator: "\n"))
+        try install.write(
+            "Connector.config",
+            install.services.connectorConfig().split(separator: "\n")
+                .map { $0.hasPrefix("TOKEN=") ? "TOKEN=env:CHECK_TOKEN" : String($0) }.joined(separator: "\n"))
         let badToken = try await install.run(["check", "-t", "servicenow.json"], environment: ["CHECK_TOKEN": "wrong"])
         #expect(badToken.exitCode == 77, "\(badToken)")
         #expect(badToken.stdout.contains("failed  OpCon authenticated call"))

@@ -109,13 +109,19 @@ struct SMATemplateCompatibilityTests {
         let settings = install.serviceNow.settings
         let sample = try JSONValue.parse(Self.serviceNow)
             .setting("address", to: ["name": "simulator", "value": .string(install.serviceNow.baseURL)])
-            .setting("credentials", to: ["user": .string(SMAEncoding.encode(settings.user)),
-                                         "password": .string(SMAEncoding.encode(settings.password))])
+            .setting(
+                "credentials",
+                to: [
+                    "user": .string(SMAEncoding.encode(settings.user)),
+                    "password": .string(SMAEncoding.encode(settings.password)),
+                ])
         try install.write("templates/basic.json", sample.serialized())
         let job = install.addFailedJob(job: "SAMPLE")
         let run = try await install.run(["explain"] + install.failureWords(job, template: "basic.json"))
         #expect(run.exitCode == 0, "\(run)")
-        #expect(run.stdout.contains("\"short_description\": \"OpCon Task Failure (schedule FINANCE job SAMPLE server WINAGENT01 error code Exit Code 1)\""))
+        #expect(
+            run.stdout.contains(
+                "\"short_description\": \"OpCon Task Failure (schedule FINANCE job SAMPLE server WINAGENT01 error code Exit Code 1)\""))
         #expect(!run.stdout.contains("\"state\""))  // the empty placeholder attribute is not sent
     }
 }

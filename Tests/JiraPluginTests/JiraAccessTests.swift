@@ -47,7 +47,8 @@ struct JiraAccessTests {
         let logFile = NSTemporaryDirectory() + "jira-attach-\(UUID().uuidString).log"
         try bytes.write(to: URL(fileURLWithPath: logFile))
         defer { try? FileManager.default.removeItem(atPath: logFile) }
-        try await backend.attach(JobLogFile(name: "NIGHTLY_GL_LOAD.log", content: StreamedBody([.file(try FileSlice.whole(logFile))])), to: ticket)
+        try await backend.attach(
+            JobLogFile(name: "NIGHTLY_GL_LOAD.log", content: StreamedBody([.file(try FileSlice.whole(logFile))])), to: ticket)
 
         let attached = stage.sim.attachments(of: ticket.number)
         #expect(attached.count == 1)
@@ -62,7 +63,9 @@ struct JiraAccessTests {
     func references() throws {
         let stage = try JiraStage()
         let backend = try stage.backend()
-        #expect(backend.reference(recordedID: " ops-17 ") == TicketReference(recordedID: "OPS-17", number: "OPS-17", url: stage.sim.baseURL + "/browse/OPS-17"))
+        #expect(
+            backend.reference(recordedID: " ops-17 ")
+                == TicketReference(recordedID: "OPS-17", number: "OPS-17", url: stage.sim.baseURL + "/browse/OPS-17"))
         for foreign in ["INC0010001/abc", "OPSX-1", "OPS-", "OPS-1a", "17", "DEV-17"] {
             #expect(backend.reference(recordedID: foreign) == nil, "\(foreign)")
         }
@@ -91,8 +94,12 @@ struct JiraTemplateTests {
     func errors() throws {
         let stage = try JiraStage()
         #expect(problems(stage, stage.template(variables: ["projectKey": .null])).contains("variables.projectKey: is required"))
-        #expect(problems(stage, stage.template(variables: ["projectKey": "OPS TEAM"])).contains("variables.projectKey: \"OPS TEAM\" is not a Jira project key"))
-        #expect(problems(stage, stage.template(variables: ["apiVersion": 4])).contains("variables.apiVersion: must be 3 (Cloud) or 2 (Data Center)"))
+        #expect(
+            problems(stage, stage.template(variables: ["projectKey": "OPS TEAM"])).contains(
+                "variables.projectKey: \"OPS TEAM\" is not a Jira project key"))
+        #expect(
+            problems(stage, stage.template(variables: ["apiVersion": 4])).contains(
+                "variables.apiVersion: must be 3 (Cloud) or 2 (Data Center)"))
         #expect(problems(stage, stage.template(variables: ["cancelledNames": "Canceled"])).contains("variables.cancelledNames"))
         #expect(problems(stage, stage.template(members: ["credentials": ["user": "a@b.c"]])).contains("credentials.token: is required"))
         #expect(problems(stage, stage.template(members: ["viewAddress": ["value": "not a url"]])).contains("viewAddress.value"))
@@ -101,7 +108,8 @@ struct JiraTemplateTests {
     @Test("an attribute Jira is not sent, and a service desk without a request type, are warnings")
     func warnings() throws {
         let stage = try JiraStage()
-        let warned = problems(stage, stage.template(variables: ["serviceDeskId": "1"], attributes: [("summary", "x"), ("assignee", "bob")]))
+        let warned = problems(
+            stage, stage.template(variables: ["serviceDeskId": "1"], attributes: [("summary", "x"), ("assignee", "bob")]))
         #expect(warned.contains("attributes[1].name: \"assignee\" is not a field the Jira backend sends"))
         #expect(warned.contains("serviceDeskId and requestTypeId work together"))
         let loaded = try stage.load(stage.template())

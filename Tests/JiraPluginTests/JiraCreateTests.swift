@@ -86,7 +86,9 @@ struct JiraCreateTests {
     @Test("a summary is cut to 255 characters on one line")
     func longSummary() async throws {
         let stage = try JiraStage()
-        let template = stage.template(attributes: [("summary", String(repeating: "x", count: 200) + "\n" + String(repeating: "y", count: 100))])
+        let template = stage.template(attributes: [
+            ("summary", String(repeating: "x", count: 200) + "\n" + String(repeating: "y", count: 100))
+        ])
         let ticket = try await stage.backend(template).create(try stage.draft(template))
         let summary = try #require(stage.sim.issue(ticket.number)?.summary)
         #expect(summary.count == 255 && !summary.contains("\n"))
@@ -121,7 +123,11 @@ struct JiraCreateTests {
     func refusedField() async throws {
         let stage = try JiraStage()
         let template = stage.template(attributes: [("summary", "Job {1} failed"), ("priority", "Urgentissimo")])
-        await #expect(throws: ConnectorError.data("Jira (\(stage.sim.baseURL.dropFirst(7))) could not create an issue in project OPS (HTTP 400: priority: This priority is not available for this project.).")) {
+        await #expect(
+            throws: ConnectorError.data(
+                "Jira (\(stage.sim.baseURL.dropFirst(7))) could not create an issue in project OPS (HTTP 400: priority: This priority is not available for this project.)."
+            )
+        ) {
             _ = try await stage.backend(template).create(try stage.draft(template))
         }
     }

@@ -55,8 +55,9 @@ struct JiraExistingIssueTests {
     func internalComment() async throws {
         let stage = try JiraStage()
         let desk = try #require(stage.sim.settings.serviceDesks.first)
-        let template = stage.template(variables: ["serviceDeskId": .string(desk.id), "requestTypeId": .string(desk.requestTypes[0].id)],
-                                      attributes: [("summary", "Job {1} failed")])
+        let template = stage.template(
+            variables: ["serviceDeskId": .string(desk.id), "requestTypeId": .string(desk.requestTypes[0].id)],
+            attributes: [("summary", "Job {1} failed")])
         let backend = try stage.backend(template)
         let ticket = try await backend.create(try stage.draft(template))
         try await backend.update(#require(try await backend.read(ticket)), with: try stage.draft(template), reopening: false)

@@ -53,20 +53,24 @@ final class JiraStage {
     var isCloud: Bool { sim.settings.deployment == .cloud }
 
     /// The template of SPEC §6.4 for the simulated site, with `variables` and members added or replaced.
-    func template(variables: [String: JSONValue] = [:], members: [String: JSONValue] = [:],
-                  attributes: [(String, String)]? = nil) -> JSONValue {
+    func template(
+        variables: [String: JSONValue] = [:], members: [String: JSONValue] = [:],
+        attributes: [(String, String)]? = nil
+    ) -> JSONValue {
         let settings = sim.settings
         var allVariables: [String: JSONValue] = ["projectKey": "OPS", "issueType": "Incident", "apiVersion": .int(isCloud ? 3 : 2)]
         allVariables.merge(variables) { _, new in new }
-        let fields = attributes ?? [
-            ("summary", "OpCon job {1} of schedule {0} failed on {2} ({3})"),
-            ("description", "Job {1} failed at {4}.\nJOBID={5}"),
-            ("priority", "High"), ("labels", "opcon, batch"), ("components", "Batch"), ("customfield_10050", "FINAPP01"),
-        ]
+        let fields =
+            attributes ?? [
+                ("summary", "OpCon job {1} of schedule {0} failed on {2} ({3})"),
+                ("description", "Job {1} failed at {4}.\nJOBID={5}"),
+                ("priority", "High"), ("labels", "opcon, batch"), ("components", "Batch"), ("customfield_10050", "FINAPP01"),
+            ]
         var template: [String: JSONValue] = [
             "connector": "jira",
             "address": ["value": .string(sim.baseURL)],
-            "credentials": isCloud ? ["user": .string(settings.email), "token": .string(settings.apiToken)]
+            "credentials": isCloud
+                ? ["user": .string(settings.email), "token": .string(settings.apiToken)]
                 : ["token": .string(settings.personalAccessToken)],
             "attributes": .array(fields.map { ["name": .string($0.0), "value": .string($0.1)] }),
             "variables": .object(allVariables),
@@ -110,10 +114,12 @@ final class JiraStage {
         let job = DailyJob(raw: ["id": .string(Self.event.dailyJobID), "uniqueJobId": "4711"])
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let fields = FieldResolver.resolve(template: loaded.template, conventions: loaded.setup.fields, event: Self.event, job: job,
-                                           calendar: calendar)
-        var draft = TicketDraft(event: Self.event, job: job, fields: fields, previousTicket: previous,
-                                correlationID: Self.correlationID, timeZone: calendar.timeZone)
+        let fields = FieldResolver.resolve(
+            template: loaded.template, conventions: loaded.setup.fields, event: Self.event, job: job,
+            calendar: calendar)
+        var draft = TicketDraft(
+            event: Self.event, job: job, fields: fields, previousTicket: previous,
+            correlationID: Self.correlationID, timeZone: calendar.timeZone)
         draft.logExcerpt = excerpt
         return draft
     }

@@ -33,7 +33,11 @@ struct AnswerHandlingTests {
         let sink = MemoryLogSink()
         let masker = SecretMasker()
         let logger = Logger(sinks: [sink], minimumLevel: .debug, masker: masker)
-        let error = try await outcome(of: .json(status, #"{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}"#), logger: logger)
+        let error = try await outcome(
+            of: .json(
+                status,
+                #"{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}"#),
+            logger: logger)
         #expect(error?.exitCode == .permission)
         #expect(error?.message.contains("User Not Authenticated") == true)
         #expect(error?.message.contains(Fixture.password) == false)
@@ -42,12 +46,20 @@ struct AnswerHandlingTests {
 
     @Test func anHTMLPageIsADataErrorThatNamesThePage() async throws {
         let error = try await outcome(of: .text(200, "<html><head><title>Instance Hibernating page</title></head><body>...</body></html>"))
-        #expect(error == .data("ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an HTML page (Instance Hibernating page) instead of JSON; check that the service is up and address.value is right."))
+        #expect(
+            error
+                == .data(
+                    "ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an HTML page (Instance Hibernating page) instead of JSON; check that the service is up and address.value is right."
+                ))
     }
 
     @Test func anEmptyBodyIsADataError() async throws {
         let error = try await outcome(of: .text(200, "", contentType: "application/json"))
-        #expect(error == .data("ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an empty body instead of JSON."))
+        #expect(
+            error
+                == .data(
+                    "ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an empty body instead of JSON."
+                ))
     }
 
     @Test func truncatedJSONIsADataError() async throws {
@@ -57,8 +69,16 @@ struct AnswerHandlingTests {
     }
 
     @Test func anInBandErrorEnvelopeIsADataErrorWithTheServiceMessage() async throws {
-        let error = try await outcome(of: .json(200, #"{"error":{"message":"Operation Failed","detail":"Data Policy Exception: Short description is mandatory"},"status":"failure"}"#))
-        #expect(error == .data("ServiceNow (acme.service-now.com) could not update incident INC0010042: Operation Failed: Data Policy Exception: Short description is mandatory."))
+        let error = try await outcome(
+            of: .json(
+                200,
+                #"{"error":{"message":"Operation Failed","detail":"Data Policy Exception: Short description is mandatory"},"status":"failure"}"#
+            ))
+        #expect(
+            error
+                == .data(
+                    "ServiceNow (acme.service-now.com) could not update incident INC0010042: Operation Failed: Data Policy Exception: Short description is mandatory."
+                ))
     }
 
     @Test func aServerErrorOnAnUpdateIsUnavailable() async throws {
@@ -67,12 +87,20 @@ struct AnswerHandlingTests {
     }
 
     @Test func anUnreachableInstanceIsUnavailable() async throws {
-        let error = try await outcome(of: .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection refused")))
-        #expect(error == .unavailable("ServiceNow (acme.service-now.com) is unreachable: could not connect to acme.service-now.com: connection refused."))
+        let error = try await outcome(
+            of: .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection refused")))
+        #expect(
+            error
+                == .unavailable(
+                    "ServiceNow (acme.service-now.com) is unreachable: could not connect to acme.service-now.com: connection refused."))
     }
 
     @Test func aMissingRecordOnUpdateIsADataError() async throws {
-        let error = try await outcome(of: .json(404, #"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#))
+        let error = try await outcome(
+            of: .json(
+                404,
+                #"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#
+            ))
         #expect(error?.exitCode == .dataError)
         #expect(error?.message.contains("No Record found") == true)
     }

@@ -19,7 +19,9 @@ struct CreationSafetyTests {
 
         #expect(ticket == Fixture.reference())
         #expect(transport.requests.map(\.method) == [.post, .get])
-        #expect(transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix("sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on") == true)
+        #expect(
+            transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix(
+                "sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on") == true)
     }
 
     @Test func anUnconfirmedPostThatDidNotLandIsSentAgain() async throws {
@@ -43,7 +45,8 @@ struct CreationSafetyTests {
         let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .json(500, "{}"), .json(200, #"{"result":[]}"#),
-            .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")), .json(200, #"{"result":[]}"#),
+            .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")),
+            .json(200, #"{"result":[]}"#),
             .json(502, "{}"), .json(200, #"{"result":[]}"#),
             .text(504, "<html><title>Gateway Timeout</title></html>"), .json(200, #"{"result":[]}"#),
         ])
@@ -53,14 +56,19 @@ struct CreationSafetyTests {
             Issue.record("create should fail")
         } catch {
             #expect(error.exitCode == .unavailable)
-            #expect(error.message == "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 504: an HTML page (Gateway Timeout)), and it did not land; gave up after 4 attempts.")
+            #expect(
+                error.message
+                    == "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 504: an HTML page (Gateway Timeout)), and it did not land; gave up after 4 attempts."
+            )
         }
         #expect(transport.requests.map(\.method) == [.post, .get, .post, .get, .post, .get, .post, .get])
         #expect(pauses.current == [0.2, 0.4, 0.8])
     }
 
     @Test func withoutCorrelationAnUnconfirmedPostIsNeverRepeated() async throws {
-        let transport = ScriptedTransport([.json(500, #"{"error":{"message":"Transaction cancelled","detail":"maximum execution time exceeded"},"status":"failure"}"#)])
+        let transport = ScriptedTransport([
+            .json(500, #"{"error":{"message":"Transaction cancelled","detail":"maximum execution time exceeded"},"status":"failure"}"#)
+        ])
         let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": false]))
         do {
             _ = try await backend.create(Fixture.draft())
@@ -96,10 +104,12 @@ struct CreationSafetyTests {
         #expect(transport.requests[2].url.query?.hasSuffix("sysparm_limit=100") == true)
     }
 
-    static let rateLimited = #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#
+    static let rateLimited =
+        #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#
 
-    @Test("429 is sent again after the wait it asks (never less than the policy's base delay), or the backoff without one; no lookup, with or without correlation",
-          arguments: [true, false])
+    @Test(
+        "429 is sent again after the wait it asks (never less than the policy's base delay), or the backoff without one; no lookup, with or without correlation",
+        arguments: [true, false])
     func rateLimitedCreatesAreSentAgainAfterTheWaitTheyAsk(correlation: Bool) async throws {
         let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
@@ -109,7 +119,8 @@ struct CreationSafetyTests {
             .json(429, Self.rateLimited, headers: ["Retry-After": "1"]),
             Fixture.created(),
         ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": correlation]), pauses: pauses)
+        let backend = Fixture.backend(
+            transport, settings: try Fixture.settings(rules: ["includeCorrelationId": correlation]), pauses: pauses)
 
         let ticket = try await backend.create(Fixture.draft())
 
@@ -154,7 +165,11 @@ struct CreationSafetyTests {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
         } catch {
-            #expect(error == .unavailable("ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."))
+            #expect(
+                error
+                    == .unavailable(
+                        "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."
+                    ))
         }
         #expect(pauses.current == [30, 30, 30])
         #expect(transport.requests.count == 4)
@@ -163,16 +178,25 @@ struct CreationSafetyTests {
     @Test func aRateLimitThatOutlastsTheDeadlineIsUnavailableAtOnce() async throws {
         let transport = ScriptedTransport([.json(429, Self.rateLimited, headers: ["Retry-After": "3600"])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 1 attempt: the next, 3600 s from now, would be past the run's deadline (120 s left).")) {
+        await #expect(
+            throws: ConnectorError.unavailable(
+                "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 1 attempt: the next, 3600 s from now, would be past the run's deadline (120 s left)."
+            )
+        ) {
             _ = try await backend.create(Fixture.draft())
         }
         #expect(transport.requests.count == 1)
     }
 
     @Test func aRejectedPostIsNotRepeated() async throws {
-        let transport = ScriptedTransport([.json(400, #"{"error":{"message":"Invalid field","detail":"urgency: bad value"},"status":"failure"}"#)])
+        let transport = ScriptedTransport([
+            .json(400, #"{"error":{"message":"Invalid field","detail":"urgency: bad value"},"status":"failure"}"#)
+        ])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) could not create an incident (HTTP 400: Invalid field: urgency: bad value).")) {
+        await #expect(
+            throws: ConnectorError.data(
+                "ServiceNow (acme.service-now.com) could not create an incident (HTTP 400: Invalid field: urgency: bad value).")
+        ) {
             _ = try await backend.create(Fixture.draft())
         }
         #expect(transport.requests.count == 1)
@@ -186,8 +210,13 @@ struct CreationSafetyTests {
     }
 
     @Test func aCreateAnswerWithoutTheSysIDNamesTheNotation() async throws {
-        let backend = Fixture.backend(ScriptedTransport([.json(201, #"{"result":{"number":"INC0010042"}}"#)]), settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) created an incident but its answer has no sys_id at result.sys_id, so it cannot be recorded on the job; check parseNotations (incidentnumber, incidentsysid).")) {
+        let backend = Fixture.backend(
+            ScriptedTransport([.json(201, #"{"result":{"number":"INC0010042"}}"#)]), settings: try Fixture.settings())
+        await #expect(
+            throws: ConnectorError.data(
+                "ServiceNow (acme.service-now.com) created an incident but its answer has no sys_id at result.sys_id, so it cannot be recorded on the job; check parseNotations (incidentnumber, incidentsysid)."
+            )
+        ) {
             _ = try await backend.create(Fixture.draft())
         }
     }

@@ -7,11 +7,14 @@ import Testing
 
 @Suite("Building the backend from a template")
 struct PluginFactoryTests {
-    private func environment(_ transport: ScriptedTransport, variables: [String: String], sink: MemoryLogSink, masker: SecretMasker,
-                             template: Template) -> BackendEnvironment {
+    private func environment(
+        _ transport: ScriptedTransport, variables: [String: String], sink: MemoryLogSink, masker: SecretMasker,
+        template: Template
+    ) -> BackendEnvironment {
         let logger = Logger(sinks: [sink], minimumLevel: .debug, masker: masker)
-        return BackendEnvironment(http: HTTPClient(transport: transport), secrets: SecretResolver(masker: masker, environment: variables),
-                                  logger: logger, config: ConnectorConfig(), template: template)
+        return BackendEnvironment(
+            http: HTTPClient(transport: transport), secrets: SecretResolver(masker: masker, environment: variables),
+            logger: logger, config: ConnectorConfig(), template: template)
     }
 
     @Test func credentialsAreResolvedThroughTheSecretResolverAndMasked() async throws {
@@ -19,7 +22,9 @@ struct PluginFactoryTests {
         let transport = ScriptedTransport([.json(200, #"{"result":[]}"#)])
         let masker = SecretMasker()
         let sink = MemoryLogSink()
-        let env = environment(transport, variables: ["SNOW_USER": "svc_opcon", "SNOW_PASSWORD": "from-the-environment"], sink: sink, masker: masker, template: loaded.template)
+        let env = environment(
+            transport, variables: ["SNOW_USER": "svc_opcon", "SNOW_PASSWORD": "from-the-environment"], sink: sink, masker: masker,
+            template: loaded.template)
 
         let backend = try loaded.setup.make(env)
         try await backend.verifyAccess()
@@ -34,14 +39,18 @@ struct PluginFactoryTests {
 
     @Test func rulesReachTheDecision() throws {
         let loaded = try Fixture.load(Fixture.templateJSON(rules: ["alwaysCreateNewTicket": true, "allowTicketReopen": false]))
-        let env = environment(ScriptedTransport([]), variables: ["SNOW_USER": "u-name", "SNOW_PASSWORD": "p-word"], sink: MemoryLogSink(), masker: SecretMasker(), template: loaded.template)
+        let env = environment(
+            ScriptedTransport([]), variables: ["SNOW_USER": "u-name", "SNOW_PASSWORD": "p-word"], sink: MemoryLogSink(),
+            masker: SecretMasker(), template: loaded.template)
         _ = try loaded.setup.make(env)
         #expect(DecisionRules(template: loaded.template) == DecisionRules(alwaysCreateNewTicket: true, allowReopen: false))
     }
 
     @Test func aMissingEnvironmentVariableIsAConfigurationErrorNamingTheField() throws {
         let loaded = try Fixture.load(Fixture.templateJSON())
-        let env = environment(ScriptedTransport([]), variables: ["SNOW_USER": "svc_opcon"], sink: MemoryLogSink(), masker: SecretMasker(), template: loaded.template)
+        let env = environment(
+            ScriptedTransport([]), variables: ["SNOW_USER": "svc_opcon"], sink: MemoryLogSink(), masker: SecretMasker(),
+            template: loaded.template)
         do {
             _ = try loaded.setup.make(env)
             Issue.record("make should fail")

@@ -32,14 +32,16 @@ struct SimulatorIntegrationTests {
             simulator = ServiceNowSimulator(settings: settings)
             try simulator.start()
             let deadline = Deadline(seconds: 60)
-            let http = HTTPStack.make(config: ConnectorConfig(), deadline: deadline, logger: .silent,
-                                      transport: try CurlTransport(), sleep: { _ in })
+            let http = HTTPStack.make(
+                config: ConnectorConfig(), deadline: deadline, logger: .silent,
+                transport: try CurlTransport(), sleep: { _ in })
             let environment = BackendEnvironment(
                 http: http, secrets: SecretResolver(masker: SecretMasker(), environment: [:]), logger: .silent, config: ConnectorConfig(),
                 template: Template(name: "servicenow.json", path: "servicenow.json", raw: [:], backendID: "servicenow"),
                 deadline: deadline, pause: { _ in })
-            backend = ServiceNowBackend(settings: try Fixture.settings(rules: rules, address: simulator.baseURL), user: Fixture.user,
-                                        password: Fixture.password, environment: environment)
+            backend = ServiceNowBackend(
+                settings: try Fixture.settings(rules: rules, address: simulator.baseURL), user: Fixture.user,
+                password: Fixture.password, environment: environment)
             self.rules = DecisionRules(template: try Fixture.load(Fixture.templateJSON(rules: rules)).template)
         }
 
@@ -114,7 +116,9 @@ struct SimulatorIntegrationTests {
         let instance = try Instance()
         defer { instance.stop() }
         try instance.simulator.createIncident(["short_description": "no correlation at all"])
-        try instance.simulator.createIncident(["short_description": "another job", "correlation_id": "127.0.0.1:1,20240921|123|1|PAYROLL 02"])
+        try instance.simulator.createIncident([
+            "short_description": "another job", "correlation_id": "127.0.0.1:1,20240921|123|1|PAYROLL 02",
+        ])
 
         #expect(try await instance.find(recordedID: nil, draft: draft()) == nil)
         let ticket = try await instance.backend.create(draft())
@@ -123,13 +127,16 @@ struct SimulatorIntegrationTests {
         #expect(found?.foundBySearch == true)
     }
 
-    @Test("only an open incident of this job is taken for one an interrupted run left: Resolved ones stay active, and are skipped",
-          arguments: [("1", true), ("2", true), ("3", true), ("6", false), ("7", false), ("8", false)])
+    @Test(
+        "only an open incident of this job is taken for one an interrupted run left: Resolved ones stay active, and are skipped",
+        arguments: [("1", true), ("2", true), ("3", true), ("6", false), ("7", false), ("8", false)])
     func theCorrelationSearchFindsOpenIncidentsOnly(state: String, found: Bool) async throws {
         let instance = try Instance()
         defer { instance.stop() }
-        var fields = ["short_description": "this job", "correlation_display": "SMA_OPCON", "correlation_id": Self.correlationID,
-                      "state": state]
+        var fields = [
+            "short_description": "this job", "correlation_display": "SMA_OPCON", "correlation_id": Self.correlationID,
+            "state": state,
+        ]
         if ["6", "7"].contains(state) { fields.merge(["close_code": "Solution provided", "close_notes": "done"]) { $1 } }
         let incident = try instance.simulator.createIncident(fields)
         #expect(incident["active"] == (["7", "8"].contains(state) ? "false" : "true"))

@@ -31,7 +31,8 @@ struct TemplateValidationTests {
     }
 
     @Test func getincidentDefaultsToTheIncidentURL() throws {
-        let json = Fixture.templateJSON().replacingOccurrences(of: #"{ "name": "getincident", "value": "api/now/table/incident" },"#, with: "")
+        let json = Fixture.templateJSON().replacingOccurrences(
+            of: #"{ "name": "getincident", "value": "api/now/table/incident" },"#, with: "")
         let settings = try ServiceNowTemplateSettings(template: Fixture.load(json).template)
         #expect(settings.getIncidentPath == "api/now/table/incident")
     }
@@ -75,7 +76,8 @@ struct TemplateValidationTests {
     }
 
     @Test func anAddressIsRequired() {
-        let json = Fixture.templateJSON().replacingOccurrences(of: #""address": { "name": "production", "value": "https://acme.service-now.com" },"#, with: "")
+        let json = Fixture.templateJSON().replacingOccurrences(
+            of: #""address": { "name": "production", "value": "https://acme.service-now.com" },"#, with: "")
         #expect(loadError(json)?.contains("address.value: the ServiceNow instance is required") == true)
     }
 
@@ -101,7 +103,8 @@ struct TemplateValidationTests {
     }
 
     @Test func customParseNotationsAreUsed() throws {
-        let json = Fixture.templateJSON().replacingOccurrences(of: #""notation": "result.number""#, with: #""notation": "result.record.number""#)
+        let json = Fixture.templateJSON().replacingOccurrences(
+            of: #""notation": "result.number""#, with: #""notation": "result.record.number""#)
         let settings = try ServiceNowTemplateSettings(template: Fixture.load(json).template)
         #expect(settings.notations.path(.incidentNumber) == "result.record.number")
         #expect(settings.notations.path(.incidentSysID) == "result.sys_id")
@@ -110,11 +113,14 @@ struct TemplateValidationTests {
     @Test func resolvedActionAcceptsMarkFixedOrRestart() throws {
         #expect(try Fixture.load(Fixture.templateJSON(extra: #""resolvedAction": "restart""#)).warnings.isEmpty)
         #expect(try Fixture.load(Fixture.templateJSON(extra: #""resolvedAction": "markFixed""#)).warnings.isEmpty)
-        #expect(loadError(Fixture.templateJSON(extra: #""resolvedAction": "release""#))?.contains(#"resolvedAction: must be "markFixed" or "restart", found "release""#) == true)
+        #expect(
+            loadError(Fixture.templateJSON(extra: #""resolvedAction": "release""#))?.contains(
+                #"resolvedAction: must be "markFixed" or "restart", found "release""#) == true)
     }
 
     @Test func aQuotedIncludeCorrelationIdSwitchesCorrelationOnWithAWarning() throws {
-        let json = Fixture.templateJSON().replacingOccurrences(of: #""includeCorrelationId": true"#, with: #""includeCorrelationId": "TRUE""#)
+        let json = Fixture.templateJSON().replacingOccurrences(
+            of: #""includeCorrelationId": true"#, with: #""includeCorrelationId": "TRUE""#)
         #expect(json.contains(#""includeCorrelationId": "TRUE""#))
         let loaded = try Fixture.load(json)
         #expect(try ServiceNowTemplateSettings(template: loaded.template).includeCorrelationID)
@@ -142,7 +148,10 @@ struct TemplateValidationTests {
     }
 
     @Test func documentationRoutingNeedsTheXMLRuleAndATag() {
-        let message = loadError(Fixture.templateJSON(rules: ["routingByDocumentationContent": true], extra: #""documentationRouting": { "routingAttribute": "assignment_group" }"#))
+        let message = loadError(
+            Fixture.templateJSON(
+                rules: ["routingByDocumentationContent": true],
+                extra: #""documentationRouting": { "routingAttribute": "assignment_group" }"#))
         #expect(message?.contains("rules.routingByDocumentationContent: needs rules.extractXmlContentFromJobDescription") == true)
         #expect(message?.contains("jobDescriptionXmlTag.xmlTag") == true)
     }
@@ -153,7 +162,9 @@ struct RecognitionTests {
     @Test func parseNotationsOrAnApiNowURLMeanServiceNow() throws {
         #expect(ServiceNowPlugin.recognizes(try JSONValue.parse(#"{"parseNotations": []}"#)))
         #expect(ServiceNowPlugin.recognizes(try JSONValue.parse(#"{"urls": [{"name": "incident", "value": "api/now/table/incident"}]}"#)))
-        #expect(!ServiceNowPlugin.recognizes(try JSONValue.parse(#"{"urls": [{"name": "incident", "value": "Summit_RESTWCF.svc"}], "ticketDescription": "x"}"#)))
+        #expect(
+            !ServiceNowPlugin.recognizes(
+                try JSONValue.parse(#"{"urls": [{"name": "incident", "value": "Summit_RESTWCF.svc"}], "ticketDescription": "x"}"#)))
     }
 
     @Test func thePluginIsNamedServiceNow() {

@@ -54,51 +54,72 @@ enum Fixture {
         return try loader.load(name, config: ConnectorConfig())
     }
 
-    static func settings(rules: [String: Bool] = [:], extra: String = "", address: String = "https://acme.service-now.com") throws -> ServiceNowTemplateSettings {
+    static func settings(
+        rules: [String: Bool] = [:], extra: String = "", address: String = "https://acme.service-now.com"
+    ) throws -> ServiceNowTemplateSettings {
         try ServiceNowTemplateSettings(template: load(templateJSON(rules: rules, extra: extra, address: address)).template)
     }
 
     /// A backend talking to `transport` with resolved credentials; waits are recorded in `pauses` and move `clock`,
     /// on which the run's deadline of `deadlineSeconds` is measured.
-    static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<[Double]> = Recorder(),
-                        logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
-                        deadlineSeconds: Double = 120) -> ServiceNowBackend {
+    static func backend(
+        _ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<[Double]> = Recorder(),
+        logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
+        deadlineSeconds: Double = 120
+    ) -> ServiceNowBackend {
         let environment = BackendEnvironment(
             http: HTTPClient(transport: transport), secrets: SecretResolver(masker: masker, environment: [:]), logger: logger,
-            config: ConnectorConfig(), template: Template(name: "servicenow.json", path: "/templates/servicenow.json", raw: [:], backendID: "servicenow"),
-            deadline: Deadline(seconds: deadlineSeconds, clock: clock.now), pause: { pauses.record($0); clock.advance($0) })
+            config: ConnectorConfig(),
+            template: Template(name: "servicenow.json", path: "/templates/servicenow.json", raw: [:], backendID: "servicenow"),
+            deadline: Deadline(seconds: deadlineSeconds, clock: clock.now),
+            pause: {
+                pauses.record($0)
+                clock.advance($0)
+            })
         return ServiceNowBackend(settings: settings, user: user, password: password, environment: environment)
     }
 
     /// The ticket the engine's finder settles on for a job that records `recordedID` (nil: none recorded).
-    static func find(_ backend: ServiceNowBackend, recordedID: String?, draft: TicketDraft, rules: DecisionRules = DecisionRules(),
-                     logger: Logger = .silent) async throws -> ExistingTicket? {
-        try await TicketFinder(backend: backend, rules: rules, logger: logger, service: "ServiceNow").find(recordedID: recordedID, draft: draft)
+    static func find(
+        _ backend: ServiceNowBackend, recordedID: String?, draft: TicketDraft, rules: DecisionRules = DecisionRules(),
+        logger: Logger = .silent
+    ) async throws -> ExistingTicket? {
+        try await TicketFinder(backend: backend, rules: rules, logger: logger, service: "ServiceNow").find(
+            recordedID: recordedID, draft: draft)
     }
 
     static let failedAt = Date(timeIntervalSince1970: 1_726_902_780)  // 2024-09-21 07:13 UTC, a Saturday
 
-    static func draft(fields: [TicketField]? = nil, previous: TicketReference? = nil, correlationID: String = correlationID,
-                      documentation: String? = nil) -> TicketDraft {
-        let event = FailureEvent(agent: "WIN01", schedule: "NIGHTLY", job: "PAYROLL 01", termination: "Exit Code 2",
-                                 scheduleDate: "2024-09-21", scheduleID: 123, scheduleInstance: 1,
-                                 template: "servicenow.json", failedAt: failedAt)
+    static func draft(
+        fields: [TicketField]? = nil, previous: TicketReference? = nil, correlationID: String = correlationID,
+        documentation: String? = nil
+    ) -> TicketDraft {
+        let event = FailureEvent(
+            agent: "WIN01", schedule: "NIGHTLY", job: "PAYROLL 01", termination: "Exit Code 2",
+            scheduleDate: "2024-09-21", scheduleID: 123, scheduleInstance: 1,
+            template: "servicenow.json", failedAt: failedAt)
         var raw: JSONValue = ["id": "20240921|123|1|PAYROLL 01", "uid": 42, "jobNumber": 4711, "uniqueJobId": "U-4711"]
         if let documentation { raw = raw.setting("documentation", to: ["job": .string(documentation)]) }
         let defaultFields = [
-            TicketField(name: "short_description", value: "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)"),
-            TicketField(name: "description", value: "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"),
+            TicketField(
+                name: "short_description", value: "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)"
+            ),
+            TicketField(
+                name: "description",
+                value: "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"),
             TicketField(name: "correlation_id", value: ""),
             TicketField(name: "state", value: ""),
             TicketField(name: "urgency", value: "2"),
         ]
-        return TicketDraft(event: event, job: DailyJob(raw: raw), fields: fields ?? defaultFields, previousTicket: previous,
-                           correlationID: correlationID, timeZone: TimeZone(identifier: "UTC")!)
+        return TicketDraft(
+            event: event, job: DailyJob(raw: raw), fields: fields ?? defaultFields, previousTicket: previous,
+            correlationID: correlationID, timeZone: TimeZone(identifier: "UTC")!)
     }
 
     static func reference(number: String = "INC0010042", sysID: String = sysID) -> TicketReference {
-        TicketReference(recordedID: "\(number)/\(sysID)", number: number,
-                        url: "https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=\(sysID)", internalID: sysID)
+        TicketReference(
+            recordedID: "\(number)/\(sysID)", number: number,
+            url: "https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=\(sysID)", internalID: sysID)
     }
 
     static func existing(_ status: TicketStatus, state: String, number: String = "INC0010042", sysID: String = sysID) -> ExistingTicket {

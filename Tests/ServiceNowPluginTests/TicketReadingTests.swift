@@ -16,7 +16,9 @@ struct TicketReadingTests {
         #expect(transport.requests.count == 1)
         let request = try #require(transport.requests.first)
         #expect(request.method == .get)
-        #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/table/incident?sysparm_query=sys_id%3D\(Fixture.sysID)&sysparm_limit=1")
+        #expect(
+            request.url.absoluteString
+                == "https://acme.service-now.com/api/now/table/incident?sysparm_query=sys_id%3D\(Fixture.sysID)&sysparm_limit=1")
         #expect(request.body == nil)
         #expect(ticket == ExistingTicket(reference: Fixture.reference(), status: .inProgress, rawState: "2", foundBySearch: false))
     }
@@ -45,7 +47,8 @@ struct TicketReadingTests {
     }
 
     @Test func displayValueStatesAndReferenceShapedValuesAreUnderstood() async throws {
-        let body = #"{"result":[{"number":{"display_value":"INC0010042","value":"INC0010042"},"sys_id":"\#(Fixture.sysID)","state":{"display_value":"In Progress","value":"2"}}]}"#
+        let body =
+            #"{"result":[{"number":{"display_value":"INC0010042","value":"INC0010042"},"sys_id":"\#(Fixture.sysID)","state":{"display_value":"In Progress","value":"2"}}]}"#
         let backend = Fixture.backend(ScriptedTransport([.json(200, body)]), settings: try Fixture.settings())
         let ticket = try await backend.ticketStatus(recordedID: "INC0010042")
         #expect(ticket?.status == .inProgress)
@@ -60,15 +63,23 @@ struct TicketReadingTests {
     }
 
     @Test func tableAPIv1NoRecordFoundMeansNone() async throws {
-        let noRecord = ScriptedTransport.Answer.json(404, #"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#)
+        let noRecord = ScriptedTransport.Answer.json(
+            404,
+            #"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#
+        )
         let backend = Fixture.backend(ScriptedTransport([noRecord, noRecord]), settings: try Fixture.settings())
         #expect(try await backend.ticketStatus(recordedID: "INC0010042") == nil)
         try await backend.verifyAccess()
     }
 
     @Test func anyOther404OnAQueryIsADataError() async throws {
-        let backend = Fixture.backend(ScriptedTransport([.json(404, #"{"error":{"message":"Invalid table u_opcon_import","detail":null},"status":"failure"}"#)]), settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) could not read incident INC0010042 (HTTP 404: Invalid table u_opcon_import).")) {
+        let backend = Fixture.backend(
+            ScriptedTransport([.json(404, #"{"error":{"message":"Invalid table u_opcon_import","detail":null},"status":"failure"}"#)]),
+            settings: try Fixture.settings())
+        await #expect(
+            throws: ConnectorError.data(
+                "ServiceNow (acme.service-now.com) could not read incident INC0010042 (HTTP 404: Invalid table u_opcon_import).")
+        ) {
             _ = try await backend.ticketStatus(recordedID: "INC0010042")
         }
     }
@@ -82,8 +93,14 @@ struct TicketReadingTests {
         #expect(ticket.foundBySearch)
         #expect(ticket.reference == Fixture.reference())
         let query = try #require(transport.requests.first?.url.query)
-        #expect(query == "sysparm_query=correlation_id%3Dopcon.example%3A9010%2C20240921%7C123%7C1%7CPAYROLL%2001%5Eactive%3Dtrue%5EstateNOT%20IN6%2C7%2C8%5EORDERBYDESCsys_created_on&sysparm_limit=100")
-        #expect(query.removingPercentEncoding == "sysparm_query=correlation_id=opcon.example:9010,20240921|123|1|PAYROLL 01^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on&sysparm_limit=100")
+        #expect(
+            query
+                == "sysparm_query=correlation_id%3Dopcon.example%3A9010%2C20240921%7C123%7C1%7CPAYROLL%2001%5Eactive%3Dtrue%5EstateNOT%20IN6%2C7%2C8%5EORDERBYDESCsys_created_on&sysparm_limit=100"
+        )
+        #expect(
+            query.removingPercentEncoding
+                == "sysparm_query=correlation_id=opcon.example:9010,20240921|123|1|PAYROLL 01^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on&sysparm_limit=100"
+        )
     }
 
     @Test func withoutCorrelationNothingIsSearched() async throws {
@@ -107,7 +124,8 @@ struct TicketReadingTests {
         let transport = ScriptedTransport([])
         let sink = MemoryLogSink()
         let backend = Fixture.backend(transport, settings: try Fixture.settings(), logger: Logger(sinks: [sink]))
-        let ticket = try await Fixture.find(backend, recordedID: nil, draft: Fixture.draft(correlationID: "opcon.example:9010,20240921|1|1|A^B"))
+        let ticket = try await Fixture.find(
+            backend, recordedID: nil, draft: Fixture.draft(correlationID: "opcon.example:9010,20240921|1|1|A^B"))
         #expect(ticket == nil)
         #expect(transport.requests.isEmpty)
         #expect(sink.entries.contains { $0.level == .warning && $0.message.contains("cannot be used in a ServiceNow query") })
@@ -145,13 +163,18 @@ struct TicketReadingTests {
 
     @Test func anAnswerWithoutTheListIsADataError() async throws {
         let backend = Fixture.backend(ScriptedTransport([.json(200, #"{"records":[]}"#)]), settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) answered the request to read incident INC0010042 without a list at result; check parseNotations getincidentsysid.")) {
+        await #expect(
+            throws: ConnectorError.data(
+                "ServiceNow (acme.service-now.com) answered the request to read incident INC0010042 without a list at result; check parseNotations getincidentsysid."
+            )
+        ) {
             _ = try await backend.ticketStatus(recordedID: "INC0010042")
         }
     }
 
     @Test func describeTicketShowsTheStateAndTheLink() async throws {
-        let body = #"{"result":[{"number":"INC0010042","sys_id":"\#(Fixture.sysID)","state":"6","short_description":"OpCon Task Failure","priority":"3","assignment_group":{"link":"x","value":"abc"}}]}"#
+        let body =
+            #"{"result":[{"number":"INC0010042","sys_id":"\#(Fixture.sysID)","state":"6","short_description":"OpCon Task Failure","priority":"3","assignment_group":{"link":"x","value":"abc"}}]}"#
         let transport = ScriptedTransport([.json(200, body)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
         let text = try await backend.describeTicket(number: "INC0010042", service: "ServiceNow")
@@ -173,7 +196,9 @@ struct TicketReadingTests {
         let transport = ScriptedTransport([.json(200, #"{"result":[]}"#)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
         try await backend.verifyAccess()
-        #expect(transport.requests.first?.url.absoluteString == "https://acme.service-now.com/api/now/table/incident?sysparm_query=number%3D0&sysparm_limit=1")
+        #expect(
+            transport.requests.first?.url.absoluteString
+                == "https://acme.service-now.com/api/now/table/incident?sysparm_query=number%3D0&sysparm_limit=1")
         #expect(transport.requests.first?.header("Authorization")?.hasPrefix("Basic ") == true)
     }
 }
@@ -184,8 +209,14 @@ struct OwnershipTests {
         let backend = Fixture.backend(ScriptedTransport([]), settings: try Fixture.settings())
         #expect(backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: nil, claimsUnlinked: true))
         #expect(backend.owns(recordedID: "INC0010042", ticketURL: "", claimsUnlinked: true))
-        #expect(backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: "https://ACME.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)", claimsUnlinked: true))
-        #expect(!backend.owns(recordedID: "INC0010042/\(Fixture.sysID)", ticketURL: "https://other.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)", claimsUnlinked: true))
+        #expect(
+            backend.owns(
+                recordedID: "INC0010042/\(Fixture.sysID)",
+                ticketURL: "https://ACME.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)", claimsUnlinked: true))
+        #expect(
+            !backend.owns(
+                recordedID: "INC0010042/\(Fixture.sysID)",
+                ticketURL: "https://other.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)", claimsUnlinked: true))
         #expect(!backend.owns(recordedID: "4507", ticketURL: nil, claimsUnlinked: true))
         #expect(!backend.owns(recordedID: "INC0010042/not-a-sys-id", ticketURL: nil, claimsUnlinked: true))
     }

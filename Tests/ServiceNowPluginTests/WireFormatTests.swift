@@ -19,13 +19,15 @@ struct WireFormatTests {
         #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/table/incident")
         #expect(request.header("Accept") == "application/json")
         #expect(request.header("Content-Type") == "application/json; charset=utf-8")
-        #expect(request.jsonBody == [
-            "short_description": "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)",
-            "description": "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711",
-            "urgency": "2",
-            "correlation_display": "SMA_OPCON",
-            "correlation_id": "opcon.example:9010,20240921|123|1|PAYROLL 01",
-        ])
+        #expect(
+            request.jsonBody == [
+                "short_description": "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)",
+                "description":
+                    "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711",
+                "urgency": "2",
+                "correlation_display": "SMA_OPCON",
+                "correlation_id": "opcon.example:9010,20240921|123|1|PAYROLL 01",
+            ])
         #expect(ticket == Fixture.reference())
         #expect(ticket.recordedID == "INC0010042/\(Fixture.sysID)")
         #expect(ticket.url == "https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)")
@@ -47,7 +49,8 @@ struct WireFormatTests {
         // Stands for the shared retry and debug-logging middlewares: they must never see the credentials.
         struct Peek: ClientMiddleware {
             let seen: Recorder<[Bool]>
-            func intercept(_ request: HTTPRequest, next: @Sendable (HTTPRequest) async throws -> HTTPResponse) async throws -> HTTPResponse {
+            func intercept(_ request: HTTPRequest, next: @Sendable (HTTPRequest) async throws -> HTTPResponse) async throws -> HTTPResponse
+            {
                 seen.record(request.header("Authorization") != nil)
                 return try await next(request)
             }
@@ -55,9 +58,12 @@ struct WireFormatTests {
         let seen = Recorder<[Bool]>()
         let transport = ScriptedTransport([Fixture.created()])
         let environment = BackendEnvironment(
-            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]), secrets: SecretResolver(masker: SecretMasker(), environment: [:]),
-            logger: .silent, config: ConnectorConfig(), template: Template(name: "t.json", path: "t.json", raw: [:], backendID: "servicenow"))
-        let backend = ServiceNowBackend(settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password, environment: environment)
+            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]),
+            secrets: SecretResolver(masker: SecretMasker(), environment: [:]),
+            logger: .silent, config: ConnectorConfig(),
+            template: Template(name: "t.json", path: "t.json", raw: [:], backendID: "servicenow"))
+        let backend = ServiceNowBackend(
+            settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password, environment: environment)
         _ = try await backend.create(Fixture.draft())
         #expect(seen.current == [false])
         #expect(transport.requests.first?.header("Authorization")?.hasPrefix("Basic ") == true)
@@ -83,7 +89,10 @@ struct WireFormatTests {
 
         let post = try #require(transport.requests.last)
         let description = post.jsonBody?["description"]?.stringValue
-        #expect(description == "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711\nPrevious Ticket Number (INC0010024)")
+        #expect(
+            description
+                == "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711\nPrevious Ticket Number (INC0010024)"
+        )
     }
 
     @Test func updateWritesTheNewFailureIntoTheDescriptionWithoutAStateChange() async throws {
@@ -94,7 +103,11 @@ struct WireFormatTests {
         let request = try #require(transport.requests.first)
         #expect(request.method == .put)
         #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/table/incident/\(Fixture.sysID)")
-        #expect(request.jsonBody == ["description": "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"])
+        #expect(
+            request.jsonBody == [
+                "description":
+                    "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"
+            ])
     }
 
     @Test(arguments: [(nil, "2"), ("1", "1"), ("2", "2")] as [(String?, String)])
@@ -112,14 +125,19 @@ struct WireFormatTests {
     }
 
     @Test func attachSendsTheRawBytesAsPlainTextWithAnEncodedFileName() async throws {
-        let transport = ScriptedTransport([.json(201, #"{"result":{"sys_id":"6ea10fe64f411200adf9f8e18110c739","file_name":"PAYROLL 01|log.txt"}}"#)])
+        let transport = ScriptedTransport([
+            .json(201, #"{"result":{"sys_id":"6ea10fe64f411200adf9f8e18110c739","file_name":"PAYROLL 01|log.txt"}}"#)
+        ])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
         let bytes = Data("line 1\nline 2 ü\n".utf8)
         try await backend.attach(JobLogFile(name: "PAYROLL 01|log.txt", data: bytes), to: Fixture.reference())
 
         let request = try #require(transport.requests.first)
         #expect(request.method == .post)
-        #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/attachment/file?table_name=incident&table_sys_id=\(Fixture.sysID)&file_name=PAYROLL%2001%7Clog.txt")
+        #expect(
+            request.url.absoluteString
+                == "https://acme.service-now.com/api/now/attachment/file?table_name=incident&table_sys_id=\(Fixture.sysID)&file_name=PAYROLL%2001%7Clog.txt"
+        )
         #expect(request.header("Content-Type") == "text/plain")
         #expect(request.header("Accept") == "application/json")
         #expect(request.streamedBody != nil, "a job log is streamed from where it is kept, not copied into memory")
@@ -174,7 +192,8 @@ struct WireFormatTests {
             "documentationRouting": { "routingAttribute": "assignment_group", "workingHoursWithDoc": "Payroll Ops",
               "workingHoursWithoutDoc": "Service Desk", "nonWorkingHoursWithDoc": "On Call", "nonWorkingHoursWithoutDoc": "" }
             """
-        let settings = try Fixture.settings(rules: ["extractXmlContentFromJobDescription": true, "routingByDocumentationContent": true], extra: extra)
+        let settings = try Fixture.settings(
+            rules: ["extractXmlContentFromJobDescription": true, "routingByDocumentationContent": true], extra: extra)
         let payloads = IncidentPayloads(settings: settings)
 
         let documented = Fixture.draft(documentation: "Runs after GL.\n<snow>Call the payroll team first.</snow>")

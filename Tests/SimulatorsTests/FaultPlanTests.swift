@@ -40,7 +40,9 @@ struct FaultPlanTests {
         sim.faults.failNext(status: 502, method: "POST", path: "/api/dailyjobs/*/incidentTickets")
         let path = sim.baseURL + "/api/dailyjobs/\(uid)/incidentTickets"
         #expect(try call("GET", path, headers: opconAuth()).status == 200)  // wrong method
-        #expect(try call("POST", sim.baseURL + "/api/jobactions", json: ["action": "cancel", "jobs": [["id": "x"]]], headers: opconAuth()).status == 200)
+        #expect(
+            try call("POST", sim.baseURL + "/api/jobactions", json: ["action": "cancel", "jobs": [["id": "x"]]], headers: opconAuth())
+                .status == 200)
         #expect(try call("POST", path, json: ["id": 0, "ticketId": "T1"], headers: opconAuth()).status == 502)
         #expect(try call("POST", path, json: ["id": 0, "ticketId": "T1"], headers: opconAuth()).status == 201)
     }
@@ -84,7 +86,8 @@ struct FaultPlanTests {
         let id = sim.jobIDs[0]
         let uid = try #require(sim.job(id)?["uid"]?.intValue)
         sim.faults.add(Fault(.commitThenFail(500), method: "POST"))
-        let response = try call("POST", sim.baseURL + "/api/dailyjobs/\(uid)/incidentTickets", json: ["id": 0, "ticketId": "T1"], headers: opconAuth())
+        let response = try call(
+            "POST", sim.baseURL + "/api/dailyjobs/\(uid)/incidentTickets", json: ["id": 0, "ticketId": "T1"], headers: opconAuth())
         #expect(response.status == 500)
         #expect(sim.incidentTicketID(of: id) == "T1")
     }
@@ -103,10 +106,12 @@ struct FaultPlanTests {
     func faultsAreSetThroughTheControlAPI() throws {
         let sim = try started()
         defer { sim.stop() }
-        let added = try call("POST", sim.baseURL + "/_sim/faults", json: [
-            ["kind": "status", "status": 429, "retryAfter": 3, "count": 2, "method": "GET", "path": "/api/version"],
-            ["kind": "html", "status": 504, "persistent": true, "path": "/api/dailyjobs"],
-        ])
+        let added = try call(
+            "POST", sim.baseURL + "/_sim/faults",
+            json: [
+                ["kind": "status", "status": 429, "retryAfter": 3, "count": 2, "method": "GET", "path": "/api/version"],
+                ["kind": "html", "status": 504, "persistent": true, "path": "/api/dailyjobs"],
+            ])
         #expect(added.status == 200)
         #expect(added.json?["pending"] == 2)
         let limited = try call("GET", sim.baseURL + "/api/version")

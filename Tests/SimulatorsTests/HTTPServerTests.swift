@@ -1,17 +1,18 @@
 import ConnectorKit
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Simulators
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
-import Glibc
-private let SOCK_STREAM_VALUE = SOCK_STREAM.rawValue
+    import Glibc
+    private let sockStreamValue = SOCK_STREAM.rawValue
 #elseif canImport(Darwin)
-import Darwin
-private let SOCK_STREAM_VALUE = SOCK_STREAM
+    import Darwin
+    private let sockStreamValue = SOCK_STREAM
 #endif
 
 /// A server that answers with what it received, so tests can see how the request was parsed.
@@ -30,7 +31,7 @@ private func echoServer() throws -> (HTTPServer, Int) {
 
 /// 0 when a socket without SO_REUSEADDR can bind 127.0.0.1:`port`, else the errno.
 private func bindsPlainly(_ port: Int) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM_VALUE), 0)
+    let fd = socket(AF_INET, Int32(sockStreamValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)

@@ -61,11 +61,13 @@ struct OpConSimulatorTests {
         #expect(token.json?["tokenType"]?["type"] == "Application")
     }
 
-    @Test("a daily job is read by its id, singly or doubly encoded, in either case of escape", arguments: [
-        "20240615%7C16%7C1%7CGL%2FLOAD%2001",  // single encoding
-        "20240615%7C16%7C1%7CGL%252FLOAD%2001",  // the Java client's double-encoded slash
-        "20240615%7c16%7c1%7cGL%252fLOAD%2001",  // lower-case escapes
-    ])
+    @Test(
+        "a daily job is read by its id, singly or doubly encoded, in either case of escape",
+        arguments: [
+            "20240615%7C16%7C1%7CGL%2FLOAD%2001",  // single encoding
+            "20240615%7C16%7C1%7CGL%252FLOAD%2001",  // the Java client's double-encoded slash
+            "20240615%7c16%7c1%7cGL%252fLOAD%2001",  // lower-case escapes
+        ])
     func readsAJobByItsEncodedID(encodedID: String) throws {
         let fixture = try OpConFixture()
         let response = try fixture.get("/api/dailyjobs/" + encodedID)
@@ -134,7 +136,8 @@ struct OpConSimulatorTests {
         let path = "/api/dailyjobs/" + encoded(fixture.jobID)
         var job = try #require(try fixture.get(path).json)
         let documentation = try #require(job["documentation"])
-        job = job.setting("documentation", to: documentation.setting("job", to: "Previous Ticket Number (INC0010001)\nCall the GL on-call."))
+        job = job.setting(
+            "documentation", to: documentation.setting("job", to: "Previous Ticket Number (INC0010001)\nCall the GL on-call."))
         job = job.setting("status", to: ["id": 900, "description": "Finished OK", "category": "Finished Ok"])
         let response = try fixture.send("PUT", path, job)
         #expect(response.status == 200)
@@ -193,8 +196,9 @@ struct OpConSimulatorTests {
     @Test("job output is listed, then fetched, each after polling")
     func jobOutputIsListedThenFetchedAfterPolling() throws {
         let fixture = try OpConFixture()
-        let list = try fixture.send("POST", "/api/jobinstanceactions",
-                                    ["action": "LIST", "jobInstanceActionItems": [["id": .int(fixture.jobNumber)]]])
+        let list = try fixture.send(
+            "POST", "/api/jobinstanceactions",
+            ["action": "LIST", "jobInstanceActionItems": [["id": .int(fixture.jobNumber)]]])
         #expect(list.status == 200)
         #expect(list.json?["result"] == "submitted")
         let listID = try #require(list.json?["id"]?.intValue)
@@ -207,8 +211,9 @@ struct OpConSimulatorTests {
         #expect(files[0].hasSuffix("\\GL_LOAD.log"))
         #expect(files[0].contains("\\"))
 
-        let file = try fixture.send("POST", "/api/jobinstanceactions",
-                                    ["action": "FILE", "jobInstanceActionItems": [["id": .int(fixture.jobNumber), "jorsRequestParameters": .string(files[0])]]])
+        let file = try fixture.send(
+            "POST", "/api/jobinstanceactions",
+            ["action": "FILE", "jobInstanceActionItems": [["id": .int(fixture.jobNumber), "jorsRequestParameters": .string(files[0])]]])
         let fileID = try #require(file.json?["id"]?.intValue)
         let (fetched, _) = try fixture.poll("/api/jobinstanceactions/\(fileID)")
         #expect(fetched["result"] == "success")
@@ -222,8 +227,9 @@ struct OpConSimulatorTests {
         let quiet = fixture.sim.addJob(date: "2024-06-15", scheduleID: 16, schedule: "FINANCE", job: "NO_LOGS")
         let quietNumber = try #require(fixture.sim.job(quiet)?["jobNumber"])
         func outcome(_ action: JSONValue, _ number: JSONValue, _ parameters: JSONValue = nil) throws -> JSONValue {
-            let posted = try fixture.send("POST", "/api/jobinstanceactions",
-                                          ["action": action, "jobInstanceActionItems": [["id": number, "jorsRequestParameters": parameters]]])
+            let posted = try fixture.send(
+                "POST", "/api/jobinstanceactions",
+                ["action": action, "jobInstanceActionItems": [["id": number, "jorsRequestParameters": parameters]]])
             let id = try #require(posted.json?["id"]?.intValue)
             return try fixture.poll("/api/jobinstanceactions/\(id)").0
         }
@@ -231,45 +237,51 @@ struct OpConSimulatorTests {
         #expect(noLogs["result"] == "failed")
         #expect(noLogs["message"]?.stringValue?.isEmpty == false)
         #expect(try outcome("LIST", 1)["result"] == "failed")
-        #expect(try outcome("FILE", .int(fixture.jobNumber), "C:\\missing.log")["jobInstanceActionItems"]?[0]?["message"] == "Output not found: C:\\missing.log")
+        #expect(
+            try outcome("FILE", .int(fixture.jobNumber), "C:\\missing.log")["jobInstanceActionItems"]?[0]?["message"]
+                == "Output not found: C:\\missing.log")
 
         fixture.sim.settings.jorsFailure = "The agent does not support JORS."
         let jors = try outcome("LIST", .int(fixture.jobNumber))
         #expect(jors["result"] == "failed")
         #expect(jors["message"] == "The agent does not support JORS.")
 
-        #expect(try fixture.send("POST", "/api/jobinstanceactions", ["action": "DELETE", "jobInstanceActionItems": [["id": 1]]]).status == 400)
+        #expect(
+            try fixture.send("POST", "/api/jobinstanceactions", ["action": "DELETE", "jobInstanceActionItems": [["id": 1]]]).status == 400)
         #expect(try fixture.get("/api/jobinstanceactions/424242").status == 404)
     }
 
-    @Test("job actions follow OpCon's status rules", arguments: [
-        ("markUnderReview", OpConJobStatus.failed, OpConJobStatus.underReview),
-        ("markUnderReview", .underReview, nil),
-        ("markUnderReview", .finishedOk, nil),
-        ("markFixed", .failed, .fixed),
-        ("markFixed", .underReview, .fixed),
-        ("markFixed", .cancelled, nil),
-        ("cancel", .failed, .cancelled),
-        ("cancel", .underReview, .cancelled),
-        ("cancel", .held, .cancelled),
-        ("cancel", .waitStartTime, .cancelled),
-        ("cancel", .missedStartTime, .cancelled),
-        ("cancel", .running, nil),
-        ("cancel", .fixed, nil),
-        ("restart", .failed, .waitStartTime),
-        ("restart", .fixed, .waitStartTime),
-        ("restart", .cancelled, .waitStartTime),
-        ("restart", .finishedOk, .waitStartTime),
-        ("restart", .skipped, .waitStartTime),
-        ("restart", .underReview, .waitStartTime),
-        ("restart", .running, nil),
-        ("hold", .failed, nil),
-    ] as [(String, OpConJobStatus, OpConJobStatus?)])
+    @Test(
+        "job actions follow OpCon's status rules",
+        arguments: [
+            ("markUnderReview", OpConJobStatus.failed, OpConJobStatus.underReview),
+            ("markUnderReview", .underReview, nil),
+            ("markUnderReview", .finishedOk, nil),
+            ("markFixed", .failed, .fixed),
+            ("markFixed", .underReview, .fixed),
+            ("markFixed", .cancelled, nil),
+            ("cancel", .failed, .cancelled),
+            ("cancel", .underReview, .cancelled),
+            ("cancel", .held, .cancelled),
+            ("cancel", .waitStartTime, .cancelled),
+            ("cancel", .missedStartTime, .cancelled),
+            ("cancel", .running, nil),
+            ("cancel", .fixed, nil),
+            ("restart", .failed, .waitStartTime),
+            ("restart", .fixed, .waitStartTime),
+            ("restart", .cancelled, .waitStartTime),
+            ("restart", .finishedOk, .waitStartTime),
+            ("restart", .skipped, .waitStartTime),
+            ("restart", .underReview, .waitStartTime),
+            ("restart", .running, nil),
+            ("hold", .failed, nil),
+        ] as [(String, OpConJobStatus, OpConJobStatus?)])
     func jobActionsFollowTheStatusRules(action: String, from: OpConJobStatus, to: OpConJobStatus?) throws {
         let fixture = try OpConFixture()
         fixture.sim.setStatus(from, of: fixture.jobID)
-        let posted = try fixture.send("POST", "/api/jobactions",
-                                      ["action": .string(action), "jobs": [["id": .string(fixture.jobID)]], "reason": "ticket accepted"])
+        let posted = try fixture.send(
+            "POST", "/api/jobactions",
+            ["action": .string(action), "jobs": [["id": .string(fixture.jobID)]], "reason": "ticket accepted"])
         #expect(posted.status == 200)
         #expect(posted.json?["result"] == "submitted")
         let actionID = try #require(posted.json?["id"]?.intValue)
@@ -287,8 +299,9 @@ struct OpConSimulatorTests {
     func jobActionsAreAppliedAtOnceAndReportedAfterThePolls() throws {
         let fixture = try OpConFixture()
         fixture.sim.settings.jobActionPolls = 1
-        let posted = try fixture.send("POST", "/api/jobactions",
-                                      ["action": "MARKUNDERREVIEW", "jobs": [["id": .string(fixture.jobID)], ["id": "20240615|16|1|NOPE"]]])
+        let posted = try fixture.send(
+            "POST", "/api/jobactions",
+            ["action": "MARKUNDERREVIEW", "jobs": [["id": .string(fixture.jobID)], ["id": "20240615|16|1|NOPE"]]])
         // Nobody has polled yet: a fire-and-forget caller (the ServiceNow rules) still changes the job.
         #expect(fixture.sim.status(of: fixture.jobID) == .underReview)
         let actionID = try #require(posted.json?["id"]?.intValue)

@@ -49,16 +49,20 @@ struct ServiceNowSimulatorTests {
         for headers in [HTTPHeaders(), serviceNowAuth(password: "wrong")] {
             let response = try call("GET", fixture.base + "/api/now/table/incident", headers: headers)
             #expect(response.status == 401)
-            #expect(response.json == ["error": ["message": "User Not Authenticated", "detail": "Required to provide Auth information"],
-                                      "status": "failure"])
+            #expect(
+                response.json == [
+                    "error": ["message": "User Not Authenticated", "detail": "Required to provide Auth information"],
+                    "status": "failure",
+                ])
         }
     }
 
     @Test("an incident is created with string values and a Location header")
     func createsIncidentsWithStringValuesAndALocation() throws {
         let fixture = try ServiceNowFixture()
-        let response = try fixture.send("POST", "/api/now/table/incident",
-                                        ["short_description": "Job failed", "urgency": 2, "impact": "2", "correlation_display": "SMA_OPCON"])
+        let response = try fixture.send(
+            "POST", "/api/now/table/incident",
+            ["short_description": "Job failed", "urgency": 2, "impact": "2", "correlation_display": "SMA_OPCON"])
         #expect(response.status == 201)
         let record = try #require(response.json?["result"]?.objectValue)
         let sysID = try #require(record["sys_id"]?.stringValue)
@@ -85,8 +89,11 @@ struct ServiceNowSimulatorTests {
         let fixture = try ServiceNowFixture()
         let response = try fixture.get("/api/now/table/incident/0123456789abcdef0123456789abcdef")
         #expect(response.status == 404)
-        #expect(response.json == ["error": ["message": "No Record found", "detail": "Record doesn't exist or ACL restricts the record retrieval"],
-                                  "status": "failure"])
+        #expect(
+            response.json == [
+                "error": ["message": "No Record found", "detail": "Record doesn't exist or ACL restricts the record retrieval"],
+                "status": "failure",
+            ])
         #expect(try fixture.send("PATCH", "/api/now/table/incident/0123456789abcdef0123456789abcdef", ["state": "2"]).status == 404)
     }
 
@@ -115,30 +122,32 @@ struct ServiceNowSimulatorTests {
         #expect(try fixture.get("/api/other").status == 400)
     }
 
-    @Test("lists are filtered with encoded queries and plain field parameters", arguments: [
-        ("sysparm_query=short_descriptionLIKEdisk", ["INC0010001", "INC0010003"]),
-        ("sysparm_query=short_descriptionNOT%20LIKEdisk", ["INC0010002"]),
-        ("sysparm_query=short_descriptionSTARTSWITHdisk", ["INC0010001"]),
-        ("sysparm_query=short_descriptionENDSWITHDISK", ["INC0010003"]),
-        ("sysparm_query=urgency=1", ["INC0010002"]),
-        ("sysparm_query=urgency!=1", ["INC0010001", "INC0010003"]),
-        ("sysparm_query=urgencyIN1,3", ["INC0010002", "INC0010003"]),
-        ("sysparm_query=urgencyNOT%20IN1,3", ["INC0010001"]),
-        ("sysparm_query=correlation_idISEMPTY", ["INC0010003"]),
-        ("sysparm_query=correlation_idISNOTEMPTY", ["INC0010001", "INC0010002"]),
-        ("sysparm_query=urgency=1%5EORurgency=3", ["INC0010002", "INC0010003"]),
-        ("sysparm_query=urgency=2%5Eshort_descriptionLIKEdisk", ["INC0010001"]),
-        ("sysparm_query=urgency=2%5ENQurgency=1", ["INC0010001", "INC0010002"]),
-        ("sysparm_query=urgency%3E1", ["INC0010001", "INC0010003"]),
-        ("sysparm_query=ORDERBYDESCnumber", ["INC0010003", "INC0010002", "INC0010001"]),
-        ("sysparm_query=ORDERBYurgency%5EORDERBYDESCnumber", ["INC0010002", "INC0010001", "INC0010003"]),
-        ("sysparm_query=no_such_field=1%5Eurgency=1", ["INC0010002"]),
-        ("sysparm_query=correlation_id=", ["INC0010003"]),
-        ("sysparm_query=correlation_id=\(encoded("127.0.0.1:9010,20240615|16|1|JOB A"))", ["INC0010001"]),
-        ("urgency=1", ["INC0010002"]),
-        ("urgency=2&short_description=\(encoded("disk full"))", ["INC0010001"]),
-        ("sysparm_limit=1&sysparm_offset=1", ["INC0010002"]),
-    ])
+    @Test(
+        "lists are filtered with encoded queries and plain field parameters",
+        arguments: [
+            ("sysparm_query=short_descriptionLIKEdisk", ["INC0010001", "INC0010003"]),
+            ("sysparm_query=short_descriptionNOT%20LIKEdisk", ["INC0010002"]),
+            ("sysparm_query=short_descriptionSTARTSWITHdisk", ["INC0010001"]),
+            ("sysparm_query=short_descriptionENDSWITHDISK", ["INC0010003"]),
+            ("sysparm_query=urgency=1", ["INC0010002"]),
+            ("sysparm_query=urgency!=1", ["INC0010001", "INC0010003"]),
+            ("sysparm_query=urgencyIN1,3", ["INC0010002", "INC0010003"]),
+            ("sysparm_query=urgencyNOT%20IN1,3", ["INC0010001"]),
+            ("sysparm_query=correlation_idISEMPTY", ["INC0010003"]),
+            ("sysparm_query=correlation_idISNOTEMPTY", ["INC0010001", "INC0010002"]),
+            ("sysparm_query=urgency=1%5EORurgency=3", ["INC0010002", "INC0010003"]),
+            ("sysparm_query=urgency=2%5Eshort_descriptionLIKEdisk", ["INC0010001"]),
+            ("sysparm_query=urgency=2%5ENQurgency=1", ["INC0010001", "INC0010002"]),
+            ("sysparm_query=urgency%3E1", ["INC0010001", "INC0010003"]),
+            ("sysparm_query=ORDERBYDESCnumber", ["INC0010003", "INC0010002", "INC0010001"]),
+            ("sysparm_query=ORDERBYurgency%5EORDERBYDESCnumber", ["INC0010002", "INC0010001", "INC0010003"]),
+            ("sysparm_query=no_such_field=1%5Eurgency=1", ["INC0010002"]),
+            ("sysparm_query=correlation_id=", ["INC0010003"]),
+            ("sysparm_query=correlation_id=\(encoded("127.0.0.1:9010,20240615|16|1|JOB A"))", ["INC0010001"]),
+            ("urgency=1", ["INC0010002"]),
+            ("urgency=2&short_description=\(encoded("disk full"))", ["INC0010001"]),
+            ("sysparm_limit=1&sysparm_offset=1", ["INC0010002"]),
+        ])
     func filtersWithEncodedQueries(query: String, expected: [String]) throws {
         let fixture = try ServiceNowFixture()
         try fixture.create(["short_description": "disk full", "urgency": "2", "correlation_id": "127.0.0.1:9010,20240615|16|1|JOB A"])
@@ -255,8 +264,9 @@ struct ServiceNowSimulatorTests {
         let log = Data("line 1\r\nERROR line 2\r\n".utf8)
         var headers = serviceNowAuth()
         headers.set("Content-Type", "text/plain")
-        let uploaded = try call("POST", fixture.base + "/api/now/attachment/file?table_name=incident&table_sys_id=\(sysID)&file_name=GL%20LOAD.log",
-                                body: log, headers: headers)
+        let uploaded = try call(
+            "POST", fixture.base + "/api/now/attachment/file?table_name=incident&table_sys_id=\(sysID)&file_name=GL%20LOAD.log",
+            body: log, headers: headers)
         #expect(uploaded.status == 201)
         let metadata = try #require(uploaded.json?["result"])
         let attachmentID = try #require(metadata["sys_id"]?.stringValue)
@@ -364,7 +374,8 @@ struct ServiceNowBusinessRuleTests {
         let request = try #require(pair.opcon.journal.last)
         #expect(request.method == "POST" && request.path == "/api/jobactions")
         #expect(request.headers["Authorization"] == "Token \(OpConSimulator.defaultToken)")
-        #expect(try request.jsonBody() == ["action": "markUnderReview", "jobs": [["id": .string(pair.jobID)]], "reason": "ticket accepted"])
+        #expect(
+            try request.jsonBody() == ["action": "markUnderReview", "jobs": [["id": .string(pair.jobID)]], "reason": "ticket accepted"])
         #expect(pair.opcon.jobActions.last?.applied == true)
     }
 

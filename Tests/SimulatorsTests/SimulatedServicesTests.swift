@@ -81,7 +81,8 @@ struct SimulatedServicesTests {
 
         let serviceNow = try JSONValue.parse(services.serviceNowTemplate(rules: ["alwaysCreateNewTicket": true]))
         #expect(serviceNow["address"]?["value"] == .string(services.serviceNow.baseURL))
-        #expect(ServiceAddress(serviceNow["address"]?["value"]?.stringValue ?? "")?.url(forPath: "api/now/table/incident")?.absoluteString
+        #expect(
+            ServiceAddress(serviceNow["address"]?["value"]?.stringValue ?? "")?.url(forPath: "api/now/table/incident")?.absoluteString
                 == services.serviceNow.baseURL + "/api/now/table/incident")
         #expect(SMAEncoding.decode(serviceNow["credentials"]?["user"]?.stringValue ?? "") == services.serviceNow.settings.user)
         #expect(SMAEncoding.decode(serviceNow["credentials"]?["password"]?.stringValue ?? "") == services.serviceNow.settings.password)

@@ -27,12 +27,14 @@ private final class SummitFixture {
         var common = parameters
         common["_ProxyDetails"] = proxy(key)
         common["RequestType"] = "RemoteCall"
-        return try SimulatorsTests.call("POST", url ?? endpoint, json: ["ServiceName": .string(service), "objCommonParameters": .object(common)])
+        return try SimulatorsTests.call(
+            "POST", url ?? endpoint, json: ["ServiceName": .string(service), "objCommonParameters": .object(common)])
     }
 
     /// `IM_LogOrUpdateIncident` with the container as an object (or, with `asString`, serialised).
     func log(_ container: JSONValue, asString: Bool = false, key: String? = nil) throws -> JSONValue {
-        let parameters: JSONValue = asString ? ["IncidentContainerJson": .string(container.serialized())] : ["IncidentContainerJsonObj": container]
+        let parameters: JSONValue =
+            asString ? ["IncidentContainerJson": .string(container.serialized())] : ["IncidentContainerJsonObj": container]
         let response = try call("IM_LogOrUpdateIncident", ["incidentParamsJSON": parameters], key: key)
         #expect(response.status == 200)
         return try #require(response.json)
@@ -41,8 +43,10 @@ private final class SummitFixture {
     static func container(_ ticket: [String: JSONValue], information: String = "", custom: JSONValue = []) -> JSONValue {
         var members: [String: JSONValue] = ["IsFromWebService": true]
         members.merge(ticket) { _, new in new }
-        return ["Updater": "Executive", "Ticket": .object(members), "TicketInformation": ["Information": .string(information)],
-                "CustomFields": custom]
+        return [
+            "Updater": "Executive", "Ticket": .object(members), "TicketInformation": ["Information": .string(information)],
+            "CustomFields": custom,
+        ]
     }
 
     func details(_ number: JSONValue) throws -> JSONValue {
@@ -55,9 +59,10 @@ struct SummitSimulatorTests {
     @Test("a ticket is logged whether the request container comes as an object or as a string", arguments: [false, true])
     func logsATicketFromEitherContainerEncoding(asString: Bool) throws {
         let fixture = try SummitFixture()
-        let answer = try fixture.log(SummitFixture.container(
-            ["Status": "New", "Symptom": "OpCon job PAYROLL01 failed", "Description": "schedule NIGHTLY", "Priority_Name": "P3"],
-            information: "first failure", custom: [["groupName": "Other Details", "name": "Job Name", "value": "PAYROLL01"]]),
+        let answer = try fixture.log(
+            SummitFixture.container(
+                ["Status": "New", "Symptom": "OpCon job PAYROLL01 failed", "Description": "schedule NIGHTLY", "Priority_Name": "P3"],
+                information: "first failure", custom: [["groupName": "Other Details", "name": "Job Name", "value": "PAYROLL01"]]),
             asString: asString)
         #expect(answer["Errors"] == "")
         let number = try #require(answer["TicketNo"]?.intValue)
@@ -97,8 +102,10 @@ struct SummitSimulatorTests {
     @Test("updates and reopens are recorded in the change history")
     func updatesReopensAndRecordsChangeHistory() throws {
         let fixture = try SummitFixture()
-        let number = try #require(try fixture.log(SummitFixture.container(["Symptom": "failed", "Priority_Name": "P3"]))["TicketNo"]?.intValue)
-        let update = try fixture.log(SummitFixture.container(["Ticket_No": .string(String(number)), "Priority_Name": "P2"], information: "again"))
+        let number = try #require(
+            try fixture.log(SummitFixture.container(["Symptom": "failed", "Priority_Name": "P3"]))["TicketNo"]?.intValue)
+        let update = try fixture.log(
+            SummitFixture.container(["Ticket_No": .string(String(number)), "Priority_Name": "P2"], information: "again"))
         #expect(update["Errors"] == "")
         #expect(update["TicketNo"]?.intValue == number)
         #expect(fixture.sim.ticket(number)?.workLog == ["again"])
@@ -109,7 +116,9 @@ struct SummitSimulatorTests {
         let ticket = try #require(fixture.sim.ticket(number))
         #expect(ticket.status == "In-Progress")
         #expect(ticket.reopened)
-        #expect(ticket.changeHistory.last == SummitChange(column: "Status", oldValue: "Resolved", newValue: "In-Progress", date: ticket.updatedAt))
+        #expect(
+            ticket.changeHistory.last
+                == SummitChange(column: "Status", oldValue: "Resolved", newValue: "In-Progress", date: ticket.updatedAt))
         #expect(fixture.sim.tickets.count == 1)
     }
 
@@ -140,9 +149,10 @@ struct SummitSimulatorTests {
     @Test("details come in Summit's nested shape")
     func detailsComeInTheNestedShape() throws {
         let fixture = try SummitFixture()
-        let created = try fixture.log(SummitFixture.container(
-            ["Symptom": "OpCon job failed", "Description": "long text", "Priority_Name": "P3", "Assigned_WorkGroup_Name": "DevOps"],
-            custom: [["GroupName": "Other Details", "Name": "Job Name", "Value": "GL"]]))
+        let created = try fixture.log(
+            SummitFixture.container(
+                ["Symptom": "OpCon job failed", "Description": "long text", "Priority_Name": "P3", "Assigned_WorkGroup_Name": "DevOps"],
+                custom: [["GroupName": "Other Details", "Name": "Job Name", "Value": "GL"]]))
         let number = try #require(created["TicketNo"]?.intValue)
         try fixture.sim.setStatus("In-Progress", of: number)
 
@@ -180,10 +190,12 @@ struct SummitSimulatorTests {
             #expect(response.status == 200, "\(path)")
             #expect(response.json?["Errors"] != nil, "\(path)")
         }
-        let bare = try call("POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc", json: ["ServiceName": "IM_LogOrUpdateIncident"])
+        let bare = try call(
+            "POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc", json: ["ServiceName": "IM_LogOrUpdateIncident"])
         #expect(bare.status == 415)
         #expect(try call("GET", fixture.endpoint).status == 405)
-        #expect(try call("POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc/RESTService/Nope", json: [:]).status == 404)
+        #expect(
+            try call("POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc/RESTService/Nope", json: [:]).status == 404)
     }
 
     @Test("an unknown service gets an empty body")
@@ -201,8 +213,10 @@ struct SummitSimulatorTests {
         let upload = fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded"
         let log = Data("job log line\r\n".utf8)
         func send(_ body: [String: JSONValue]) throws -> JSONValue {
-            var all: [String: JSONValue] = ["_ProxyDetails": fixture.proxy(), "eModule": "IM", "TicketNo": .int(number),
-                                            "AttachmentFileName": "GL.log", "base64EncodedData": .string(log.base64EncodedString())]
+            var all: [String: JSONValue] = [
+                "_ProxyDetails": fixture.proxy(), "eModule": "IM", "TicketNo": .int(number),
+                "AttachmentFileName": "GL.log", "base64EncodedData": .string(log.base64EncodedString()),
+            ]
             all.merge(body) { _, new in new }
             return try #require(try call("POST", upload, json: .object(all)).json)
         }

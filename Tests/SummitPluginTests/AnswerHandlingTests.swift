@@ -2,6 +2,7 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("Reading Summit's answers")
@@ -116,9 +117,11 @@ struct AnswerHandlingTests {
         #expect(error?.message.contains("Denied for ****") == true, "\(error?.message ?? "")")
     }
 
-    @Test("an Errors member that says nothing is no error", arguments: [
-        JSONValue.null, "", "  \n", [], [:],
-    ] as [JSONValue])
+    @Test(
+        "an Errors member that says nothing is no error",
+        arguments: [
+            JSONValue.null, "", "  \n", [], [:],
+        ] as [JSONValue])
     func emptyErrorsAreNoError(_ errors: JSONValue) async throws {
         #expect(SummitAnswer.errorsText(errors) == nil)
         let backend = try makeBackend(transport: stubTransport([answer(["Errors": errors, "TicketNo": 4507])]))

@@ -2,17 +2,23 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("Making the backend from a template")
 struct BackendFactoryTests {
     /// The backend made through the plugin's factory, with the key resolved from `variables`.
-    func make(_ raw: JSONValue = sampleRaw(), variables: [String: String], transport: any ClientTransport = stubTransport([]),
-              sink: MemoryLogSink = MemoryLogSink(), masker: SecretMasker = SecretMasker()) throws -> any TicketBackend {
-        let config = makeConfig(defaults: [TicketField(name: "PRIORITY_NAME_VALUE", value: "P3"), TicketField(name: "SUP_FUNCTION_VALUE", value: "IT")])
+    func make(
+        _ raw: JSONValue = sampleRaw(), variables: [String: String], transport: any ClientTransport = stubTransport([]),
+        sink: MemoryLogSink = MemoryLogSink(), masker: SecretMasker = SecretMasker()
+    ) throws -> any TicketBackend {
+        let config = makeConfig(defaults: [
+            TicketField(name: "PRIORITY_NAME_VALUE", value: "P3"), TicketField(name: "SUP_FUNCTION_VALUE", value: "IT"),
+        ])
         let template = makeTemplate(raw, path: "/opt/connector/templates/summit.json")
-        let environment = makeEnvironment(template, transport: transport, config: config, variables: variables, masker: masker,
-                                          logger: Logger(sinks: [sink], masker: masker))
+        let environment = makeEnvironment(
+            template, transport: transport, config: config, variables: variables, masker: masker,
+            logger: Logger(sinks: [sink], masker: masker))
         let setup = SummitPlugin.plugin.configure(template, config)
         // The config sets two of the nine built-in fields, with the built-in values themselves.
         #expect(setup.fields.defaults == SummitDefaultFields.builtIn)

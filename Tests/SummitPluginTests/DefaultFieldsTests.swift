@@ -2,6 +2,7 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 /// sma-connectors.md §4.2: the `[DEFAULTS]` sample values are also the built-in defaults of the Summit `Ticket` fields.
@@ -28,8 +29,10 @@ struct DefaultFieldsTests {
 
     @Test("every documented [DEFAULTS] key fills its field")
     func everyKey() {
-        let keys = ["PRIORITY_NAME_VALUE", "IMPACT_NAME_VALUE", "URGENCY_NAME_VALUE", "SUP_FUNCTION_VALUE", "MEDIUM_VALUE",
-                    "CLASSIFICATION_NAME_VALUE", "SOURCE_VALUE", "CATEGORY_NAME_VALUE", "ASSIGNED_WORK_GROUP_NAME_VALUE"]
+        let keys = [
+            "PRIORITY_NAME_VALUE", "IMPACT_NAME_VALUE", "URGENCY_NAME_VALUE", "SUP_FUNCTION_VALUE", "MEDIUM_VALUE",
+            "CLASSIFICATION_NAME_VALUE", "SOURCE_VALUE", "CATEGORY_NAME_VALUE", "ASSIGNED_WORK_GROUP_NAME_VALUE",
+        ]
         let fields = SummitDefaultFields.resolved(configured: keys.map { TicketField(name: $0, value: "set-\($0)") })
         #expect(fields.map(\.name) == Self.documented.map(\.name))
         #expect(fields.map(\.value) == keys.map { "set-\($0)" })

@@ -2,6 +2,7 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 /// The plugin only places the engine's excerpt: at the end of a new incident's Description and of an update's or
@@ -42,7 +43,8 @@ struct LogExcerptPlacementTests {
     func workLog(reopen: Bool) async throws {
         let transport = stubTransport([answer(["Errors": ""])])
         let backend = try makeBackend(transport: transport)
-        let ticket = reopen ? existing("4507", status: .resolved, raw: "Resolved") : existing("4507", status: .inProgress, raw: "In-Progress")
+        let ticket =
+            reopen ? existing("4507", status: .resolved, raw: "Resolved") : existing("4507", status: .inProgress, raw: "In-Progress")
         try await backend.update(ticket, with: draft(), reopening: reopen)
         let information = Self.container(transport.jsonBodies.first)?["TicketInformation"]?["Information"]?.stringValue
         #expect(information?.hasSuffix("\n\n" + Self.block) == true, "\(information ?? "")")

@@ -2,6 +2,7 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("Plugin identity and recognition")
@@ -9,7 +10,8 @@ struct PluginTests {
     @Test func identity() {
         #expect(SummitPlugin.plugin.id == "summit")
         #expect(SummitPlugin.plugin.displayName == "Symphony Summit")
-        #expect(SummitPlugin.plugin.templateKeys.isSuperset(of: ["ticketDescription", "ticketInformation", "viewAddress", "customAttributes"]))
+        #expect(
+            SummitPlugin.plugin.templateKeys.isSuperset(of: ["ticketDescription", "ticketInformation", "viewAddress", "customAttributes"]))
         #expect(SummitPlugin.plugin.requiredCredentials == ["apiKey"])
         #expect(SummitPlugin.plugin.attachmentURLName == "attachment")
     }
@@ -42,8 +44,9 @@ struct PluginTests {
         // ConnectorKit reads the decision rules from the template, whatever its backend.
         #expect(DecisionRules(template: makeTemplate(raw)) == DecisionRules(singleIncidentPerDay: true))
         let draft = makeDraft()
-        #expect(setup.fields.placeholders.expand("@EV_Job on @ev_agent ({1})", event: draft.event, job: draft.job, timeZone: draft.timeZone)
-            == "PAYROLL01 on WIN01 ({1})")
+        #expect(
+            setup.fields.placeholders.expand("@EV_Job on @ev_agent ({1})", event: draft.event, job: draft.job, timeZone: draft.timeZone)
+                == "PAYROLL01 on WIN01 ({1})")
         #expect(setup.fields.defaults == SummitDefaultFields.resolved(configured: config.defaults))
         #expect(setup.fields.defaults.first == TicketField(name: "Priority_Name", value: "P1"))
         #expect(setup.fields.tagRouting != nil)

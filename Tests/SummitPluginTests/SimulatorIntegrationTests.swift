@@ -37,8 +37,9 @@ struct SimulatorIntegrationTests {
             template = loaded.template
             conventions = loaded.setup.fields
             let masker = SecretMasker()
-            let http = HTTPStack.make(config: config, deadline: Deadline(seconds: 60), logger: .silent,
-                                      transport: try CurlTransport(), sleep: { _ in })
+            let http = HTTPStack.make(
+                config: config, deadline: Deadline(seconds: 60), logger: .silent,
+                transport: try CurlTransport(), sleep: { _ in })
             let environment = BackendEnvironment(
                 http: http, secrets: SecretResolver(masker: masker, environment: [:]), logger: .silent, config: config,
                 template: template, pause: { _ in })
@@ -55,8 +56,9 @@ struct SimulatorIntegrationTests {
             var draft = makeDraft(previous: previous)
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = draft.timeZone
-            draft.fields = FieldResolver.resolve(template: template, conventions: conventions, event: draft.event, job: draft.job,
-                                                 calendar: calendar)
+            draft.fields = FieldResolver.resolve(
+                template: template, conventions: conventions, event: draft.event, job: draft.job,
+                calendar: calendar)
             return draft
         }
 
@@ -85,7 +87,9 @@ struct SimulatorIntegrationTests {
         #expect(created.status == "New")
         #expect(created.updater == "Executive")
         #expect(created.symptom == "OpCon job PAYROLL01 failed (schedule NIGHTLY)")
-        #expect(created.description == "OpCon Task Failure ( date 2024-09-21 schedule NIGHTLY job PAYROLL01 server WIN01 error code 0000000005 )")
+        #expect(
+            created.description
+                == "OpCon Task Failure ( date 2024-09-21 schedule NIGHTLY job PAYROLL01 server WIN01 error code 0000000005 )")
         #expect(created.field("Priority_Name") == "P3")
         #expect(created.field("Sup_Function") == "IT")
         #expect(created.field("Impact_Name") == "Medium")

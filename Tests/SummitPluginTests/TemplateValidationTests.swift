@@ -2,6 +2,7 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("Template validation")
@@ -102,8 +103,9 @@ struct TemplateValidationTests {
         #expect(errors(withURLs(urls, rules: ["includeJobLogAttachment": true])).isEmpty)
         let on = loadError(withURLs(urls, rules: ["includeJobLogAttachment": true]))
         #expect(on?.exitCode == .configuration)
-        #expect(on?.message.contains("urls: job logs are attached (rules.includeJobLogAttachment) but no entry is named attachment") == true,
-                "\(on?.message ?? "")")
+        #expect(
+            on?.message.contains("urls: job logs are attached (rules.includeJobLogAttachment) but no entry is named attachment") == true,
+            "\(on?.message ?? "")")
         #expect(try !load(withURLs(urls, rules: ["includeJobLogAttachment": false])).attachesJobLog)
         #expect(try !load(withURLs(urls, rules: [:])).attachesJobLog)
     }
@@ -118,19 +120,24 @@ struct TemplateValidationTests {
     }
 
     @Test func customAttributesNeedNameAndValue() {
-        let raw = sampleRaw(extra: ["customAttributes": [
-            ["groupName": "Other Details", "name": "Job Name", "value": "@EV_Job"],
-            ["groupName": "Other Details", "value": "x"],
-            ["groupName": "Other Details", "name": "Abend"],
-            "not an object",
-        ]])
+        let raw = sampleRaw(extra: [
+            "customAttributes": [
+                ["groupName": "Other Details", "name": "Job Name", "value": "@EV_Job"],
+                ["groupName": "Other Details", "value": "x"],
+                ["groupName": "Other Details", "name": "Abend"],
+                "not an object",
+            ]
+        ])
         #expect(errors(raw).map(\.path) == ["customAttributes[1].name", "customAttributes[2].value", "customAttributes[3]"])
         #expect(errors(sampleRaw(extra: ["customAttributes": ["name": "x"]])).map(\.path) == ["customAttributes"])
     }
 
     @Test func missingGroupNameIsOnlyAWarning() throws {
         let raw = sampleRaw(extra: ["customAttributes": [["name": "Job Name", "value": "@EV_Job"]]])
-        #expect(try makeSettings(raw).customAttributes == [SummitCustomAttribute(groupName: "Other Details", name: "Job Name", value: "@EV_Job")])
+        #expect(
+            try makeSettings(raw).customAttributes == [
+                SummitCustomAttribute(groupName: "Other Details", name: "Job Name", value: "@EV_Job")
+            ])
         #expect(issues(raw) == [TemplateIssue(.warning, path: "customAttributes[0].groupName", "not set; \"Other Details\" is used")])
     }
 

@@ -2,6 +2,7 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 /// A transport answering `answers` in order, then 599 to anything more (so a test sees an unplanned request fail).
@@ -27,10 +28,12 @@ func detailsAnswer(number: Int, status: String, subject: String = "OpCon job PAY
         "Errors": "", "Message": "", "OrgID": 1,
         "OutputObject": [
             "IncidentDetails": [
-                "TicketDetails": [[
-                    "Ticket_ID": 31844, "Ticket_No": .string(String(number)), "Status": .string(status), "Subject": .string(subject),
-                    "WG_Name": "DevOps", "Updated_Time": "2024-09-21 07:30:00", "Assigned_Engineer_Name": .null,
-                ]],
+                "TicketDetails": [
+                    [
+                        "Ticket_ID": 31844, "Ticket_No": .string(String(number)), "Status": .string(status), "Subject": .string(subject),
+                        "WG_Name": "DevOps", "Updated_Time": "2024-09-21 07:30:00", "Assigned_Engineer_Name": .null,
+                    ]
+                ],
                 "ChangeHistory": [], "CustomAttributes": [],
             ]
         ],
@@ -42,7 +45,8 @@ let testKey = "k3y-Secret-9931"
 /// The SMA §6.2 sample as a Summit template (hosts replaced, rules as booleans).
 func sampleRaw(rules: JSONValue? = nil, extra: [String: JSONValue] = [:]) -> JSONValue {
     var raw: [String: JSONValue] = [
-        "ticketDescription": "OpCon Task Failure ( date @EV_Date schedule @EV_Schedule job @EV_Job server @EV_Agent error code @EV_errorcode )",
+        "ticketDescription":
+            "OpCon Task Failure ( date @EV_Date schedule @EV_Schedule job @EV_Job server @EV_Agent error code @EV_errorcode )",
         "ticketInformation": "Failure of @ev_job reported by OpCon",
         "address": ["name": "production", "value": "summit.example.com"],
         "viewAddress": ["name": "view-address", "value": "itsm.example.com"],
@@ -83,8 +87,9 @@ func makeTemplate(_ raw: JSONValue, name: String = "summit.json", path: String =
     }
     template.tags = (raw["tags"]?.arrayValue ?? []).compactMap { entry in
         guard let indicator = entry["indicator"]?.stringValue else { return nil }
-        return TagRule(indicator: indicator.uppercased(), indicatorValue: entry["indicatorValue"]?.scalarText ?? "",
-                       attribute: entry["attribute"]?.scalarText ?? "", value: entry["value"]?.scalarText ?? "")
+        return TagRule(
+            indicator: indicator.uppercased(), indicatorValue: entry["indicatorValue"]?.scalarText ?? "",
+            attribute: entry["attribute"]?.scalarText ?? "", value: entry["value"]?.scalarText ?? "")
     }
     template.variables = raw["variables"]?.objectValue ?? [:]
     return template
@@ -99,9 +104,11 @@ func makeConfig(defaults: [TicketField] = [], dailyStartHour: Int? = 7) -> Conne
 }
 
 /// What the framework hands the plugin's factory: `SUMMIT_API_KEY` set to `testKey`, retries that do not sleep.
-func makeEnvironment(_ template: Template, transport: any ClientTransport, config: ConnectorConfig = makeConfig(),
-                     variables: [String: String] = ["SUMMIT_API_KEY": testKey], masker: SecretMasker = SecretMasker(),
-                     logger: Logger? = nil, capture: WriteCapture? = nil) -> BackendEnvironment {
+func makeEnvironment(
+    _ template: Template, transport: any ClientTransport, config: ConnectorConfig = makeConfig(),
+    variables: [String: String] = ["SUMMIT_API_KEY": testKey], masker: SecretMasker = SecretMasker(),
+    logger: Logger? = nil, capture: WriteCapture? = nil
+) -> BackendEnvironment {
     let http = HTTPClient(transport: transport)
     return BackendEnvironment(
         http: capture.map { http.adding($0) } ?? http, secrets: SecretResolver(masker: masker, environment: variables),
@@ -114,8 +121,10 @@ func makeSetup(_ raw: JSONValue = sampleRaw(), config: ConnectorConfig = makeCon
 }
 
 /// The backend as the executable makes it: the plugin reads the template, the factory resolves the key.
-func makeBackend(_ raw: JSONValue = sampleRaw(), transport: any ClientTransport, config: ConnectorConfig = makeConfig(),
-                 masker: SecretMasker = SecretMasker(), capture: WriteCapture? = nil) throws -> any TicketBackend {
+func makeBackend(
+    _ raw: JSONValue = sampleRaw(), transport: any ClientTransport, config: ConnectorConfig = makeConfig(),
+    masker: SecretMasker = SecretMasker(), capture: WriteCapture? = nil
+) throws -> any TicketBackend {
     let template = makeTemplate(raw)
     return try SummitPlugin.plugin.configure(template, config)
         .make(makeEnvironment(template, transport: transport, config: config, masker: masker, capture: capture))
@@ -139,15 +148,19 @@ func makeDraft(fields: [TicketField] = [], previous: TicketReference? = nil) -> 
         agent: "WIN01", schedule: "NIGHTLY", job: "PAYROLL01", termination: "0000000005", scheduleDate: "2024-09-21",
         scheduleID: 12, scheduleInstance: 1, template: "summit.json", failedAt: failedAt)
     let job = DailyJob(raw: ["id": "20240921|12|1|PAYROLL01", "uid": 881, "jobNumber": 4711, "tags": ["WRKGRP_Batch"]])
-    return TicketDraft(event: event, job: job, fields: fields, previousTicket: previous, correlationID: "",
-                       timeZone: TimeZone(identifier: "UTC")!)
+    return TicketDraft(
+        event: event, job: job, fields: fields, previousTicket: previous, correlationID: "",
+        timeZone: TimeZone(identifier: "UTC")!)
 }
 
 func existing(_ number: String, status: TicketStatus, raw: String) -> ExistingTicket {
     ExistingTicket(
-        reference: TicketReference(recordedID: number, number: number, url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=\(number)"),
+        reference: TicketReference(
+            recordedID: number, number: number, url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=\(number)"),
         status: status, rawState: raw)
 }
 
 /// The expected `_ProxyDetails` for `testKey`.
-let expectedProxy: JSONValue = ["AuthType": "APIKEY", "APIKey": .string(testKey), "ProxyID": 0, "ReturnType": "JSON", "OrgID": 1, "TokenID": ""]
+let expectedProxy: JSONValue = [
+    "AuthType": "APIKEY", "APIKey": .string(testKey), "ProxyID": 0, "ReturnType": "JSON", "OrgID": 1, "TokenID": "",
+]

@@ -2,6 +2,7 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("Incident links and ticket ownership")
@@ -31,19 +32,36 @@ struct ViewLinkTests {
 
     @Test func referenceCarriesTheLinkOpConShows() throws {
         let backend = try makeBackend(transport: stubTransport([]))
-        #expect(backend.reference(recordedID: "4507")
-            == TicketReference(recordedID: "4507", number: "4507", url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507"))
+        #expect(
+            backend.reference(recordedID: "4507")
+                == TicketReference(
+                    recordedID: "4507", number: "4507", url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507"))
     }
 
     /// `owns` is ConnectorKit's: a Summit number whose recorded link is on the host this template's links point to.
     /// (It compares scheme, host and port only; the SDK dropped the check that the link names the same number.)
     @Test func ownsTicketsOnTheHostItsLinksPointTo() throws {
         let backend = try makeBackend(transport: stubTransport([]))
-        #expect(backend.owns(recordedID: "4507", ticketURL: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", claimsUnlinked: false))
-        #expect(backend.owns(recordedID: " 4507 ", ticketURL: "HTTPS://ITSM.example.com:443/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", claimsUnlinked: false))
-        #expect(!backend.owns(recordedID: "4507", ticketURL: "https://other.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", claimsUnlinked: false))
-        #expect(!backend.owns(recordedID: "4507", ticketURL: "https://itsm.example.com:8443/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", claimsUnlinked: false))
-        #expect(!backend.owns(recordedID: "INC0010042", ticketURL: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", claimsUnlinked: true))
+        #expect(
+            backend.owns(
+                recordedID: "4507", ticketURL: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507",
+                claimsUnlinked: false))
+        #expect(
+            backend.owns(
+                recordedID: " 4507 ", ticketURL: "HTTPS://ITSM.example.com:443/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507",
+                claimsUnlinked: false))
+        #expect(
+            !backend.owns(
+                recordedID: "4507", ticketURL: "https://other.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507",
+                claimsUnlinked: false))
+        #expect(
+            !backend.owns(
+                recordedID: "4507", ticketURL: "https://itsm.example.com:8443/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507",
+                claimsUnlinked: false))
+        #expect(
+            !backend.owns(
+                recordedID: "INC0010042", ticketURL: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507",
+                claimsUnlinked: true))
     }
 
     /// Whether this is the only Summit template is ConnectorKit's judgement (`PluginTests`); `owns` is told.

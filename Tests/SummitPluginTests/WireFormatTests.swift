@@ -2,6 +2,7 @@ import ConnectorKit
 import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("What the backend sends")
@@ -45,8 +46,11 @@ struct WireFormatTests {
         let backend = try makeBackend(transport: transport)
         let ticket = try await backend.create(makeDraft(fields: fields))
 
-        #expect(ticket == TicketReference(recordedID: "4507", number: "4507",
-                                          url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", internalID: "31844"))
+        #expect(
+            ticket
+                == TicketReference(
+                    recordedID: "4507", number: "4507",
+                    url: "https://itsm.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=4507", internalID: "31844"))
         let request = try #require(transport.requests.first)
         #expect(request.method == .post)
         #expect(request.url.absoluteString == endpoint)
@@ -62,7 +66,8 @@ struct WireFormatTests {
         let previous = TicketReference(recordedID: "4400", number: "4400", url: "")
         let draft = makeDraft(fields: [TicketField(name: "Symptom", value: "Payroll batch down")], previous: previous)
         _ = try await backend.create(draft)
-        let ticket = try #require(transport.jsonBodies.first?.value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.Ticket"))
+        let ticket = try #require(
+            transport.jsonBodies.first?.value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.Ticket"))
         #expect(ticket["Symptom"] == "Payroll batch down")
         #expect(ticket["Description"]?.stringValue == description + "\nPrevious Ticket Number (4400)")
     }
@@ -79,9 +84,12 @@ struct WireFormatTests {
         #expect(error?.message.contains("New ticket has been logged successfully") == true)
     }
 
-    @Test("a plain update carries the number and the failure text, and no Status whatever the ticket's status",
-          arguments: [("Pending", TicketStatus.onHold), ("Pending Approval", .onHold), ("In-Progress", .inProgress),
-                      ("New", .new), ("Assigned", .other("Assigned"))])
+    @Test(
+        "a plain update carries the number and the failure text, and no Status whatever the ticket's status",
+        arguments: [
+            ("Pending", TicketStatus.onHold), ("Pending Approval", .onHold), ("In-Progress", .inProgress),
+            ("New", .new), ("Assigned", .other("Assigned")),
+        ])
     func updateAddsTheFailureWithoutAStatus(raw: String, status: TicketStatus) async throws {
         let transport = stubTransport([answer(["Errors": "", "Message": "Ticket details are updated successfully"])])
         let backend = try makeBackend(transport: transport)
@@ -103,7 +111,9 @@ struct WireFormatTests {
         try await standard.update(existing("4507", status: .resolved, raw: "Resolved"), with: makeDraft(), reopening: true)
         let custom = try makeBackend(sampleRaw(extra: ["variables": ["reopenStatus": "Assigned"]]), transport: transport)
         try await custom.update(existing("4507", status: .resolved, raw: "Resolved"), with: makeDraft(), reopening: true)
-        let statuses = transport.jsonBodies.map { $0.value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.Ticket.Status") }
+        let statuses = transport.jsonBodies.map {
+            $0.value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.Ticket.Status")
+        }
         #expect(statuses == ["In-Progress", "Assigned"])
     }
 
@@ -113,12 +123,14 @@ struct WireFormatTests {
         let file = JobLogFile(name: "PAYROLL01.log", data: Data("Hello, job log\n".utf8))
         try await backend.attach(file, to: TicketReference(recordedID: "4507", number: "4507", url: ""))
         let request = try #require(transport.requests.first)
-        #expect(request.url.absoluteString
-            == "https://summit.example.com/api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded")
-        #expect(transport.jsonBodies.first == [
-            "_ProxyDetails": expectedProxy, "eModule": "IM", "TicketNo": 4507,
-            "AttachmentFileName": "PAYROLL01.log", "base64EncodedData": "SGVsbG8sIGpvYiBsb2cK",
-        ])
+        #expect(
+            request.url.absoluteString
+                == "https://summit.example.com/api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded")
+        #expect(
+            transport.jsonBodies.first == [
+                "_ProxyDetails": expectedProxy, "eModule": "IM", "TicketNo": 4507,
+                "AttachmentFileName": "PAYROLL01.log", "base64EncodedData": "SGVsbG8sIGpvYiBsb2cK",
+            ])
     }
 
     @Test func attachAcceptsABodyThatIsNotJSONButNotAnInBandError() async throws {
@@ -131,11 +143,13 @@ struct WireFormatTests {
         #expect(error == .data("Symphony Summit could not attach a.log to incident 1: File type not allowed."))
     }
 
-    @Test("the number in Message is the first run of 4 or more digits", arguments: [
-        ("Org 1: Ticket 4507 logged", "4507"),
-        ("Ticket 318417 logged successfully", "318417"),
-        ("Org 12, request 7: ticket 0000 pending, ticket 4508 logged", "4508"),
-    ])
+    @Test(
+        "the number in Message is the first run of 4 or more digits",
+        arguments: [
+            ("Org 1: Ticket 4507 logged", "4507"),
+            ("Ticket 318417 logged successfully", "318417"),
+            ("Org 12, request 7: ticket 0000 pending, ticket 4508 logged", "4508"),
+        ])
     func ticketNumberInMessage(_ message: String, _ number: String) async throws {
         let backend = try makeBackend(transport: stubTransport([answer(["Errors": "", "Message": .string(message)])]))
         #expect(try await backend.create(makeDraft()).number == number)
@@ -188,7 +202,9 @@ struct WireFormatTests {
         members.removeValue(forKey: "ticketInformation")
         let transport = stubTransport([created])
         _ = try await makeBackend(.object(members), transport: transport).create(makeDraft())
-        #expect(transport.jsonBodies.first?.value(atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.TicketInformation.Information")
-            == "OpCon job PAYROLL01 failed (schedule NIGHTLY)")
+        #expect(
+            transport.jsonBodies.first?.value(
+                atPath: "objCommonParameters.incidentParamsJSON.IncidentContainerJsonObj.TicketInformation.Information")
+                == "OpCon job PAYROLL01 failed (schedule NIGHTLY)")
     }
 }

@@ -18,9 +18,11 @@ public struct BackendPlugin: Sendable {
     /// Reads the backend's part of a template, once: the problems found, the field conventions, and the factory.
     public let configure: @Sendable (Template, ConnectorConfig) -> BackendSetup
 
-    public init(id: String, displayName: String, recognizes: @escaping @Sendable (JSONValue) -> Bool = { _ in false },
-                templateKeys: Set<String> = [], requiredCredentials: [String] = [], attachmentURLName: String? = nil,
-                configure: @escaping @Sendable (Template, ConnectorConfig) -> BackendSetup) {
+    public init(
+        id: String, displayName: String, recognizes: @escaping @Sendable (JSONValue) -> Bool = { _ in false },
+        templateKeys: Set<String> = [], requiredCredentials: [String] = [], attachmentURLName: String? = nil,
+        configure: @escaping @Sendable (Template, ConnectorConfig) -> BackendSetup
+    ) {
         self.id = id
         self.displayName = displayName
         self.recognizes = recognizes
@@ -72,8 +74,10 @@ public struct FieldConventions: Sendable {
     /// Whether the job log is attached when the template's `includeJobLogAttachment` rule is absent.
     public var attachesJobLogByDefault: Bool
 
-    public init(placeholders: PlaceholderSyntax = .indexed, defaults: [TicketField] = [],
-                tagRouting: (@Sendable ([String], inout [TicketField]) -> Void)? = nil, attachesJobLogByDefault: Bool = true) {
+    public init(
+        placeholders: PlaceholderSyntax = .indexed, defaults: [TicketField] = [],
+        tagRouting: (@Sendable ([String], inout [TicketField]) -> Void)? = nil, attachesJobLogByDefault: Bool = true
+    ) {
         self.placeholders = placeholders
         self.defaults = defaults
         self.tagRouting = tagRouting
@@ -95,9 +99,11 @@ public struct BackendEnvironment: Sendable {
     /// How `ServiceClient` waits between attempts; tests inject one that does not sleep.
     public var pause: RetryMiddleware.Sleep
 
-    public init(http: HTTPClient, secrets: SecretResolver, logger: Logger, config: ConnectorConfig, template: Template,
-                now: @escaping @Sendable () -> Date = { Date() }, deadline: Deadline? = nil,
-                pause: @escaping RetryMiddleware.Sleep = RetryMiddleware.taskSleep) {
+    public init(
+        http: HTTPClient, secrets: SecretResolver, logger: Logger, config: ConnectorConfig, template: Template,
+        now: @escaping @Sendable () -> Date = { Date() }, deadline: Deadline? = nil,
+        pause: @escaping RetryMiddleware.Sleep = RetryMiddleware.taskSleep
+    ) {
         self.http = http
         self.secrets = secrets
         self.logger = logger

@@ -30,8 +30,10 @@ public struct ServiceClient: Sendable {
     let pause: RetryMiddleware.Sleep
     let policy: RetryPolicy
 
-    public init(service: String, baseURL: String, authorization: Authorization, environment: BackendEnvironment,
-                policy: RetryPolicy = .standard) {
+    public init(
+        service: String, baseURL: String, authorization: Authorization, environment: BackendEnvironment,
+        policy: RetryPolicy = .standard
+    ) {
         self.service = service
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -42,7 +44,8 @@ public struct ServiceClient: Sendable {
         let masker = environment.secrets.masker
         switch authorization {
         case .basic(let user, let password):
-            self.http = environment.http.adding(HeaderMiddleware(["Authorization": masker.registerBasicAuth(user: user, password: password)]))
+            self.http = environment.http.adding(
+                HeaderMiddleware(["Authorization": masker.registerBasicAuth(user: user, password: password)]))
         case .bearer(let token):
             masker.register(token)
             self.http = environment.http.adding(HeaderMiddleware(["Authorization": "Bearer \(token)"]))
@@ -84,19 +87,25 @@ public struct ServiceClient: Sendable {
     }
 
     /// A request that sends and accepts JSON. `isRead` marks a POST that only reads (a search), so it may be retried.
-    public func request(_ method: HTTPMethod, _ path: String, appending component: String? = nil, query: [(String, String)] = [],
-                        json: JSONValue? = nil, isRead: Bool = false) throws(ConnectorError) -> HTTPRequest {
+    public func request(
+        _ method: HTTPMethod, _ path: String, appending component: String? = nil, query: [(String, String)] = [],
+        json: JSONValue? = nil, isRead: Bool = false
+    ) throws(ConnectorError) -> HTTPRequest {
         var headers = ["Accept": "application/json"]
         if json != nil { headers["Content-Type"] = "application/json; charset=utf-8" }
-        return HTTPRequest(method: method, url: try url(path, appending: component, query: query), headers: headers,
-                           body: json?.data(), isRetrySafe: isRead)
+        return HTTPRequest(
+            method: method, url: try url(path, appending: component, query: query), headers: headers,
+            body: json?.data(), isRetrySafe: isRead)
     }
 
     /// A POST whose body is read while it is sent (a job log, its base64, a multipart form).
-    public func upload(_ path: String, appending component: String? = nil, query: [(String, String)] = [],
-                       body: StreamedBody, contentType: String) throws(ConnectorError) -> HTTPRequest {
-        var request = HTTPRequest(method: .post, url: try url(path, appending: component, query: query),
-                                  headers: ["Accept": "application/json", "Content-Type": contentType])
+    public func upload(
+        _ path: String, appending component: String? = nil, query: [(String, String)] = [],
+        body: StreamedBody, contentType: String
+    ) throws(ConnectorError) -> HTTPRequest {
+        var request = HTTPRequest(
+            method: .post, url: try url(path, appending: component, query: query),
+            headers: ["Accept": "application/json", "Content-Type": contentType])
         request.streamedBody = body
         return request
     }
@@ -148,7 +157,8 @@ public struct ServiceClient: Sendable {
         case 401:
             error = .permission("\(service) refused the credentials (HTTP 401\(said)) when asked to \(action). Check \(credentialHint).")
         case 403:
-            error = .permission("\(service) refused to \(action) (HTTP 403\(said)): the account in \(credentialHint) lacks the rights for it.")
+            error = .permission(
+                "\(service) refused to \(action) (HTTP 403\(said)): the account in \(credentialHint) lacks the rights for it.")
         case 429, 500...599:
             error = .unavailable("\(service) could not \(action) (HTTP \(response.status)\(said)).")
         default:
@@ -172,8 +182,10 @@ public struct ServiceClient: Sendable {
     /// followed by `confirm`, and sent again only when that finds nothing. Waits follow the run's retry policy and end
     /// inside its deadline; past that the error is `.unavailable` and the event waits in the outbox.
     /// - Parameter confirm: nil when nothing can show whether a create landed: such a create is never sent twice.
-    public func create(_ request: HTTPRequest, action: String, confirm: LandingCheck?,
-                       read: (HTTPResponse) throws(ConnectorError) -> TicketReference) async throws(ConnectorError) -> TicketReference {
+    public func create(
+        _ request: HTTPRequest, action: String, confirm: LandingCheck?,
+        read: (HTTPResponse) throws(ConnectorError) -> TicketReference
+    ) async throws(ConnectorError) -> TicketReference {
         var guessedRetries = 0
         var attempt = 1
         while true {
@@ -210,10 +222,12 @@ public struct ServiceClient: Sendable {
                 logger.warning("\(service) turned the request to \(action) away (\(said)); it was not processed, so it is sent again.")
             } else {
                 guard let confirm else {
-                    throw .unconfirmed("\(service) did not confirm the request to \(action) (\(said)). It is not sent again: "
-                        + "nothing can show whether it landed, and a second one could open a duplicate; check \(service).")
+                    throw .unconfirmed(
+                        "\(service) did not confirm the request to \(action) (\(said)). It is not sent again: "
+                            + "nothing can show whether it landed, and a second one could open a duplicate; check \(service).")
                 }
-                logger.warning("\(service) did not confirm the request to \(action) (\(said)); looking for the ticket before sending it again.")
+                logger.warning(
+                    "\(service) did not confirm the request to \(action) (\(said)); looking for the ticket before sending it again.")
                 if let landed = try await look(confirm) {
                     logger.info("\(service): the unconfirmed request did create \(landed.number); using it.")
                     return landed
@@ -230,8 +244,10 @@ public struct ServiceClient: Sendable {
                 throw .unavailable("\(service) could not \(action) (last: \(said))\(noneFound); gave up after \(attempts).")
             }
             guard delay < deadline.remaining else {
-                throw .unavailable("\(service) could not \(action) (last: \(said))\(noneFound); gave up after \(attempts): the next, "
-                    + "\(Self.seconds(delay)) s from now, would be past the run's deadline (\(Self.seconds(deadline.remaining)) s left).")
+                throw .unavailable(
+                    "\(service) could not \(action) (last: \(said))\(noneFound); gave up after \(attempts): the next, "
+                        + "\(Self.seconds(delay)) s from now, would be past the run's deadline (\(Self.seconds(deadline.remaining)) s left)."
+                )
             }
             logger.info("\(service): sending the request to \(action) again in \(Self.seconds(delay)) s (attempt \(attempt + 1)).")
             try await wait(delay)

@@ -85,8 +85,13 @@ extension TicketBackend {
             throw .usage("-i expects a \(service) ticket number, found \"\(number)\".")
         }
         guard let ticket = try await read(reference) else { throw .data("\(service) has no ticket \(number).") }
-        let rows = [TicketField(name: "Ticket", value: ticket.reference.number),
-                    TicketField(name: "State", value: ticket.status.label == ticket.rawState ? ticket.rawState : "\(ticket.status.label) (\(ticket.rawState))")]
+        let rows =
+            [
+                TicketField(name: "Ticket", value: ticket.reference.number),
+                TicketField(
+                    name: "State",
+                    value: ticket.status.label == ticket.rawState ? ticket.rawState : "\(ticket.status.label) (\(ticket.rawState))"),
+            ]
             + ticket.details.filter { !$0.value.isEmpty }
             + [TicketField(name: "Link", value: ticket.reference.url)]
         let width = rows.map(\.name.count).max() ?? 0

@@ -42,11 +42,14 @@ public struct CommandSignature: Sendable {
     /// Paragraphs `--help` prints after the options: what a line of help per option cannot say.
     public let discussion: String?
 
-    public init(name: String, summary: String, options: [CommandOption] = [], argument: Argument? = nil,
-                valueWords: ValueWords = .upToNextOption, isDefault: Bool = false, guidance: String? = nil,
-                discussion: String? = nil) {
-        precondition(Set(options.flatMap(\.names)).count == options.flatMap(\.names).count,
-                     "connector \(name) declares an option name twice")
+    public init(
+        name: String, summary: String, options: [CommandOption] = [], argument: Argument? = nil,
+        valueWords: ValueWords = .upToNextOption, isDefault: Bool = false, guidance: String? = nil,
+        discussion: String? = nil
+    ) {
+        precondition(
+            Set(options.flatMap(\.names)).count == options.flatMap(\.names).count,
+            "connector \(name) declares an option name twice")
         self.name = name
         self.summary = summary
         self.options = options

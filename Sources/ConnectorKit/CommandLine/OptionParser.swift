@@ -103,7 +103,8 @@ public struct OptionParser: Sendable {
                 // be turned away for its name.
                 let longNames = signature.options.flatMap(\.names).filter { $0.hasPrefix("--") }
                 guard Self.looksLikeLongOption(word),
-                      let closest = ClosestName.to(name, among: longNames, prefixes: false) else { return nil }
+                    let closest = ClosestName.to(name, among: longNames, prefixes: false)
+                else { return nil }
                 guess = " Did you mean \(closest)?"
             }
         }
@@ -133,7 +134,8 @@ public struct OptionParser: Sendable {
         guard words.count == 1, let word = words.first, argument.choices.contains(word) else {
             let given = words.first.map { " (found \"\($0)\")" } ?? ""
             let hint = words.first.map { ClosestName.hint(for: $0, among: argument.choices) } ?? ""
-            let choices = argument.choices.dropLast().joined(separator: ", ")
+            let choices =
+                argument.choices.dropLast().joined(separator: ", ")
                 + (argument.choices.count > 1 ? " or " : "") + (argument.choices.last ?? "")
             throw .usage("give one \(argument.name), \(choices)\(given).\(hint)")
         }

@@ -31,8 +31,9 @@ public struct ParsedOptions: Sendable, Equatable {
     public func integer(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(ConnectorError) -> Int? {
         guard let text = string(name) else { return nil }
         guard let number = Int(text), range.contains(number) else {
-            throw .usage("option \(option(name).displayName) must be a whole number"
-                + "\(Self.describe(range)), found \"\(text)\".")
+            throw .usage(
+                "option \(option(name).displayName) must be a whole number"
+                    + "\(Self.describe(range)), found \"\(text)\".")
         }
         return number
     }
@@ -41,8 +42,9 @@ public struct ParsedOptions: Sendable, Equatable {
     public func seconds(_ name: String) throws(ConnectorError) -> Double? {
         guard let text = string(name) else { return nil }
         guard let number = Double(text), number.isFinite, number > 0 else {
-            throw .usage("option \(option(name).displayName) must be a number of seconds greater than 0, "
-                + "found \"\(text)\".")
+            throw .usage(
+                "option \(option(name).displayName) must be a number of seconds greater than 0, "
+                    + "found \"\(text)\".")
         }
         return number
     }

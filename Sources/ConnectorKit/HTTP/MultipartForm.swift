@@ -16,7 +16,8 @@ public struct MultipartForm: Sendable {
 
     /// Adds one file as the part named `field`.
     public mutating func addFile(field: String, filename: String, contentType: String = "text/plain", content: StreamedBody) {
-        let header = "--\(boundary)\r\n"
+        let header =
+            "--\(boundary)\r\n"
             + "Content-Disposition: form-data; name=\"\(Self.quoted(field))\"; filename=\"\(Self.quoted(filename))\"\r\n"
             + "Content-Type: \(contentType)\r\n\r\n"
         parts.append(.bytes(Data(header.utf8)))

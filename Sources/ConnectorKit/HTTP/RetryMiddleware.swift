@@ -61,10 +61,12 @@ public struct RetryMiddleware: ClientMiddleware {
     private let now: @Sendable () -> Date
     private let logger: Logger
 
-    public init(policy: RetryPolicy = .standard, deadline: Deadline, logger: Logger = .silent,
-                sleep: @escaping Sleep = RetryMiddleware.taskSleep,
-                random: @escaping Random = { Double.random(in: 0...max(0, $0)) },
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        policy: RetryPolicy = .standard, deadline: Deadline, logger: Logger = .silent,
+        sleep: @escaping Sleep = RetryMiddleware.taskSleep,
+        random: @escaping Random = { Double.random(in: 0...max(0, $0)) },
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.policy = policy
         self.deadline = deadline
         self.logger = logger
@@ -93,14 +95,16 @@ public struct RetryMiddleware: ClientMiddleware {
             do { outcome = .success(try await next(request)) } catch { outcome = .failure(error) }
 
             guard let retry = plannedRetry(after: outcome, of: request, guessedRetries: guessedRetries),
-                  retry.delay < deadline.remaining
+                retry.delay < deadline.remaining
             else { return try outcome.get() }
 
-            let bound = retry.serverNamedWait
+            let bound =
+                retry.serverNamedWait
                 ? "\(Self.milliseconds(deadline.remaining)) ms left before the deadline"
                 : "at most \(policy.maxAttempts) attempts"
-            logger.info("Retrying \(request.method.rawValue) \(request.url.absoluteString) in \(Self.milliseconds(retry.delay)) ms "
-                + "after \(retry.reason) (attempt \(attempt + 1); \(bound)).")
+            logger.info(
+                "Retrying \(request.method.rawValue) \(request.url.absoluteString) in \(Self.milliseconds(retry.delay)) ms "
+                    + "after \(retry.reason) (attempt \(attempt + 1); \(bound)).")
             try await sleep(retry.delay)
             attempt += 1
             if !retry.serverNamedWait { guessedRetries += 1 }
@@ -115,8 +119,10 @@ public struct RetryMiddleware: ClientMiddleware {
     }
 
     /// The retry that follows this outcome, or nil when it must not be retried (or the backoff attempts are spent).
-    private func plannedRetry(after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest,
-                              guessedRetries: Int) -> PlannedRetry? {
+    private func plannedRetry(
+        after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest,
+        guessedRetries: Int
+    ) -> PlannedRetry? {
         let backoffAllowed = guessedRetries + 1 < policy.maxAttempts
         switch outcome {
         case .success(let response):

@@ -61,8 +61,9 @@ public struct DecisionRules: Sendable, Equatable {
 extension DecisionRules {
     /// The rules as a template sets them.
     public init(template: Template) {
-        self.init(alwaysCreateNewTicket: template.rule("alwaysCreateNewTicket", default: false),
-                  allowReopen: template.rule("allowTicketReopen", default: true),
-                  singleIncidentPerDay: template.rule("submitSingleIncidentPerDay", default: false))
+        self.init(
+            alwaysCreateNewTicket: template.rule("alwaysCreateNewTicket", default: false),
+            allowReopen: template.rule("allowTicketReopen", default: true),
+            singleIncidentPerDay: template.rule("submitSingleIncidentPerDay", default: false))
     }
 }

@@ -7,8 +7,10 @@ public enum DecisionMaker {
     ///   - existing: the ticket the backend found for this job, if any.
     ///   - documentation: the job's documentation (for the once-per-day `Last Incident Date` line).
     ///   - dailyStartHour: `DAILY_START_HOUR`, the hour the operations day starts.
-    public static func decide(existing: ExistingTicket?, rules: DecisionRules, documentation: String?,
-                              dailyStartHour: Int?, now: Date, calendar: Calendar) -> Decision {
+    public static func decide(
+        existing: ExistingTicket?, rules: DecisionRules, documentation: String?,
+        dailyStartHour: Int?, now: Date, calendar: Calendar
+    ) -> Decision {
         guard let existing else { return .create }
 
         if rules.singleIncidentPerDay, let dailyStartHour,
@@ -16,7 +18,10 @@ public enum DecisionMaker {
         {
             guard now < windowEnd else { return afterOnceADayWindow(existing) }
             if existing.isFinal {
-                return .skip(reason: "once-per-day window: ticket \(existing.reference.number) is \(existing.rawState) and no second ticket is opened before \(format(windowEnd, calendar: calendar))")
+                return .skip(
+                    reason:
+                        "once-per-day window: ticket \(existing.reference.number) is \(existing.rawState) and no second ticket is opened before \(format(windowEnd, calendar: calendar))"
+                )
             }
             return existing.status == .resolved ? .reopen(existing) : .update(existing)
         }

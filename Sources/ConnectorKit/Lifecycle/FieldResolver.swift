@@ -56,8 +56,10 @@ public enum FieldResolver {
     /// Working hours are judged at the failure (`event.failedAt`), not at the moment the fields are resolved: an
     /// event replayed from the outbox hours later must be routed as it would have been when the job failed, and
     /// `{4}` and the backends' own working-hours rules (ServiceNow's documentation routing) use that time too.
-    public static func resolve(template: Template, conventions: FieldConventions, event: FailureEvent, job: DailyJob,
-                               calendar: Calendar) -> [TicketField] {
+    public static func resolve(
+        template: Template, conventions: FieldConventions, event: FailureEvent, job: DailyJob,
+        calendar: Calendar
+    ) -> [TicketField] {
         var fields = conventions.defaults
         overlay(template.attributes, onto: &fields)
         switch WorkingHours.isWorkingTime(event.failedAt, windows: template.workingHours, calendar: calendar) {

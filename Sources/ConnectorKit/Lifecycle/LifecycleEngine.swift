@@ -31,11 +31,13 @@ public struct LifecycleEngine: Sendable {
     /// How messages name the backend (`ServiceNow`).
     public var service: String
 
-    public init(template: Template, backend: any TicketBackend, fields: FieldConventions = FieldConventions(), service: String? = nil,
-                opcon: any OpConService, config: ConnectorConfig,
-                outbox: Outbox, locks: JobLocks, logger: Logger, calendar: Calendar = .current,
-                now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60, jobLogFolders: JobLogFolders? = nil,
-                deadline: Deadline? = nil) {
+    public init(
+        template: Template, backend: any TicketBackend, fields: FieldConventions = FieldConventions(), service: String? = nil,
+        opcon: any OpConService, config: ConnectorConfig,
+        outbox: Outbox, locks: JobLocks, logger: Logger, calendar: Calendar = .current,
+        now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60, jobLogFolders: JobLogFolders? = nil,
+        deadline: Deadline? = nil
+    ) {
         self.template = template
         self.backend = backend
         self.fields = fields
@@ -106,7 +108,8 @@ public struct LifecycleEngine: Sendable {
                 if case .queued(let reason) = outcome.status {
                     return "An earlier failure of job \(event.dailyJobID) is still waiting: \(reason)"
                 }
-                logger.info("Finished an earlier failure of job \(event.dailyJobID) first: \(outcome.decision) \(outcome.ticket?.number ?? "").")
+                logger.info(
+                    "Finished an earlier failure of job \(event.dailyJobID) first: \(outcome.decision) \(outcome.ticket?.number ?? "").")
             } catch {
                 let message = (error as? ConnectorError)?.message ?? "\(error)"
                 logger.error("An earlier failure of job \(event.dailyJobID) could not be delivered and was dropped: \(message)")
@@ -206,11 +209,15 @@ public struct LifecycleEngine: Sendable {
         do {
             try outbox.save(item)
         } catch {
-            throw ConnectorError.unavailable("\(reason) The event could not be saved for later either: \(error.message) Fix the folder's permissions; this failure must be ticketed by hand.")
+            throw ConnectorError.unavailable(
+                "\(reason) The event could not be saved for later either: \(error.message) Fix the folder's permissions; this failure must be ticketed by hand."
+            )
         }
         // Info, not warning: the exit's one sentence on stderr says the same (warnings are also shown on stderr).
         logger.info("\(reason) The event was saved to the outbox and will be delivered by a later run or `connector outbox flush`.")
-        return RunOutcome(status: .queued(reason: reason), decision: item.progress.decision ?? "pending", ticket: item.progress.ticket, jobID: item.event.dailyJobID)
+        return RunOutcome(
+            status: .queued(reason: reason), decision: item.progress.decision ?? "pending", ticket: item.progress.ticket,
+            jobID: item.event.dailyJobID)
     }
 
     private func checkpoint(_ item: inout OutboxItem) {
@@ -236,11 +243,13 @@ public struct LifecycleEngine: Sendable {
         // The job log is read before the write because the ticket's text quotes it (SPEC §5 step 7), but the write
         // waits for it only `logExcerptWait` (and never more than half of the run's remaining budget). The attachment,
         // after the write-back, takes it whenever it comes.
-        let wantsAttachment = !item.progress.jobLogDone
+        let wantsAttachment =
+            !item.progress.jobLogDone
             && template.rule("includeJobLogAttachment", default: fields.attachesJobLogByDefault)
         let wantsExcerpt = pendingWrite != nil && includesLogExcerpt
         let logItem = item
-        let logTask: Task<JobLogReading, Never>? = wantsAttachment || wantsExcerpt
+        let logTask: Task<JobLogReading, Never>? =
+            wantsAttachment || wantsExcerpt
             ? Task { await readLog(job, for: logItem, excerpt: wantsExcerpt) } : nil
         // An earlier step that fails ends the run: the log is no longer wanted.
         defer { logTask?.cancel() }
@@ -255,7 +264,8 @@ public struct LifecycleEngine: Sendable {
             case .unavailable(let reason):
                 write.draft.logExcerpt = LogExcerpt.unavailableLine(reason)
             case nil:
-                logger.warning("The job log of \(job.id) did not arrive within \(Self.seconds(wait)) s; the ticket is written without its excerpt.")
+                logger.warning(
+                    "The job log of \(job.id) did not arrive within \(Self.seconds(wait)) s; the ticket is written without its excerpt.")
                 write.draft.logExcerpt = LogExcerpt.unavailableLine(Self.lateReason(wait))
             }
             pendingWrite = write
@@ -285,7 +295,8 @@ public struct LifecycleEngine: Sendable {
         if !item.progress.ticketWrittenBack {
             if job.incidentTicketID != ticket.recordedID || (job.incidentTicketURL ?? "") != ticket.url {
                 guard let uid = job.uid else {
-                    throw ConnectorError.data("OpCon returned daily job \(job.id) without a uid, so ticket \(ticket.number) cannot be written back.")
+                    throw ConnectorError.data(
+                        "OpCon returned daily job \(job.id) without a uid, so ticket \(ticket.number) cannot be written back.")
                 }
                 try await opcon.writeTicket(ticket, jobUID: uid, hadTicket: job.incidentTicketID != nil)
             }
@@ -301,7 +312,8 @@ public struct LifecycleEngine: Sendable {
             }
             if rules.singleIncidentPerDay, ["create", "replace"].contains(item.progress.decision) {
                 // The failed calendar date (sma-connectors §8.3), also when an outbox replay writes it days later.
-                documentation = JobDocumentation.settingLastIncidentDate(DecisionMaker.localDate(event.failedAt, calendar: calendar), in: documentation)
+                documentation = JobDocumentation.settingLastIncidentDate(
+                    DecisionMaker.localDate(event.failedAt, calendar: calendar), in: documentation)
             }
             if documentation != current {
                 // The PUT sends the whole job: read it again so the ticket just written back, and any status a
@@ -325,8 +337,9 @@ public struct LifecycleEngine: Sendable {
             }
             item.progress.jobLogDone = true
         }
-        return RunOutcome(status: .handled, decision: item.progress.decision ?? "update", ticket: ticket, jobID: event.dailyJobID,
-                          scrubbedValues: scrubbedValues)
+        return RunOutcome(
+            status: .handled, decision: item.progress.decision ?? "update", ticket: ticket, jobID: event.dailyJobID,
+            scrubbedValues: scrubbedValues)
     }
 
     /// The template's `includeLogExcerpt` rule: on unless the template turns it off, whatever the backend.
@@ -344,7 +357,9 @@ public struct LifecycleEngine: Sendable {
         var directory: String?
         if let jobLogFolders {
             do { directory = try jobLogFolders.prepare(for: item) } catch {
-                logger.warning("The job-log folder \(jobLogFolders.folder(for: item)) cannot be created (\(error.localizedDescription)); the log is read into memory instead.")
+                logger.warning(
+                    "The job-log folder \(jobLogFolders.folder(for: item)) cannot be created (\(error.localizedDescription)); the log is read into memory instead."
+                )
             }
         }
         if let saved = jobLogFolders?.savedLogs(for: item, maxBytes: config.general.maxJobLogBytes) {
@@ -355,8 +370,10 @@ public struct LifecycleEngine: Sendable {
 
     /// Fetches the job log into `directory` (memory when nil), then scrubs it and builds the excerpt. Fetching is best
     /// effort (SPEC §4): a failure is logged and becomes the reason the ticket gives.
-    private func readLog(_ job: DailyJob, directory: String?, excerpt: Bool,
-                         fetched: ([JobLogFile]) -> Void = { _ in }) async -> JobLogReading {
+    private func readLog(
+        _ job: DailyJob, directory: String?, excerpt: Bool,
+        fetched: ([JobLogFile]) -> Void = { _ in }
+    ) async -> JobLogReading {
         guard let jobNumber = job.jobNumber else {
             logger.warning("OpCon returned no jobNumber for \(job.id); the job log is not read.")
             return .unavailable(reason: "OpCon gave no job number for the job")
@@ -380,11 +397,14 @@ public struct LifecycleEngine: Sendable {
     /// cannot be scrubbed is not attached at all: sending it unscrubbed could leak what the pass was to remove.
     private func prepareLog(_ files: [JobLogFile], directory: String?, excerpt: Bool) -> JobLogReading {
         let scrubber = config.general.scrubJobLogs ? JobLogScrubber(secrets: logger.masker.registeredSecrets) : nil
-        let preparation = JobLogPreparation(scrubber: scrubber, excerptLines: excerpt ? config.general.logExcerptLines : nil,
-                                            chunkSize: logReadChunkSize)
+        let preparation = JobLogPreparation(
+            scrubber: scrubber, excerptLines: excerpt ? config.general.logExcerptLines : nil,
+            chunkSize: logReadChunkSize)
         do {
             let log = try preparation.prepare(files, directory: directory)
-            let scrubbing = config.general.scrubJobLogs ? "\(log.scrubbedValues) secret value(s) replaced by ****" : "not scrubbed (SCRUB_JOBLOGS=False)"
+            let scrubbing =
+                config.general.scrubJobLogs
+                ? "\(log.scrubbedValues) secret value(s) replaced by ****" : "not scrubbed (SCRUB_JOBLOGS=False)"
             logger.info("Job log: \(files.count) file(s) read, \(scrubbing).")
             return .prepared(log)
         } catch {
@@ -411,7 +431,8 @@ public struct LifecycleEngine: Sendable {
     /// could double the ticket, so the event moves to `outbox/dead/` for the operator instead (SPEC §7.1).
     private func noteCreate(_ item: inout OutboxItem) throws(ConnectorError) {
         if let sent = item.progress.createSentAt, !backend.capabilities.contains(.correlationSearch) {
-            let reason = "An earlier attempt sent the ticket for job \(item.event.dailyJobID) to \(service) at \(sent) and never learned whether it "
+            let reason =
+                "An earlier attempt sent the ticket for job \(item.event.dailyJobID) to \(service) at \(sent) and never learned whether it "
                 + "landed; \(service) cannot be searched for it, so it is not sent again. Look in \(service) for the ticket: record it on "
                 + "the job (Incident Ticket ID), or, if there is none, run the failure again. The event is in outbox/dead."
             item.lastError = reason

@@ -63,8 +63,10 @@ public struct ExistingTicket: Sendable, Equatable, Codable {
     /// the decision then replaces it as if it were closed.
     public var canReopen: Bool
 
-    public init(reference: TicketReference, status: TicketStatus, rawState: String, foundBySearch: Bool = false,
-                details: [TicketField] = [], canReopen: Bool = true) {
+    public init(
+        reference: TicketReference, status: TicketStatus, rawState: String, foundBySearch: Bool = false,
+        details: [TicketField] = [], canReopen: Bool = true
+    ) {
         self.reference = reference
         self.status = status
         self.rawState = rawState

@@ -44,7 +44,9 @@ public struct TicketFinder: Sendable {
             var found = open.first(where: { $0.reference.recordedID != excluded })
         else { return nil }
         found.foundBySearch = true
-        logger.info("\(service): found \(found.reference.number) by this job's correlation although the job does not record it; a previous run must have stopped before writing it back.")
+        logger.info(
+            "\(service): found \(found.reference.number) by this job's correlation although the job does not record it; a previous run must have stopped before writing it back."
+        )
         return found
     }
 }

@@ -24,16 +24,20 @@ public struct ConnectorRuntime: Sendable {
     /// - Parameter console: also show warnings on stderr (off for in-process runs such as `connector demo`).
     /// - Parameter deadlineClock: what `DEADLINE_SECONDS` is measured on; a long-running command passes a `PassClock`
     ///   so that each of its passes has the whole budget.
-    public static func load(home: InstallDirectory, registry: BackendRegistry, environment: [String: String],
-                            transport: TransportFactory, console: Bool = true,
-                            deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds) throws(ConnectorError) -> ConnectorRuntime {
+    public static func load(
+        home: InstallDirectory, registry: BackendRegistry, environment: [String: String],
+        transport: TransportFactory, console: Bool = true,
+        deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds
+    ) throws(ConnectorError) -> ConnectorRuntime {
         let config = try ConnectorConfigLoader.load(path: home.configFile)
         let masker = SecretMasker()
-        let file = FileLogSink(directory: home.logDirectory, format: config.general.logFormat,
-                               maxBytes: config.general.logMaxBytes, keepFiles: config.general.logKeepFiles)
+        let file = FileLogSink(
+            directory: home.logDirectory, format: config.general.logFormat,
+            maxBytes: config.general.logMaxBytes, keepFiles: config.general.logKeepFiles)
         let level: LogLevel = config.general.debug ? .debug : .info
         let fileLogger = Logger(sinks: [file], minimumLevel: level, masker: masker)
-        let logger = console ? Logger(sinks: [file, StandardErrorSink(minimumLevel: .warning)], minimumLevel: level, masker: masker) : fileLogger
+        let logger =
+            console ? Logger(sinks: [file, StandardErrorSink(minimumLevel: .warning)], minimumLevel: level, masker: masker) : fileLogger
         for warning in config.warnings { logger.warning(warning) }
         let deadline = Deadline(seconds: config.general.deadlineSeconds, clock: deadlineClock)
         let counter = RequestCounter()
@@ -137,9 +141,10 @@ public struct ConnectorRuntime: Sendable {
 
     public func syncEngine(forTemplate name: String) throws(ConnectorError) -> SyncEngine {
         let loaded = try loadTemplate(name)
-        return SyncEngine(template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(),
-                          logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now,
-                          claimsUnlinkedTickets: isSoleTemplateOfItsBackend(loaded))
+        return SyncEngine(
+            template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(),
+            logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now,
+            claimsUnlinkedTickets: isSoleTemplateOfItsBackend(loaded))
     }
 
     /// Delivery of waiting outbox items; each item is replayed with its own template.

@@ -14,8 +14,10 @@ public struct SyncEngine: Sendable {
     /// (with two instances of one ITSM such a ticket is ambiguous, and nobody claims it).
     public var claimsUnlinkedTickets: Bool
 
-    public init(template: Template, backend: any TicketBackend, opcon: any OpConService, logger: Logger,
-                calendar: Calendar = .current, now: @escaping @Sendable () -> Date = { Date() }, claimsUnlinkedTickets: Bool = true) {
+    public init(
+        template: Template, backend: any TicketBackend, opcon: any OpConService, logger: Logger,
+        calendar: Calendar = .current, now: @escaping @Sendable () -> Date = { Date() }, claimsUnlinkedTickets: Bool = true
+    ) {
         self.template = template
         self.claimsUnlinkedTickets = claimsUnlinkedTickets
         self.backend = backend
@@ -103,7 +105,9 @@ public struct SyncEngine: Sendable {
         }
         var report = Report()
         for job in jobs {
-            guard let recorded = job.incidentTicketID, backend.owns(recordedID: recorded, ticketURL: job.incidentTicketURL, claimsUnlinked: claimsUnlinkedTickets) else { continue }
+            guard let recorded = job.incidentTicketID,
+                backend.owns(recordedID: recorded, ticketURL: job.incidentTicketURL, claimsUnlinked: claimsUnlinkedTickets)
+            else { continue }
             let ticket: ExistingTicket?
             do {
                 ticket = try await backend.ticketStatus(recordedID: recorded)

@@ -58,10 +58,12 @@ public struct Template: Sendable {
     /// `variables`, as written.
     public var variables: [String: JSONValue]
 
-    public init(name: String, path: String, raw: JSONValue, backendID: String, address: String? = nil,
-                rules: [String: Bool] = [:], urls: [String: String] = [:], attributes: [TicketField] = [],
-                workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
-                nonWorkingHoursAttributes: [TicketField] = [], tags: [TagRule] = [], variables: [String: JSONValue] = [:]) {
+    public init(
+        name: String, path: String, raw: JSONValue, backendID: String, address: String? = nil,
+        rules: [String: Bool] = [:], urls: [String: String] = [:], attributes: [TicketField] = [],
+        workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
+        nonWorkingHoursAttributes: [TicketField] = [], tags: [TagRule] = [], variables: [String: JSONValue] = [:]
+    ) {
         self.name = name
         self.path = path
         self.raw = raw

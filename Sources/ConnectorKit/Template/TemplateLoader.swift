@@ -93,9 +93,11 @@ public struct TemplateLoader: Sendable {
             case .success(let repaired):
                 raw = repaired.value
                 for rule in repaired.rules {
-                    issues.append(TemplateIssue(
-                        .warning, path: "rules.\(rule)",
-                        "the bare word day is not JSON (a mistake copied from the 2024 SMA Summit sample); it is read as true, write true instead"))
+                    issues.append(
+                        TemplateIssue(
+                            .warning, path: "rules.\(rule)",
+                            "the bare word day is not JSON (a mistake copied from the 2024 SMA Summit sample); it is read as true, write true instead"
+                        ))
                 }
             }
         }
@@ -123,7 +125,11 @@ public struct TemplateLoader: Sendable {
         if let name = plugin.attachmentURLName, template.rule("includeJobLogAttachment", default: setup.fields.attachesJobLogByDefault),
             (template.url(named: name) ?? "").isEmpty
         {
-            issues.append(TemplateIssue(.error, path: "urls", "job logs are attached (rules.includeJobLogAttachment) but no entry is named \(name); add one, or set the rule to false"))
+            issues.append(
+                TemplateIssue(
+                    .error, path: "urls",
+                    "job logs are attached (rules.includeJobLogAttachment) but no entry is named \(name); add one, or set the rule to false"
+                ))
         }
 
         let errors = issues.filter { $0.severity == .error }
@@ -144,9 +150,11 @@ public struct TemplateLoader: Sendable {
         required.compactMap { key in
             let value = raw["credentials"]?[key]
             if let text = value?.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
-            return TemplateIssue(.error, path: "credentials.\(key)", value == nil
-                ? "is required (env:NAME, file:PATH, the EncryptValue form or the value)"
-                : "must be a non-empty string (env:NAME, file:PATH, the EncryptValue form or the value)")
+            return TemplateIssue(
+                .error, path: "credentials.\(key)",
+                value == nil
+                    ? "is required (env:NAME, file:PATH, the EncryptValue form or the value)"
+                    : "must be a non-empty string (env:NAME, file:PATH, the EncryptValue form or the value)")
         }
     }
 
@@ -166,7 +174,8 @@ public struct TemplateLoader: Sendable {
         if let address = raw["address"] {
             if let value = address["value"]?.stringValue {
                 if ServiceAddress(value) == nil {
-                    issues.append(TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\""))
+                    issues.append(
+                        TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\""))
                 }
                 template.address = value
             } else {
@@ -206,7 +215,8 @@ public struct TemplateLoader: Sendable {
 
         template.attributes = parseFields(raw["attributes"], key: "attributes", issues: &issues)
         template.workingHoursAttributes = parseFields(raw["workingHoursAttributes"], key: "workingHoursAttributes", issues: &issues)
-        template.nonWorkingHoursAttributes = parseFields(raw["nonWorkingHoursAttributes"], key: "nonWorkingHoursAttributes", issues: &issues)
+        template.nonWorkingHoursAttributes = parseFields(
+            raw["nonWorkingHoursAttributes"], key: "nonWorkingHoursAttributes", issues: &issues)
         template.workingHours = parseWorkingHours(raw["workingHours"], issues: &issues)
         template.tags = parseTags(raw["tags"], issues: &issues)
 
@@ -290,7 +300,9 @@ public struct TemplateLoader: Sendable {
         var rules: [TagRule] = []
         for (index, entry) in entries.enumerated() {
             guard let indicator = entry["indicator"]?.stringValue, !indicator.isEmpty else {
-                issues.append(TemplateIssue(.error, path: "tags[\(index)].indicator", "expected TAG_START, TAG_END, DEFAULT, EXIT or a backend indicator"))
+                issues.append(
+                    TemplateIssue(
+                        .error, path: "tags[\(index)].indicator", "expected TAG_START, TAG_END, DEFAULT, EXIT or a backend indicator"))
                 continue
             }
             rules.append(

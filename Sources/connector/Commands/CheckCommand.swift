@@ -148,13 +148,17 @@ final class CheckList: @unchecked Sendable {
         let started = Deadline.monotonicSeconds()
         do {
             let detail = try await body()
-            record(Entry(order: order, name: name, service: service, status: .ok, detail: detail, error: nil,
-                         seconds: Deadline.monotonicSeconds() - started))
+            record(
+                Entry(
+                    order: order, name: name, service: service, status: .ok, detail: detail, error: nil,
+                    seconds: Deadline.monotonicSeconds() - started))
             return nil
         } catch {
             let failure = (error as? ConnectorError) ?? ServiceFailure.map(error, service: service)
-            record(Entry(order: order, name: name, service: service, status: .failed, detail: nil, error: failure,
-                         seconds: Deadline.monotonicSeconds() - started))
+            record(
+                Entry(
+                    order: order, name: name, service: service, status: .failed, detail: nil, error: failure,
+                    seconds: Deadline.monotonicSeconds() - started))
             return failure.exitCode
         }
     }
@@ -198,7 +202,9 @@ final class CheckList: @unchecked Sendable {
                 "name": .string(entry.name), "service": .string(entry.service), "status": .string(entry.status.rawValue),
                 "seconds": .number(String(format: "%.3f", entry.seconds)),
             ]
-            if let detail = entry.detail { fields[entry.status == .skipped ? "reason" : "detail"] = .string(lock.withLock { mask(detail) }) }
+            if let detail = entry.detail {
+                fields[entry.status == .skipped ? "reason" : "detail"] = .string(lock.withLock { mask(detail) })
+            }
             if let error = entry.error {
                 fields["error"] = .string(lock.withLock { mask(error.message) })
                 fields["exitCode"] = .int(Int(error.exitCode.rawValue))

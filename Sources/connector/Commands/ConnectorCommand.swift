@@ -18,12 +18,15 @@ struct CommandContext: Sendable {
     /// hands it to the failure reporter, so from here on a failure is logged (masked) by the runtime.
     /// - Parameter warningsOnConsole: also print warnings on stderr (they always go to the log).
     /// - Parameter deadlineClock: what the deadline is measured on (a `PassClock` for a long-running command).
-    func runtime(warningsOnConsole: Bool = true,
-                 deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds) throws(ConnectorError) -> ConnectorRuntime {
+    func runtime(
+        warningsOnConsole: Bool = true,
+        deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds
+    ) throws(ConnectorError) -> ConnectorRuntime {
         let directory = InstallDirectory.resolve(option: options.home, environment: environment, executablePath: executablePath)
-        let runtime = try ConnectorRuntime.load(home: directory, registry: registry, environment: environment,
-                                                transport: PlatformTransport.factory, console: warningsOnConsole,
-                                                deadlineClock: deadlineClock)
+        let runtime = try ConnectorRuntime.load(
+            home: directory, registry: registry, environment: environment,
+            transport: PlatformTransport.factory, console: warningsOnConsole,
+            deadlineClock: deadlineClock)
         failures.attach(runtime)
         return runtime
     }

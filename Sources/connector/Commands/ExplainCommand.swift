@@ -19,7 +19,9 @@ struct ExplainCommand: ConnectorCommand {
         let console = context.console
         console.print("job:       \(event.dailyJobID)")
         console.print("template:  \(engine.template.path) (\(engine.template.backendID))")
-        console.print("decision:  \(plan.decision.verb)\(plan.decision.existing.map { " (existing ticket \($0.reference.number), state \($0.rawState))" } ?? "")")
+        console.print(
+            "decision:  \(plan.decision.verb)\(plan.decision.existing.map { " (existing ticket \($0.reference.number), state \($0.rawState))" } ?? "")"
+        )
         if case .skip(let reason) = plan.decision { console.print("reason:    \(reason)") }
         console.print("fields:")
         for field in plan.draft.fields { console.print("  \(field.name) = \(runtime.masker.mask(field.value))") }

@@ -6,8 +6,9 @@ struct OutboxCommand: ConnectorCommand {
     static let signature = CommandSignature(
         name: "outbox", summary: "list or deliver failure events that could not be delivered earlier",
         options: [.home, .json("with list: one JSON document on stdout")],
-        argument: .init(name: "action", choices: ["list", "flush"],
-                        help: "list shows the waiting (and dead) events; flush delivers them now"))
+        argument: .init(
+            name: "action", choices: ["list", "flush"],
+            help: "list shows the waiting (and dead) events; flush delivers them now"))
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let options = context.options
@@ -22,8 +23,10 @@ struct OutboxCommand: ConnectorCommand {
             runtime = try context.runtime()
         } catch {
             if json {
-                let document: JSONValue = ["command": "outbox list", "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
-                                           "error": .string(error.message)]
+                let document: JSONValue = [
+                    "command": "outbox list", "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
+                    "error": .string(error.message),
+                ]
                 context.console.print(document.serialized(pretty: true))
             }
             throw error
@@ -55,9 +58,13 @@ struct OutboxCommand: ConnectorCommand {
             console.print("delivered \(outcome.jobID): \(outcome.decision) \(outcome.ticket?.number ?? "")")
         }
         for failure in report.failed { console.error("connector outbox: dropped \(failure)") }
-        console.print("outbox flush: \(report.delivered.count) delivered, \(report.waiting) still waiting, \(report.movedToDead) moved to dead, \(report.failed.count) dropped.")
+        console.print(
+            "outbox flush: \(report.delivered.count) delivered, \(report.waiting) still waiting, \(report.movedToDead) moved to dead, \(report.failed.count) dropped."
+        )
         if report.waiting > 0 {
-            console.error("connector outbox: \(report.waiting) event(s) still wait for a service that cannot be reached; they are delivered by the next run or flush.")
+            console.error(
+                "connector outbox: \(report.waiting) event(s) still wait for a service that cannot be reached; they are delivered by the next run or flush."
+            )
             return .queued
         }
         return .ok

@@ -41,7 +41,9 @@ struct RunCommand: ConnectorCommand {
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         let ticket = outcome.ticket.map { "ticket \($0.number)" } ?? "no ticket"
         let scrubbed = outcome.scrubbedValues.map { ", \($0) value(s) scrubbed from the job log" } ?? ""
-        logger.info("Summary: job \(event.dailyJobID), decision \(outcome.decision), \(ticket), \(seconds) s, \(runtime.requestCount) requests\(scrubbed).")
+        logger.info(
+            "Summary: job \(event.dailyJobID), decision \(outcome.decision), \(ticket), \(seconds) s, \(runtime.requestCount) requests\(scrubbed)."
+        )
         switch outcome.status {
         case .handled:
             context.console.print("\(outcome.decision): \(ticket) for \(event.dailyJobID)\(outcome.ticket.map { " (\($0.url))" } ?? "")")

@@ -11,8 +11,9 @@ struct SyncCommand: ConnectorCommand {
         options: [
             .template("the template whose ITSM is read"),
             .flag("--once", help: "one pass, then exit (the default)"),
-            .value("--interval", valueName: "SECONDS",
-                   help: "instead of --once: a pass every SECONDS until SIGINT/SIGTERM (Ctrl+C, a service stop); the pass "
+            .value(
+                "--interval", valueName: "SECONDS",
+                help: "instead of --once: a pass every SECONDS until SIGINT/SIGTERM (Ctrl+C, a service stop); the pass "
                     + "in progress is finished, then exit 0. An outage waits (SECONDS, doubling, up to 5 minutes); only "
                     + "refused credentials (77) or a configuration error (78) end it"),
             .home,
@@ -28,7 +29,8 @@ struct SyncCommand: ConnectorCommand {
         }
         if let interval {
             if options.has("--json") {
-                throw ConnectorError.usage("--json goes with --once; a service writes one line per pass (LOG_FORMAT=json makes the log JSON lines).")
+                throw ConnectorError.usage(
+                    "--json goes with --once; a service writes one line per pass (LOG_FORMAT=json makes the log JSON lines).")
             }
             return try await serve(templateName, every: interval, context: context)
         }
@@ -82,9 +84,12 @@ struct SyncCommand: ConnectorCommand {
             }
         }
         TerminationSignals.route(to: stop)
-        console.print("\(Self.stamp()) sync \(engine.template.name): a pass every \(Self.format(interval)) until stopped (Ctrl+C, SIGTERM or a service stop).")
-        let service = SyncService(engine: engine, interval: interval, stop: stop, logger: logger, passClock: passClock,
-                                  observe: { event in Self.show(event, on: console, masker: runtime.masker) })
+        console.print(
+            "\(Self.stamp()) sync \(engine.template.name): a pass every \(Self.format(interval)) until stopped (Ctrl+C, SIGTERM or a service stop)."
+        )
+        let service = SyncService(
+            engine: engine, interval: interval, stop: stop, logger: logger, passClock: passClock,
+            observe: { event in Self.show(event, on: console, masker: runtime.masker) })
         try await service.run()
         return .ok
     }
@@ -137,14 +142,17 @@ struct SyncCommand: ConnectorCommand {
             "ticketsRead": .int(report.ticketsRead), "seconds": .number(String(format: "%.3f", seconds)),
             "actions": .array(actions),
             "missingTickets": .array(report.missing.map { ["job": .string($0.jobID), "ticket": .string($0.ticket)] }),
-            "problems": .array(report.problems.map {
-                ["job": .string($0.jobID), "ticket": .string($0.ticket), "message": .string(masker.mask($0.message))]
-            }),
+            "problems": .array(
+                report.problems.map {
+                    ["job": .string($0.jobID), "ticket": .string($0.ticket), "message": .string(masker.mask($0.message))]
+                }),
         ]
     }
 
     static func failureDocument(_ template: String, _ error: ConnectorError) -> JSONValue {
-        ["command": "sync", "template": .string(template), "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
-         "error": .string(error.message)]
+        [
+            "command": "sync", "template": .string(template), "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
+            "error": .string(error.message),
+        ]
     }
 }

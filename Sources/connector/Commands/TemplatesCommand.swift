@@ -29,8 +29,10 @@ struct TemplatesCommand: ConnectorCommand {
             do {
                 let loaded = try runtime.loader.load(name, config: runtime.config)
                 let warnings = loaded.warnings.map(runtime.masker.mask)
-                listed.append(["file": .string(name), "backend": .string(loaded.plugin.id), "valid": true,
-                               "warnings": .array(warnings.map(JSONValue.string))])
+                listed.append([
+                    "file": .string(name), "backend": .string(loaded.plugin.id), "valid": true,
+                    "warnings": .array(warnings.map(JSONValue.string)),
+                ])
                 guard !json else { continue }
                 context.console.print("\(name)  \(loaded.plugin.id)  valid\(warnings.isEmpty ? "" : " (\(warnings.count) warning(s))")")
                 for warning in warnings { context.console.print("    warning: \(warning)") }

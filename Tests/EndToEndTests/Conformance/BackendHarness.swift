@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// Every backend the conformance suite runs against. A new backend adds its harness here and passes the same cases:
 /// for Jira, a `JiraHarness` over `services.jira` with `services.jiraTemplate()`, `.correlationSearch`, the create
@@ -110,7 +111,9 @@ struct ObservedTicket: Sendable, Equatable, CustomStringConvertible {
             && left.attachments.map(\.bytes) == right.attachments.map(\.bytes)
     }
 
-    var description: String { "\(number) (\(state?.rawValue ?? "other state"), \(texts.count) text(s), \(attachments.count) attachment(s))" }
+    var description: String {
+        "\(number) (\(state?.rawValue ?? "other state"), \(texts.count) text(s), \(attachments.count) attachment(s))"
+    }
 
     /// Whether any text the connector wrote contains `fragment`.
     func mentions(_ fragment: String) -> Bool { texts.contains { $0.contains(fragment) } }

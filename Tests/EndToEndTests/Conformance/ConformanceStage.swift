@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// One conformance case's world: a fresh install wired to every simulator with the harness's template written, jobs
 /// that fail on a fixed Monday, runs of the real executable with the clock pinned, and readers that go through the
@@ -32,17 +33,21 @@ final class ConformanceStage: Sendable {
     // MARK: Jobs and runs
 
     /// Adds a failed job on `day`; `recorded` is a ticket the job already records (id and link).
-    func addJob(_ name: String, scheduleID: Int = 77, documentation: String? = nil, termination: String = "Exit Code 1",
-                logFiles: KeyValuePairs<String, String> = [:], recorded: (recordedID: String, link: String)? = nil) -> DemoJob {
+    func addJob(
+        _ name: String, scheduleID: Int = 77, documentation: String? = nil, termination: String = "Exit Code 1",
+        logFiles: KeyValuePairs<String, String> = [:], recorded: (recordedID: String, link: String)? = nil
+    ) -> DemoJob {
         var extraFields: [String: JSONValue] = [:]
         if let recorded {
             extraFields["incidentTicketId"] = .string(recorded.recordedID)
             extraFields["incidentTicketURL"] = .string(recorded.link)
         }
-        let id = opcon.addJob(date: Self.day, scheduleID: scheduleID, schedule: "FINANCE", job: name, documentation: documentation,
-                              termination: termination, logFiles: logFiles, extraFields: extraFields)
-        return DemoJob(id: id, date: Self.day, scheduleID: scheduleID, instance: 1, schedule: "FINANCE", job: name,
-                       agent: "WINAGENT01", termination: termination, tags: [])
+        let id = opcon.addJob(
+            date: Self.day, scheduleID: scheduleID, schedule: "FINANCE", job: name, documentation: documentation,
+            termination: termination, logFiles: logFiles, extraFields: extraFields)
+        return DemoJob(
+            id: id, date: Self.day, scheduleID: scheduleID, instance: 1, schedule: "FINANCE", job: name,
+            agent: "WINAGENT01", termination: termination, tags: [])
     }
 
     /// Runs the Notification Manager command line for `job` against the harness's template at `moment`.
@@ -79,8 +84,9 @@ final class ConformanceStage: Sendable {
     /// The ticket OpCon records for `job`; records an issue when the job records none or one the instance lacks.
     func recordedTicket(of job: DemoJob, sourceLocation: SourceLocation = #_sourceLocation) throws -> ObservedTicket {
         let recorded = try #require(opcon.incidentTicketID(of: job.id), "job \(job.id) records no ticket", sourceLocation: sourceLocation)
-        return try #require(harness.ticket(recordedID: recorded, in: services),
-                            "\(harness.name) has no ticket \(recorded) though the job records it", sourceLocation: sourceLocation)
+        return try #require(
+            harness.ticket(recordedID: recorded, in: services),
+            "\(harness.name) has no ticket \(recorded) though the job records it", sourceLocation: sourceLocation)
     }
 
     /// Records an issue unless OpCon holds `ticket`'s id and link for `job` (SPEC §5 step 10).
@@ -90,8 +96,10 @@ final class ConformanceStage: Sendable {
     }
 
     /// The first failure of `job`, which must create a ticket and write it back; the analyst then moves it to `state`.
-    func firstTicket(of job: DemoJob, movedTo state: AnalystState? = nil,
-                     sourceLocation: SourceLocation = #_sourceLocation) async throws -> ObservedTicket {
+    func firstTicket(
+        of job: DemoJob, movedTo state: AnalystState? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> ObservedTicket {
         let run = try await fail(job)
         #expect(run.exitCode == 0, "\(run)", sourceLocation: sourceLocation)
         let ticket = try recordedTicket(of: job, sourceLocation: sourceLocation)
@@ -116,8 +124,10 @@ final class ConformanceStage: Sendable {
             "OpCon": opcon.journal.matching().filter { $0.isWrite && !$0.path.hasPrefix("/api/jobinstanceactions") }.count,
             harness.name: harness.writesSent(in: services),
         ]
-        let others: [(String, RequestJournal)] = [("ServiceNow", services.serviceNow.journal), ("Summit", services.summit.journal),
-                                                  ("Jira", services.jira.journal)]
+        let others: [(String, RequestJournal)] = [
+            ("ServiceNow", services.serviceNow.journal), ("Summit", services.summit.journal),
+            ("Jira", services.jira.journal),
+        ]
         for (name, journal) in others where journal !== own { writes["\(name) (any request)"] = journal.requests }
         return writes
     }

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// The backends that declare a correlation search, and those that do not: the cases that depend on it adapt.
 private let searchingHarnesses = conformanceHarnesses.filter { $0.capabilities.contains(.correlationSearch) }
@@ -19,8 +20,9 @@ struct ConformanceTests {
     /// The termination of a job's second failure, which the updated, reopened or replacing ticket must mention.
     static let secondTermination = "Exit Code 7"
 
-    @Test("A first failure opens one ticket and writes its id and link into the job, leaving the documentation alone",
-          arguments: conformanceHarnesses)
+    @Test(
+        "A first failure opens one ticket and writes its id and link into the job, leaving the documentation alone",
+        arguments: conformanceHarnesses)
     func create(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         let job = stage.addJob("GL_LOAD", documentation: "Call the GL team.")
@@ -36,8 +38,9 @@ struct ConformanceTests {
         stage.expectNoSecret(in: run)
     }
 
-    @Test("A job that records an analyst's ticket finds it by that id and updates it; nothing is created",
-          arguments: conformanceHarnesses)
+    @Test(
+        "A job that records an analyst's ticket finds it by that id and updates it; nothing is created",
+        arguments: conformanceHarnesses)
     func findByRecordedID(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         let typed = try harness.openTicketByHand(in: stage.services)
@@ -53,8 +56,9 @@ struct ConformanceTests {
         stage.expectWrittenBack(after, to: job)
     }
 
-    @Test("An open ticket with the job's correlation key that the job does not record is adopted, not duplicated",
-          arguments: searchingHarnesses)
+    @Test(
+        "An open ticket with the job's correlation key that the job does not record is adopted, not duplicated",
+        arguments: searchingHarnesses)
     func findByCorrelationKey(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         let job = stage.addJob("ORPHAN", termination: Self.secondTermination)
@@ -68,8 +72,9 @@ struct ConformanceTests {
         stage.expectWrittenBack(adopted, to: job)
     }
 
-    @Test("A second failure while the ticket is In Progress adds the failure to it and keeps its state",
-          arguments: conformanceHarnesses)
+    @Test(
+        "A second failure while the ticket is In Progress adds the failure to it and keeps its state",
+        arguments: conformanceHarnesses)
     func update(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         var job = stage.addJob("GL_LOAD")
@@ -104,8 +109,9 @@ struct ConformanceTests {
         stage.expectWrittenBack(after, to: job)
     }
 
-    @Test("A second failure of a finished ticket opens a new one naming it, in the ticket and in the job documentation",
-          arguments: replacements)
+    @Test(
+        "A second failure of a finished ticket opens a new one naming it, in the ticket and in the job documentation",
+        arguments: replacements)
     func replace(harness: any BackendHarness, finished: AnalystState) async throws {
         let stage = try ConformanceStage(harness)
         var job = stage.addJob("GL_LOAD", documentation: "Call the GL team.\nThen rerun.")
@@ -124,8 +130,9 @@ struct ConformanceTests {
         #expect(harness.ticket(recordedID: old.recordedID, in: stage.services) == old, "the finished ticket is left as it was")
     }
 
-    @Test("Each job-log file is attached under its name with exactly the bytes of the log (non-ASCII, CRLF, no final newline)",
-          arguments: conformanceHarnesses)
+    @Test(
+        "Each job-log file is attached under its name with exactly the bytes of the log (non-ASCII, CRLF, no final newline)",
+        arguments: conformanceHarnesses)
     func attachmentBytes(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         let log = "Début du traitement\r\nÉchec : code 2 — “quoted” 日本語 ✓\r\n\tindented\r\n"
@@ -139,12 +146,14 @@ struct ConformanceTests {
         #expect(attachments.first { $0.name == "LOGGED.err" }?.bytes == Data(err.utf8))
     }
 
-    @Test("Credentials the ITSM refuses: exit 77, no ticket, nothing queued, and no form of the secret printed or logged",
-          arguments: conformanceHarnesses)
+    @Test(
+        "Credentials the ITSM refuses: exit 77, no ticket, nothing queued, and no form of the secret printed or logged",
+        arguments: conformanceHarnesses)
     func refusedCredentials(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         // DEBUG=ON logs every request and answer: where an unmasked secret would show first.
-        try stage.install.write("Connector.config", stage.services.connectorConfig().replacingOccurrences(of: "DEBUG=OFF", with: "DEBUG=ON"))
+        try stage.install.write(
+            "Connector.config", stage.services.connectorConfig().replacingOccurrences(of: "DEBUG=OFF", with: "DEBUG=ON"))
         harness.refuseCredentials(in: stage.services)
         let job = stage.addJob("DENIED", logFiles: ["DENIED.log": "x\r\n"])
         let run = try await stage.fail(job)
@@ -157,8 +166,9 @@ struct ConformanceTests {
         stage.expectNoSecret(in: run)
     }
 
-    @Test("An HTTP 401 from the ITSM (or a proxy in front of it) is exit 77 at once: one request, no retry",
-          arguments: conformanceHarnesses)
+    @Test(
+        "An HTTP 401 from the ITSM (or a proxy in front of it) is exit 77 at once: one request, no retry",
+        arguments: conformanceHarnesses)
     func unauthorizedStatus(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         let journal = harness.journal(in: stage.services)
@@ -171,8 +181,9 @@ struct ConformanceTests {
         #expect(stage.opcon.incidentTicketID(of: job.id) == nil)
     }
 
-    @Test("A create answered 429 with Retry-After is sent again after the wait asked for: one ticket, written back",
-          arguments: conformanceHarnesses)
+    @Test(
+        "A create answered 429 with Retry-After is sent again after the wait asked for: one ticket, written back",
+        arguments: conformanceHarnesses)
     func rateLimitedCreate(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         let simulator = harness.simulator(in: stage.services)
@@ -187,8 +198,9 @@ struct ConformanceTests {
         stage.expectWrittenBack(ticket, to: job)
     }
 
-    @Test("A create that lands but is answered 500 leaves exactly one ticket: found by correlation, or else queued (exit 75)",
-          arguments: conformanceHarnesses)
+    @Test(
+        "A create that lands but is answered 500 leaves exactly one ticket: found by correlation, or else queued (exit 75)",
+        arguments: conformanceHarnesses)
     func createLandedThenFailed(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         harness.simulator(in: stage.services).faults.add(
@@ -210,8 +222,9 @@ struct ConformanceTests {
         }
     }
 
-    @Test("Without a correlation search, a queued create whose outcome is unknown is not sent again by a later delivery",
-          arguments: nonSearchingHarnesses)
+    @Test(
+        "Without a correlation search, a queued create whose outcome is unknown is not sent again by a later delivery",
+        arguments: nonSearchingHarnesses)
     func unconfirmedCreateNotReplayed(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         harness.simulator(in: stage.services).faults.add(
@@ -223,8 +236,9 @@ struct ConformanceTests {
         #expect(stage.createsSent == 1, "\(flush)")
     }
 
-    @Test("A recorded ticket the ITSM does not know is replaced by a new one, which names nothing",
-          arguments: conformanceHarnesses)
+    @Test(
+        "A recorded ticket the ITSM does not know is replaced by a new one, which names nothing",
+        arguments: conformanceHarnesses)
     func unknownRecordedTicket(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         let unknown = harness.unknownTicket(in: stage.services)
@@ -239,12 +253,15 @@ struct ConformanceTests {
         stage.expectWrittenBack(ticket, to: job)
     }
 
-    @Test("sync maps ticket states to job actions: In Progress → Under Review, Resolved → Fixed, Cancelled → Cancelled, New → none; once",
-          arguments: conformanceHarnesses)
+    @Test(
+        "sync maps ticket states to job actions: In Progress → Under Review, Resolved → Fixed, Cancelled → Cancelled, New → none; once",
+        arguments: conformanceHarnesses)
     func syncStateMapping(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
-        let expected: [(AnalystState?, OpConJobStatus)] = [(.inProgress, .underReview), (.resolved, .fixed), (.cancelled, .cancelled),
-                                                             (nil, .failed)]
+        let expected: [(AnalystState?, OpConJobStatus)] = [
+            (.inProgress, .underReview), (.resolved, .fixed), (.cancelled, .cancelled),
+            (nil, .failed),
+        ]
         var jobs: [DemoJob] = []
         for (offset, (state, _)) in expected.enumerated() {
             let job = stage.addJob("SYNCED_\(offset)", scheduleID: 80 + offset)
@@ -263,8 +280,9 @@ struct ConformanceTests {
         #expect(stage.opcon.jobActions.count == 3, "a second pass applies nothing")
     }
 
-    @Test("explain prints the decision for a new and a recorded ticket and writes nothing to any simulator",
-          arguments: conformanceHarnesses)
+    @Test(
+        "explain prints the decision for a new and a recorded ticket and writes nothing to any simulator",
+        arguments: conformanceHarnesses)
     func explainWritesNothing(harness: any BackendHarness) async throws {
         let stage = try ConformanceStage(harness)
         let fresh = stage.addJob("EXPLAINED", logFiles: ["EXPLAINED.log": "x\r\n"])

@@ -1,5 +1,6 @@
 import ConnectorKit
 import Foundation
+
 @testable import Simulators
 
 /// ServiceNow's Table API simulator, with the simulator's SMA template (`includeCorrelationId` on, so the backend
@@ -33,17 +34,23 @@ struct ServiceNowHarness: BackendHarness {
     }
 
     func openTicketByHand(in services: SimulatedServices) throws -> ObservedTicket {
-        observe(try services.serviceNow.createIncident(["short_description": "opened by hand", "description": "typed by an analyst", "state": "2"]),
-                in: services.serviceNow)
+        observe(
+            try services.serviceNow.createIncident([
+                "short_description": "opened by hand", "description": "typed by an analyst", "state": "2",
+            ]),
+            in: services.serviceNow)
     }
 
     /// An active incident carrying the `correlation_id` the connector sends for `job` (SPEC §6.2), opened as its account.
     func openOrphanTicket(for job: DemoJob, in services: SimulatedServices) throws -> ObservedTicket {
         let correlation = "127.0.0.1:\(services.opcon.port ?? 0),\(job.id)"
-        return observe(try services.serviceNow.createIncident(
-            ["short_description": "opened by a run that died", "description": "first failure", "state": "2",
-             "correlation_display": "SMA_OPCON", "correlation_id": correlation],
-            user: services.serviceNow.settings.user), in: services.serviceNow)
+        return observe(
+            try services.serviceNow.createIncident(
+                [
+                    "short_description": "opened by a run that died", "description": "first failure", "state": "2",
+                    "correlation_display": "SMA_OPCON", "correlation_id": correlation,
+                ],
+                user: services.serviceNow.settings.user), in: services.serviceNow)
     }
 
     func unknownTicket(in services: SimulatedServices) -> (recordedID: String, link: String) {
@@ -53,8 +60,10 @@ struct ServiceNowHarness: BackendHarness {
 
     func secrets(in services: SimulatedServices) -> [String] {
         let settings = services.serviceNow.settings
-        return [settings.password, SMAEncoding.encode(settings.password),
-                Data("\(settings.user):\(settings.password)".utf8).base64EncodedString()]
+        return [
+            settings.password, SMAEncoding.encode(settings.password),
+            Data("\(settings.user):\(settings.password)".utf8).base64EncodedString(),
+        ]
     }
 
     /// The instance now expects another password; the template still holds the old one, so every call gets 401.

@@ -1,5 +1,6 @@
 import ConnectorKit
 import Foundation
+
 @testable import Simulators
 
 /// Symphony Summit's one JSON endpoint and base64 upload, with the simulator's SMA template. Summit cannot be searched
@@ -36,8 +37,9 @@ struct SummitHarness: BackendHarness {
     }
 
     func openTicketByHand(in services: SimulatedServices) throws -> ObservedTicket {
-        observe(try services.summit.createTicket(symptom: "logged by hand", description: "typed by an analyst", status: "In-Progress"),
-                on: services.summit)
+        observe(
+            try services.summit.createTicket(symptom: "logged by hand", description: "typed by an analyst", status: "In-Progress"),
+            on: services.summit)
     }
 
     func unknownTicket(in services: SimulatedServices) -> (recordedID: String, link: String) {
@@ -56,13 +58,16 @@ struct SummitHarness: BackendHarness {
 
     // MARK: Mapping
 
-    static let statuses: [AnalystState: String] = [.new: "New", .inProgress: "In-Progress", .resolved: "Resolved", .closed: "Closed",
-                                                   .cancelled: "Cancelled"]
+    static let statuses: [AnalystState: String] = [
+        .new: "New", .inProgress: "In-Progress", .resolved: "Resolved", .closed: "Closed",
+        .cancelled: "Cancelled",
+    ]
 
     private func observe(_ ticket: SummitTicket, on summit: SummitSimulator) -> ObservedTicket {
-        ObservedTicket(recordedID: String(ticket.number), number: String(ticket.number), link: Self.link(ticket.number, on: summit),
-                       state: Self.statuses.first { $0.value.lowercased() == ticket.status.lowercased() }?.key,
-                       texts: [ticket.description] + ticket.workLog, attachments: ticket.attachments.map { ($0.fileName, $0.data) })
+        ObservedTicket(
+            recordedID: String(ticket.number), number: String(ticket.number), link: Self.link(ticket.number, on: summit),
+            state: Self.statuses.first { $0.value.lowercased() == ticket.status.lowercased() }?.key,
+            texts: [ticket.description] + ticket.workLog, attachments: ticket.attachments.map { ($0.fileName, $0.data) })
     }
 
     /// The link the simulator's template makes (`urls.viewIncident` with `viewAddress`).

@@ -1,5 +1,6 @@
 import ConnectorKit
 import Foundation
+
 @testable import Simulators
 
 /// A temporary install directory wired to OpCon, ServiceNow and Summit simulators running in the test process, for
@@ -15,11 +16,14 @@ final class InstallUnderTest: @unchecked Sendable {
 
     /// Starts the simulators (with the demo jobs seeded for today unless `seedDemoJobs` is false) and writes
     /// `Connector.config`, `templates/servicenow.json` and `templates/summit.json`.
-    init(serviceNowRules: [String: Bool] = [:], summitRules: [String: Bool] = [:], dailyStartHour: Int = 7,
-         seedDemoJobs: Bool = true, services: SimulatedServices = SimulatedServices()) throws {
+    init(
+        serviceNowRules: [String: Bool] = [:], summitRules: [String: Bool] = [:], dailyStartHour: Int = 7,
+        seedDemoJobs: Bool = true, services: SimulatedServices = SimulatedServices()
+    ) throws {
         self.services = services
-        files = SimulatedInstall(home: SimulatedInstall.temporaryHome(prefix: "connector-e2e"), dailyStartHour: dailyStartHour,
-                                 serviceNowRules: serviceNowRules, summitRules: summitRules)
+        files = SimulatedInstall(
+            home: SimulatedInstall.temporaryHome(prefix: "connector-e2e"), dailyStartHour: dailyStartHour,
+            serviceNowRules: serviceNowRules, summitRules: summitRules)
         try files.start(services, seedDemoJobs: seedDemoJobs)
     }
 
@@ -47,14 +51,18 @@ final class InstallUnderTest: @unchecked Sendable {
     }
 
     /// Adds a failed job to the OpCon simulator for today and returns it as Notification Manager would describe it.
-    func addFailedJob(schedule: String = "FINANCE", scheduleID: Int = 77, job: String, agent: String = "WINAGENT01",
-                      tags: [String] = [], documentation: String? = nil, termination: String = "Exit Code 1",
-                      logFiles: KeyValuePairs<String, String> = [:], date: String? = nil) -> DemoJob {
+    func addFailedJob(
+        schedule: String = "FINANCE", scheduleID: Int = 77, job: String, agent: String = "WINAGENT01",
+        tags: [String] = [], documentation: String? = nil, termination: String = "Exit Code 1",
+        logFiles: KeyValuePairs<String, String> = [:], date: String? = nil
+    ) -> DemoJob {
         let day = date ?? Self.today()
-        let id = opcon.addJob(date: day, scheduleID: scheduleID, schedule: schedule, job: job, agent: agent, tags: tags,
-                              documentation: documentation, termination: termination, logFiles: logFiles)
-        return DemoJob(id: id, date: day, scheduleID: scheduleID, instance: 1, schedule: schedule, job: job, agent: agent,
-                       termination: termination, tags: tags)
+        let id = opcon.addJob(
+            date: day, scheduleID: scheduleID, schedule: schedule, job: job, agent: agent, tags: tags,
+            documentation: documentation, termination: termination, logFiles: logFiles)
+        return DemoJob(
+            id: id, date: day, scheduleID: scheduleID, instance: 1, schedule: schedule, job: job, agent: agent,
+            termination: termination, tags: tags)
     }
 
     /// Runs the real executable against this install directory.
