@@ -23,25 +23,21 @@ public struct DocumentationRouting: Sendable, Equatable {
 
     static func read(_ value: JSONValue?, issues: inout [TemplateIssue]) -> DocumentationRouting? {
         guard let value, value.objectValue != nil else {
-            issues.append(
-                TemplateIssue(
-                    .error, path: "documentationRouting", "expected an object with routingAttribute and the four destination values"))
+            issues.error("documentationRouting", "expected an object with routingAttribute and the four destination values")
             return nil
         }
         func text(_ key: String) -> String {
             guard let member = value[key] else { return "" }
             guard let text = member.scalarText else {
-                issues.append(TemplateIssue(.error, path: "documentationRouting.\(key)", "expected a string, found \(member.typeName)"))
+                issues.error("documentationRouting.\(key)", "expected a string, found \(member.typeName)")
                 return ""
             }
             return text
         }
         let attribute = text("routingAttribute").trimmingCharacters(in: .whitespaces)
         if attribute.isEmpty {
-            issues.append(
-                TemplateIssue(
-                    .error, path: "documentationRouting.routingAttribute",
-                    "expected the name of the incident field to route, e.g. \"assignment_group\""))
+            issues.error(
+                "documentationRouting.routingAttribute", "expected the name of the incident field to route, e.g. \"assignment_group\"")
         }
         return DocumentationRouting(
             routingAttribute: attribute,

@@ -37,51 +37,26 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         let raw = template.raw
 
         // address.value (the loader already reports a value that is not a string or not an address)
-        var address: ServiceAddress?
-        if let text = template.address ?? raw["address"]?["value"]?.stringValue {
-            address = ServiceAddress(text)
-            if address == nil, template.address == nil {
-                issues.append(
-                    TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(text)\""))
-            }
-        } else if raw["address"]?["value"] == nil {
-            issues.append(
-                TemplateIssue(.error, path: "address.value", "the ServiceNow instance is required, e.g. \"acme.service-now.com\""))
+        let address = template.address.flatMap(ServiceAddress.init)
+        if template.address == nil && raw["address"]?["value"] == nil {
+            issues.error("address.value", "the ServiceNow instance is required, e.g. \"acme.service-now.com\"")
         }
 
         // urls
-        func urlPath(_ name: String, required: Bool, example: String) -> String? {
-            let index = raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.lowercased() == name }
-            guard let value = template.url(named: name) else {
-                if required {
-                    issues.append(TemplateIssue(.error, path: "urls", "needs an entry {\"name\": \"\(name)\", \"value\": \"\(example)\"}"))
-                }
-                return nil
-            }
-            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
-                issues.append(TemplateIssue(.error, path: "urls[\(index ?? 0)].value", "expected a path such as \"\(example)\""))
-                return nil
-            }
-            if let address, address.url(forPath: value) == nil {
-                issues.append(TemplateIssue(.error, path: "urls[\(index ?? 0)].value", "\"\(value)\" does not form a URL with the address"))
-                return nil
-            }
-            return value
-        }
         let includeJobLogAttachment = template.rule("includeJobLogAttachment", default: true)
-        let incidentPath = urlPath("incident", required: true, example: "api/now/table/incident")
-        let getIncidentPath = urlPath("getincident", required: false, example: "api/now/table/incident") ?? incidentPath
-        var attachmentPath = urlPath("attachment", required: false, example: defaultAttachmentPath)
+        let incidentPath = template.checkedURL(named: "incident", required: true, example: "api/now/table/incident", issues: &issues)
+        let getIncidentPath =
+            template.checkedURL(named: "getincident", required: false, example: "api/now/table/incident", issues: &issues) ?? incidentPath
+        var attachmentPath = template.checkedURL(named: "attachment", required: false, example: defaultAttachmentPath, issues: &issues)
         // SMA templates may leave the attachment url out while attaching job logs (the default): the SMA notes list a
         // default for it, though a wrong one (the incident table; sma-connectors §14.7). Use the Attachment API path
         // their examples use, and say so, rather than refusing a template the SMA connector ran with.
         if includeJobLogAttachment, template.url(named: "attachment") == nil {
             attachmentPath = defaultAttachmentPath
-            issues.append(
-                TemplateIssue(
-                    .warning, path: "urls",
-                    "no entry named \"attachment\"; job logs are attached through \"\(defaultAttachmentPath)\". Add {\"name\": \"attachment\", \"value\": \"\(defaultAttachmentPath)\"} to say so, or set rules.includeJobLogAttachment to false"
-                ))
+            issues.warning(
+                "urls",
+                "no entry named \"attachment\"; job logs are attached through \"\(defaultAttachmentPath)\". Add {\"name\": \"attachment\", \"value\": \"\(defaultAttachmentPath)\"} to say so, or set rules.includeJobLogAttachment to false"
+            )
         }
 
         // variables.incidentReopenState
@@ -90,10 +65,8 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
             if let state = value.intValue, state == 1 || state == 2 {
                 reopenState = String(state)
             } else {
-                issues.append(
-                    TemplateIssue(
-                        .error, path: "variables.incidentReopenState",
-                        "expected 1 (New) or 2 (In Progress), found \(value.scalarText ?? value.typeName)"))
+                issues.error(
+                    "variables.incidentReopenState", "expected 1 (New) or 2 (In Progress), found \(value.scalarText ?? value.typeName)")
             }
         }
 
@@ -106,18 +79,15 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
         if extractXML || routeByDocumentation {
             let tag = raw["jobDescriptionXmlTag"]?["xmlTag"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
             if tag.isEmpty || tag.contains("<") || tag.contains(">") {
-                issues.append(
-                    TemplateIssue(
-                        .error, path: "jobDescriptionXmlTag.xmlTag",
-                        "expected the name of the XML element (without < >) whose content the job documentation carries"))
+                issues.error(
+                    "jobDescriptionXmlTag.xmlTag",
+                    "expected the name of the XML element (without < >) whose content the job documentation carries")
             } else {
                 xmlTag = tag
             }
         }
         if routeByDocumentation && !extractXML {
-            issues.append(
-                TemplateIssue(
-                    .error, path: "rules.routingByDocumentationContent", "needs rules.extractXmlContentFromJobDescription set to true"))
+            issues.error("rules.routingByDocumentationContent", "needs rules.extractXmlContentFromJobDescription set to true")
         }
         var documentationRouting: DocumentationRouting?
         if routeByDocumentation {
@@ -126,18 +96,15 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
 
         for rule in ["applicationIdRetrievalFromCmdb", "extractAppIdFromScheduleName", "extractAppIdFromTagName"]
         where template.rule(rule, default: false) {
-            issues.append(
-                TemplateIssue(
-                    .warning, path: "rules.\(rule)", "the CMDB application-id lookup is not supported yet; no application id is sent"))
+            issues.warning("rules.\(rule)", "the CMDB application-id lookup is not supported yet; no application id is sent")
         }
         if template.rule("includeCorrelationId", default: false),
             template.attributes.contains(where: { $0.name == "correlation_display" && $0.value != correlationDisplay && !$0.value.isEmpty })
         {
-            issues.append(
-                TemplateIssue(
-                    .warning, path: "attributes",
-                    "correlation_display is always sent as \(correlationDisplay) when includeCorrelationId is on (the SMA business rules test for it)"
-                ))
+            issues.warning(
+                "attributes",
+                "correlation_display is always sent as \(correlationDisplay) when includeCorrelationId is on (the SMA business rules test for it)"
+            )
         }
 
         guard !issues.contains(where: { $0.severity == .error }), let address, let incidentPath, let getIncidentPath
@@ -154,24 +121,22 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
     private static func readNotations(_ raw: JSONValue, issues: inout [TemplateIssue]) -> ParseNotations {
         guard let value = raw.member(caseInsensitive: "parseNotations"), !value.isNull else { return ParseNotations() }
         guard let entries = value.arrayValue else {
-            issues.append(TemplateIssue(.error, path: "parseNotations", "expected an array of {name, attribute, notation}"))
+            issues.error("parseNotations", "expected an array of {name, attribute, notation}")
             return ParseNotations()
         }
         var paths: [String: String] = [:]
         for (index, entry) in entries.enumerated() {
             guard let name = entry["name"]?.stringValue, !name.isEmpty else {
-                issues.append(
-                    TemplateIssue(.error, path: "parseNotations[\(index)].name", "expected a notation name such as \"incidentnumber\""))
+                issues.error("parseNotations[\(index)].name", "expected a notation name such as \"incidentnumber\"")
                 continue
             }
             guard let notation = entry["notation"]?.stringValue, !notation.trimmingCharacters(in: .whitespaces).isEmpty else {
-                issues.append(TemplateIssue(.error, path: "parseNotations[\(index)].notation", "expected a path such as \"result.number\""))
+                issues.error("parseNotations[\(index)].notation", "expected a path such as \"result.number\"")
                 continue
             }
             if ParseNotations.Name(rawValue: name.lowercased()) == nil {
                 let known = ParseNotations.Name.allCases.map(\.rawValue).joined(separator: ", ")
-                issues.append(
-                    TemplateIssue(.warning, path: "parseNotations[\(index)].name", "\"\(name)\" is not used; known names: \(known)"))
+                issues.warning("parseNotations[\(index)].name", "\"\(name)\" is not used; known names: \(known)")
             }
             paths[name.lowercased()] = notation.trimmingCharacters(in: .whitespaces)
         }

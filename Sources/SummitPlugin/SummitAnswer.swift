@@ -12,15 +12,12 @@ struct SummitAnswer: Sendable, Equatable {
 
     static let service = "Symphony Summit"
     /// What a refusal that means a wrong endpoint adds.
-    static let checkURLs = " Check address.value and the urls entries of the template."
+    static let checkURLs = "Check address.value and the urls entries of the template."
 
     /// Reads an HTTP answer to `action` (e.g. "create the incident"). Throws for anything that is not a JSON object;
     /// an in-band error is returned in `errors` for the caller to judge.
     static func read(_ response: HTTPResponse, action: String, client: ServiceClient) throws(ConnectorError) -> SummitAnswer {
-        guard response.isSuccess else {
-            // 404, or 415, which the bare Summit_RESTWCF.svc (the SOAP endpoint) answers to JSON.
-            throw .data(client.failure(response, action: action).message + checkURLs)
-        }
+        guard response.isSuccess else { throw client.failure(response, action: action) }
         let text = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {
             throw .data(

@@ -14,6 +14,8 @@ struct SummitBackend: TicketBackend {
         self.requests = SummitRequests(settings: settings, apiKey: apiKey)
         var client = environment.client(service: SummitAnswer.service, baseURL: settings.address.baseURL, authorization: .none)
         client.credentialHint = "credentials.apiKey in template \(settings.templateName)"
+        // 404, or 415, which the bare Summit_RESTWCF.svc (the SOAP endpoint) answers to JSON: a wrong endpoint.
+        client.statusHints = [404: SummitAnswer.checkURLs, 415: SummitAnswer.checkURLs]
         self.client = client
         self.logger = environment.logger
     }
@@ -46,24 +48,16 @@ struct SummitBackend: TicketBackend {
     func create(_ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
         let action = "create the incident"
         let request = try client.request(.post, settings.incidentPath, json: requests.create(draft))
-        var answered = false
-        do throws(ConnectorError) {
-            // Nothing can show whether a create whose answer was lost landed: it is never sent twice.
-            return try await client.create(request, action: action, confirm: nil) { (response) throws(ConnectorError) -> TicketReference in
-                answered = true
-                let answer = try checked(try SummitAnswer.read(response, action: action, client: client), action: action)
-                guard let number = answer.createdTicketNumber, var reference = reference(recordedID: number) else {
-                    let said = answer.body["Message"]?.stringValue.map { " (Message: \(client.masked($0)))" } ?? ""
-                    throw .data("\(SummitAnswer.service) accepted the incident but its answer names no ticket number\(said).")
-                }
-                reference.internalID = answer.body["TicketID_Internal"]?.scalarText ?? ""
-                logger.info("Symphony Summit incident \(number) created.")
-                return reference
+        // Nothing can show whether a create whose answer was lost landed: it is never sent twice.
+        return try await client.create(request, action: action, confirm: nil) { (response) throws(ConnectorError) -> TicketReference in
+            let answer = try checked(try SummitAnswer.read(response, action: action, client: client), action: action)
+            guard let number = answer.createdTicketNumber, var reference = reference(recordedID: number) else {
+                let said = answer.body["Message"]?.stringValue.map { " (Message: \(client.masked($0)))" } ?? ""
+                throw .data("\(SummitAnswer.service) accepted the incident but its answer names no ticket number\(said).")
             }
-        } catch {
-            // Refused without an answer to read (404, 415): the endpoint is wrong, as `SummitAnswer.read` says for the others.
-            guard !answered, case .data(let message) = error else { throw error }
-            throw .data(message + SummitAnswer.checkURLs)
+            reference.internalID = answer.body["TicketID_Internal"]?.scalarText ?? ""
+            logger.info("Symphony Summit incident \(number) created.")
+            return reference
         }
     }
 
@@ -116,7 +110,7 @@ struct SummitBackend: TicketBackend {
     /// Sends an envelope to `urls.incident` and reads the answer; `isRead` lets the retries repeat a read.
     func call(_ body: JSONValue, action: String, isRead: Bool) async throws(ConnectorError) -> SummitAnswer {
         let request = try client.request(.post, settings.incidentPath, json: body, isRead: isRead)
-        return try SummitAnswer.read(try await client.send(request, action: action, accepting: [404, 415]), action: action, client: client)
+        return try SummitAnswer.read(try await client.send(request, action: action), action: action, client: client)
     }
 
     /// The answer when it carries no in-band error; a refused key is a permission error (exit 77).

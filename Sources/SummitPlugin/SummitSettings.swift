@@ -43,29 +43,20 @@ struct SummitSettings: Sendable, Equatable {
     /// Reads a template; the settings are nil when there is at least one error.
     static func read(_ template: Template, config: ConnectorConfig) -> (SummitSettings?, [TemplateIssue]) {
         var issues: [TemplateIssue] = []
-        func error(_ path: String, _ message: String) { issues.append(TemplateIssue(.error, path: path, message)) }
-        func warning(_ path: String, _ message: String) { issues.append(TemplateIssue(.warning, path: path, message)) }
+        func error(_ path: String, _ message: String) { issues.error(path, message) }
+        func warning(_ path: String, _ message: String) { issues.warning(path, message) }
         func urlPath(_ name: String) -> String {
-            let index = template.raw["urls"]?.arrayValue?.firstIndex {
-                $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame
-            }
-            return "urls[\(index ?? 0)].value"
+            "urls[\(template.raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame } ?? 0)].value"
         }
         let raw = template.raw
         let addressText = template.address ?? raw["address"]?["value"]?.stringValue
         let address = addressText.flatMap(ServiceAddress.init)
-        if raw["address"] == nil {
-            error("address.value", "required: the Summit API host (host[:port]) or an http(s):// base URL")
-        }
+        if raw["address"] == nil { error("address.value", "required: the Summit API host (host[:port]) or an http(s):// base URL") }
 
-        let incident = template.url(named: "incident") ?? ""
-        if incident.isEmpty {
-            error(
-                "urls", "needs an entry named incident (e.g. api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall_JSON)"
-            )
-        } else if let address, address.url(forPath: incident) == nil {
-            error(urlPath("incident"), "\"\(incident)\" does not make a URL with address.value")
-        }
+        let incident =
+            template.checkedURL(
+                named: "incident", required: true,
+                example: "api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall_JSON", issues: &issues) ?? ""
 
         var viewText = addressText
         let view = raw["viewAddress"]?.isNull == false ? raw["viewAddress"] : nil

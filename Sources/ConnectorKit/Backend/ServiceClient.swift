@@ -23,6 +23,9 @@ public struct ServiceClient: Sendable {
     public var credentialHint: String
     /// Reads the server's own words from an error body; the default knows the common shapes (`ServiceFailure`).
     public var errorMessage: @Sendable (Data) -> String?
+    /// A sentence added to the failure for an HTTP status that means something particular on this ITSM (Summit: 404
+    /// and 415 mean a wrong endpoint in the template).
+    public var statusHints: [Int: String] = [:]
     let http: HTTPClient
     let masker: SecretMasker
     let logger: Logger
@@ -152,6 +155,7 @@ public struct ServiceClient: Sendable {
     /// What an answer that is not a success means to the operator.
     public func failure(_ response: HTTPResponse, action: String) -> ConnectorError {
         let said = errorMessage(response.body).map { ": \($0)" } ?? ""
+        let hint = statusHints[response.status].map { " " + $0 } ?? ""
         let error: ConnectorError
         switch response.status {
         case 401:
@@ -160,9 +164,9 @@ public struct ServiceClient: Sendable {
             error = .permission(
                 "\(service) refused to \(action) (HTTP 403\(said)): the account in \(credentialHint) lacks the rights for it.")
         case 429, 500...599:
-            error = .unavailable("\(service) could not \(action) (HTTP \(response.status)\(said)).")
+            error = .unavailable("\(service) could not \(action) (HTTP \(response.status)\(said)).\(hint)")
         default:
-            error = .data("\(service) could not \(action) (HTTP \(response.status)\(said)).")
+            error = .data("\(service) could not \(action) (HTTP \(response.status)\(said)).\(hint)")
         }
         return error.masked(by: masker)
     }

@@ -174,12 +174,11 @@ public struct TemplateLoader: Sendable {
         if let address = raw["address"] {
             if let value = address["value"]?.stringValue {
                 if ServiceAddress(value) == nil {
-                    issues.append(
-                        TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\""))
+                    issues.error("address.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"")
                 }
                 template.address = value
             } else {
-                issues.append(TemplateIssue(.error, path: "address.value", "expected a string"))
+                issues.error("address.value", "expected a string")
             }
         }
 
