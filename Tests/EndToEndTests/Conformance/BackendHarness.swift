@@ -4,10 +4,8 @@ import Testing
 
 @testable import Simulators
 
-/// Every backend the conformance suite runs against. A new backend adds its harness here and passes the same cases:
-/// for Jira, a `JiraHarness` over `services.jira` with `services.jiraTemplate()`, `.correlationSearch`, the create
-/// `POST /rest/api/3/issue`, and as `replacedStates` the states its workflow offers no reopen from.
-let conformanceHarnesses: [any BackendHarness] = [ServiceNowHarness(), SummitHarness()]
+/// Every backend the conformance suite runs against. A new backend adds its harness here and passes the same cases.
+let conformanceHarnesses: [any BackendHarness] = [ServiceNowHarness(), SummitHarness(), JiraHarness()]
 
 /// What the conformance suite needs to know about one backend and its simulator: which template drives it, what it
 /// can do, and how to read and move its tickets as an analyst would. The suite drives the real executable; a harness
