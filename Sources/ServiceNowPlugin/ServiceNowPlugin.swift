@@ -22,10 +22,10 @@ public enum ServiceNowPlugin {
         guard let settings else { return BackendSetup(failing: issues) }
         return BackendSetup(issues: issues, fields: FieldConventions(placeholders: .indexed, attachesJobLogByDefault: true)) {
             (environment) throws(ConnectorError) -> any TicketBackend in
-            guard let user = try environment.credential("user"), let password = try environment.credential("password") else {
-                throw .configuration("Template \(template.path): credentials.user and credentials.password are required.")
-            }
-            return ServiceNowBackend(settings: settings, user: user, password: password, environment: environment)
+            ServiceNowBackend(
+                settings: settings, user: try environment.requiredCredential("user"),
+                password: try environment.requiredCredential("password"),
+                environment: environment)
         }
     }
 }

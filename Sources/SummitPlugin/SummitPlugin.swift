@@ -27,10 +27,7 @@ public enum SummitPlugin {
             placeholders: .summitEnvironment, defaults: SummitDefaultFields.resolved(configured: config.defaults),
             tagRouting: { tags, fields in routing.apply(jobTags: tags, to: &fields) }, attachesJobLogByDefault: false)
         return BackendSetup(issues: issues, fields: fields) { (environment) throws(ConnectorError) -> any TicketBackend in
-            guard let apiKey = try environment.credential("apiKey") else {
-                throw .configuration("Template \(template.path): credentials.apiKey is required.")
-            }
-            return SummitBackend(settings: settings, apiKey: apiKey, environment: environment)
+            SummitBackend(settings: settings, apiKey: try environment.requiredCredential("apiKey"), environment: environment)
         }
     }
 }

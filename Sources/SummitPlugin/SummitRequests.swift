@@ -48,14 +48,10 @@ struct SummitRequests: Sendable {
 
     private func container(ticket: [String: JSONValue], information: String, customFields: [JSONValue]?) -> JSONValue {
         var incident: [String: JSONValue] = [
-            "Updater": "Executive",
-            "Ticket": .object(ticket),
-            "TicketInformation": ["Information": .string(information)],
+            "Updater": "Executive", "Ticket": .object(ticket), "TicketInformation": ["Information": .string(information)],
         ]
         if let customFields { incident["CustomFields"] = .array(customFields) }
-        return envelope(
-            service: Self.createOrUpdate,
-            parameters: ["incidentParamsJSON": ["IncidentContainerJsonObj": .object(incident)]])
+        return envelope(service: Self.createOrUpdate, parameters: ["incidentParamsJSON": ["IncidentContainerJsonObj": .object(incident)]])
     }
 
     // MARK: Reads and uploads

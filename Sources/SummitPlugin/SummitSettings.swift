@@ -43,15 +43,13 @@ struct SummitSettings: Sendable, Equatable {
     /// Reads a template; the settings are nil when there is at least one error.
     static func read(_ template: Template, config: ConnectorConfig) -> (SummitSettings?, [TemplateIssue]) {
         var issues: [TemplateIssue] = []
-        func error(_ path: String, _ message: String) { issues.error(path, message) }
-        func warning(_ path: String, _ message: String) { issues.warning(path, message) }
         func urlPath(_ name: String) -> String {
             "urls[\(template.raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame } ?? 0)].value"
         }
         let raw = template.raw
         let addressText = template.address ?? raw["address"]?["value"]?.stringValue
         let address = addressText.flatMap(ServiceAddress.init)
-        if raw["address"] == nil { error("address.value", "required: the Summit API host (host[:port]) or an http(s):// base URL") }
+        if raw["address"] == nil { issues.error("address.value", "required: the Summit API host (host[:port]) or an http(s):// base URL") }
 
         let incident =
             template.checkedURL(
@@ -61,48 +59,50 @@ struct SummitSettings: Sendable, Equatable {
         var viewText = addressText
         let view = raw["viewAddress"]?.isNull == false ? raw["viewAddress"] : nil
         if let view, view["value"]?.stringValue == nil {
-            error("viewAddress.value", "expected a string: the Summit host people open incidents on")
+            issues.error("viewAddress.value", "expected a string: the Summit host people open incidents on")
         }
         if let value = view?["value"]?.stringValue, !value.isEmpty {
             viewText = value
             if ServiceAddress(value) == nil {
-                error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"")
+                issues.error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"")
             }
         }
         var viewLink: SummitViewLink?
         let pattern = template.url(named: "viewIncident") ?? ""
         if pattern.isEmpty {
-            error("urls", "needs an entry named viewIncident (e.g. https://{0}/MDLIncidentMgmt/IM_TicketDetail.aspx?ID={1})")
+            issues.error("urls", "needs an entry named viewIncident (e.g. https://{0}/MDLIncidentMgmt/IM_TicketDetail.aspx?ID={1})")
         } else if !pattern.contains("{1}") {
-            error(urlPath("viewIncident"), "the viewIncident pattern needs {1} where the ticket number goes")
+            issues.error(urlPath("viewIncident"), "the viewIncident pattern needs {1} where the ticket number goes")
         } else if let viewText, let link = SummitViewLink(pattern: pattern, addressValue: viewText) {
             let sample = URL(string: link.url(forTicket: "1"))
             if sample?.host == nil || !["http", "https"].contains(sample?.scheme?.lowercased() ?? "") {
-                error(
+                issues.error(
                     urlPath("viewIncident"), "the viewIncident pattern makes \"\(link.url(forTicket: "1"))\", which is not an http(s) link")
             }
             viewLink = link
         }
 
         for key in (raw["rules"]?.objectValue ?? [:]).keys.sorted() where !knownRules.contains(key.lowercased()) {
-            warning("rules.\(key)", "not a Summit rule, ignored")
+            issues.warning("rules.\(key)", "not a Summit rule, ignored")
         }
         if template.rule("submitSingleIncidentPerDay", default: false), config.general.dailyStartHour == nil {
-            error(
+            issues.error(
                 "rules.submitSingleIncidentPerDay",
                 "needs DAILY_START_HOUR (0-23) in the [GENERAL] section of \(config.path.isEmpty ? "Connector.config" : config.path)")
         }
         let domain = template.tags.first { $0.indicator.uppercased() == "ASSIGNTO" }?.value
         if template.rule("includeAssignToTag", default: false), domain == nil {
-            warning(
+            issues.warning(
                 "tags", "rules.includeAssignToTag is on but no ASSIGNTO entry gives the e-mail domain; ASSIGNTO_ tags are used as they are")
         }
 
         for key in ["ticketDescription", "ticketInformation"] {
-            if let value = raw[key], value.stringValue == nil, !value.isNull { error(key, "expected a string, found \(value.typeName)") }
+            if let value = raw[key], value.stringValue == nil, !value.isNull {
+                issues.error(key, "expected a string, found \(value.typeName)")
+            }
         }
         if raw["ticketDescription"] == nil {
-            warning("ticketDescription", "not set; incidents get the default description \"\(defaultDescription)\"")
+            issues.warning("ticketDescription", "not set; incidents get the default description \"\(defaultDescription)\"")
         }
 
         var customAttributes: [SummitCustomAttribute] = []
@@ -111,22 +111,22 @@ struct SummitSettings: Sendable, Equatable {
                 for (index, entry) in entries.enumerated() {
                     let path = "customAttributes[\(index)]"
                     guard entry.objectValue != nil else {
-                        error(path, "expected an object {groupName, name, value}, found \(entry.typeName)")
+                        issues.error(path, "expected an object {groupName, name, value}, found \(entry.typeName)")
                         continue
                     }
                     let name = entry.member(caseInsensitive: "name")?.stringValue ?? ""
                     let text = entry.member(caseInsensitive: "value")?.scalarText
                     let group = entry.member(caseInsensitive: "groupName")?.stringValue ?? ""
-                    if name.isEmpty { error("\(path).name", "expected the custom field's name") }
-                    if text == nil { error("\(path).value", "expected a string") }
-                    if group.isEmpty { warning("\(path).groupName", "not set; \"\(defaultCustomGroup)\" is used") }
+                    if name.isEmpty { issues.error("\(path).name", "expected the custom field's name") }
+                    if text == nil { issues.error("\(path).value", "expected a string") }
+                    if group.isEmpty { issues.warning("\(path).groupName", "not set; \"\(defaultCustomGroup)\" is used") }
                     if !name.isEmpty, let text {
                         customAttributes.append(
                             SummitCustomAttribute(groupName: group.isEmpty ? defaultCustomGroup : group, name: name, value: text))
                     }
                 }
             } else {
-                error("customAttributes", "expected an array of {groupName, name, value}, found \(value.typeName)")
+                issues.error("customAttributes", "expected an array of {groupName, name, value}, found \(value.typeName)")
             }
         }
 
@@ -134,9 +134,9 @@ struct SummitSettings: Sendable, Equatable {
         if let value = template.variables["reopenStatus"], !value.isNull {
             let status = value.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
             if status.isEmpty {
-                error("variables.reopenStatus", "expected a Summit status such as \"In-Progress\", found \(value.typeName)")
+                issues.error("variables.reopenStatus", "expected a Summit status such as \"In-Progress\", found \(value.typeName)")
             } else if [.resolved, .closed, .cancelled].contains(SummitStatus.normalized(status)) {
-                error("variables.reopenStatus", "\"\(status)\" does not reopen a ticket; use an open status such as \"In-Progress\"")
+                issues.error("variables.reopenStatus", "\"\(status)\" does not reopen a ticket; use an open status such as \"In-Progress\"")
             } else {
                 reopenStatus = status
             }

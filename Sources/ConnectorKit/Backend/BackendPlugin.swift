@@ -123,6 +123,14 @@ public struct BackendEnvironment: Sendable {
         return resolved.value
     }
 
+    /// A `credentials` member the plugin lists in `requiredCredentials` (the loader has checked it is there).
+    public func requiredCredential(_ key: String) throws(ConnectorError) -> String {
+        guard let value = try credential(key) else {
+            throw .configuration("Template \(template.path.isEmpty ? template.name : template.path): credentials.\(key) is required.")
+        }
+        return value
+    }
+
     /// The client a backend sends its requests with: `authorization` added innermost and registered with the masker.
     /// - Parameter service: how messages name the instance, `ServiceNow (acme.service-now.com)`.
     public func client(service: String, baseURL: String, authorization: ServiceClient.Authorization) -> ServiceClient {
