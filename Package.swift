@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ConnectorKit", targets: ["ConnectorKit"]),
         .library(name: "SummitPlugin", targets: ["SummitPlugin"]),
         .library(name: "ServiceNowPlugin", targets: ["ServiceNowPlugin"]),
+        .library(name: "JiraPlugin", targets: ["JiraPlugin"]),
         .library(name: "Simulators", targets: ["Simulators"]),
         .executable(name: "connector", targets: ["connector"]),
     ],
@@ -24,11 +25,15 @@ let package = Package(
         .target(name: "URLSessionHTTP", dependencies: ["ConnectorKit"]),
         .target(name: "SummitPlugin", dependencies: ["ConnectorKit"]),
         .target(name: "ServiceNowPlugin", dependencies: ["ConnectorKit"]),
+        .target(name: "JiraPlugin", dependencies: ["ConnectorKit"]),
         .target(name: "Simulators", dependencies: ["ConnectorKit"]),
+        // What the test targets share (scripted transport, manual clock, in-memory log sink, recorder, fake OpCon);
+        // for tests only, so the executable never links it.
+        .target(name: "ConnectorTesting", dependencies: ["ConnectorKit"]),
         .executableTarget(
             name: "connector",
             dependencies: [
-                "ConnectorKit", "SummitPlugin", "ServiceNowPlugin",
+                "ConnectorKit", "SummitPlugin", "ServiceNowPlugin", "JiraPlugin",
                 .target(name: "CurlHTTP", condition: .when(platforms: [.linux])),
                 .target(name: "URLSessionHTTP", condition: .when(platforms: [.windows, .macOS])),
                 // `demo` and `simulate` embed the simulators, whose sockets are POSIX; a Windows build leaves them out.
@@ -41,12 +46,15 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: ["ConnectorKit", "SummitPlugin", "ServiceNowPlugin", "Simulators", "Subprocess", "CurlHTTP", "URLSessionHTTP"]),
-        .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit"]),
-        .testTarget(name: "TransportTests", dependencies: ["ConnectorKit", "CurlHTTP", "URLSessionHTTP", "Simulators", "Subprocess"]),
-        .testTarget(name: "SummitPluginTests", dependencies: ["SummitPlugin", "Simulators", "CurlHTTP"]),
-        .testTarget(name: "ServiceNowPluginTests", dependencies: ["ServiceNowPlugin", "Simulators", "CurlHTTP"]),
-        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["connector", "Simulators", "ConnectorKit", "Subprocess"]),
+        .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit", "ConnectorTesting"]),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: ["ConnectorKit", "ConnectorTesting", "CurlHTTP", "URLSessionHTTP", "Simulators", "Subprocess"]),
+        .testTarget(name: "SummitPluginTests", dependencies: ["SummitPlugin", "Simulators", "CurlHTTP", "ConnectorTesting"]),
+        .testTarget(name: "ServiceNowPluginTests", dependencies: ["ServiceNowPlugin", "Simulators", "CurlHTTP", "ConnectorTesting"]),
+        .testTarget(name: "JiraPluginTests", dependencies: ["JiraPlugin", "Simulators", "CurlHTTP", "ConnectorTesting"]),
+        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "ConnectorTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["connector", "Simulators", "ConnectorKit", "ConnectorTesting", "Subprocess"]),
     ],
     swiftLanguageModes: [.v6]
 )

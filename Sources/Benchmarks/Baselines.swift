@@ -20,7 +20,8 @@ enum Baselines {
         for _ in 0..<options.iterations {
             let started = DispatchTime.now().uptimeNanoseconds
             guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: path) else { return report.say("disk floor skipped (cannot write \(path))") }
+                let handle = FileHandle(forWritingAtPath: path)
+            else { return report.say("disk floor skipped (cannot write \(path))") }
             do {
                 try handle.write(contentsOf: Data(repeating: 0x7b, count: 500))
                 try handle.synchronize()
@@ -55,7 +56,8 @@ enum Baselines {
         }
         let install = try BenchInstall()
         defer { install.close() }
-        let opcon = install.services.opcon, serviceNow = install.services.serviceNow
+        let opcon = install.services.opcon
+        let serviceNow = install.services.serviceNow
         // $1: the daily job id, URL-encoded; $2: its uid. -f makes any HTTP error fail the script.
         let script = """
             set -e
@@ -75,7 +77,8 @@ enum Baselines {
             let id = install.addFailedJob("CURL\(index)", scheduleID: 700 + index)
             let uid = opcon.job(id)?["uid"]?.intValue ?? 0
             let encoded = id.replacingOccurrences(of: "|", with: "%7C")
-            let result = ChildProcess.run(shell, ["-c", script, "curl-baseline", encoded, String(uid)], environment: ["PATH": "/usr/bin:/bin"])
+            let result = ChildProcess.run(
+                shell, ["-c", script, "curl-baseline", encoded, String(uid)], environment: ["PATH": "/usr/bin:/bin"])
             report.check(result.status == 0, "the curl baseline exited \(result.status) for job \(id)")
             report.check(opcon.incidentTicketID(of: id)?.hasPrefix("INC") == true, "the curl baseline wrote no ticket into job \(id)")
             figures.add(result)

@@ -24,6 +24,7 @@ enum Backend: CaseIterable {
 /// them: what Notification Manager's `connector` would find next to itself.
 final class BenchInstall {
     let services: SimulatedServices
+    let files: SimulatedInstall
     let home: String
     /// The connector's own whole-run budget: a run that hangs ends by itself.
     static let deadlineSeconds = 60
@@ -33,39 +34,34 @@ final class BenchInstall {
         services = SimulatedServices()
         services.opcon.settings.jobInstanceActionPolls = jorsPolls
         services.opcon.settings.jobActionPolls = jorsPolls
-        try services.start(seedDemoJobs: false)
-        home = NSTemporaryDirectory() + "connector-bench-\(UUID().uuidString.prefix(8))"
-        do {
-            let config = services.connectorConfig()
-                .replacingOccurrences(of: "[GENERAL]\n", with: "[GENERAL]\nDEADLINE_SECONDS=\(Self.deadlineSeconds)\n")
-            try FileManager.default.createDirectory(atPath: home + "/templates", withIntermediateDirectories: true)
-            try config.write(toFile: home + "/Connector.config", atomically: true, encoding: .utf8)
-            try services.serviceNowTemplate().write(toFile: home + "/templates/servicenow.json", atomically: true, encoding: .utf8)
-            try services.summitTemplate().write(toFile: home + "/templates/summit.json", atomically: true, encoding: .utf8)
-        } catch {
-            services.stop()
-            throw error
-        }
+        files = SimulatedInstall(
+            home: SimulatedInstall.temporaryHome(prefix: "connector-bench"),
+            generalSettings: ["DEADLINE_SECONDS=\(Self.deadlineSeconds)"])
+        home = files.home.path
+        try files.start(services, seedDemoJobs: false)
     }
 
     /// Stops the simulators and removes the install directory, unless its logs are needed to explain a failed check.
     func close(keepingFiles: Bool = false) {
         services.stop()
-        if !keepingFiles { try? FileManager.default.removeItem(atPath: home) }
+        if !keepingFiles { files.remove() }
     }
 
     /// Adds a failed job with a 6.5 KB job log (500 CRLF lines) and returns its daily job id.
     @discardableResult
     func addFailedJob(_ job: String, scheduleID: Int) -> String {
-        services.opcon.addJob(date: Self.today, scheduleID: scheduleID, schedule: "BENCHMARK", job: job, agent: "BENCH01",
-                              termination: "Exit Code 2",
-                              logFiles: ["\(job).log": String(repeating: "output line\r\n", count: 500)])
+        services.opcon.addJob(
+            date: Self.today, scheduleID: scheduleID, schedule: "BENCHMARK", job: job, agent: "BENCH01",
+            termination: "Exit Code 2",
+            logFiles: ["\(job).log": String(repeating: "output line\r\n", count: 500)])
     }
 
     /// The Notification Manager command line for the job, as SMA's connectors receive it.
     func failureArguments(job: String, scheduleID: Int, backend: Backend) -> [String] {
-        ["-a", "BENCH01", "-s", "BENCHMARK", "-jn", job, "-e", "Exit Code 2", "-sd", Self.today,
-         "-si", String(scheduleID), "-sn", "1", "-t", backend.template]
+        [
+            "-a", "BENCH01", "-s", "BENCHMARK", "-jn", job, "-e", "Exit Code 2", "-sd", Self.today,
+            "-si", String(scheduleID), "-sn", "1", "-t", backend.template,
+        ]
     }
 
     /// The child's whole environment: nothing of the benchmark's own leaks in.

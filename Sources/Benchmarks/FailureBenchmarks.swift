@@ -6,7 +6,8 @@ import Foundation
 enum FailureBenchmarks {
     static func run(_ options: BenchOptions, _ report: Report) throws {
         for backend in Backend.allCases {
-            var slowCreate = 0.0, slowUpdate = 0.0
+            var slowCreate = 0.0
+            var slowUpdate = 0.0
             for polls in [2, 0] {
                 var (create, update) = try measure(backend, jorsPolls: polls, options, report)
                 if polls == 2 {
@@ -22,8 +23,10 @@ enum FailureBenchmarks {
     }
 
     /// `iterations` jobs, each failing twice: the first run creates the ticket, the second updates it.
-    private static func measure(_ backend: Backend, jorsPolls: Int, _ options: BenchOptions,
-                                _ report: Report) throws -> (create: Figures, update: Figures) {
+    private static func measure(
+        _ backend: Backend, jorsPolls: Int, _ options: BenchOptions,
+        _ report: Report
+    ) throws -> (create: Figures, update: Figures) {
         let install = try BenchInstall(jorsPolls: jorsPolls)
         defer { install.close(keepingFiles: !report.failures.isEmpty) }
         var create = Figures("\(backend.label) create + job log (JORS polls \(jorsPolls))")
@@ -31,7 +34,8 @@ enum FailureBenchmarks {
         var createRequests: [(opcon: Int, itsm: Int)] = []
         var updateRequests: [(opcon: Int, itsm: Int)] = []
         for index in 0..<options.iterations {
-            let job = "JOB\(index)", scheduleID = 100 + index
+            let job = "JOB\(index)"
+            let scheduleID = 100 + index
             install.addFailedJob(job, scheduleID: scheduleID)
             let arguments = install.failureArguments(job: job, scheduleID: scheduleID, backend: backend)
             for second in [false, true] {

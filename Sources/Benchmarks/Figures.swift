@@ -34,14 +34,20 @@ struct Figures {
     var row: String {
         let ms = { (value: Double) in value.isNaN ? "-" : String(format: "%.1f ms", value * 1000) }
         let rss = peakKilobytes > 0 ? String(format: "%.1f MB", Double(peakKilobytes) / 1024) : "-"
-        return Self.columns(label, String(seconds.count), ms(median), ms(percentile(0.95)), ms(seconds.max() ?? .nan),
-                            ms(Self.percentile(0.5, of: cpuSeconds)), rss, note)
+        return Self.columns(
+            label, String(seconds.count), ms(median), ms(percentile(0.95)), ms(seconds.max() ?? .nan),
+            ms(Self.percentile(0.5, of: cpuSeconds)), rss, note)
     }
 
-    private static func columns(_ label: String, _ runs: String, _ median: String, _ p95: String, _ max: String,
-                                _ cpu: String, _ rss: String, _ note: String) -> String {
-        func left(_ text: String, _ width: Int) -> String { text.padding(toLength: Swift.max(width, text.count), withPad: " ", startingAt: 0) }
+    private static func columns(
+        _ label: String, _ runs: String, _ median: String, _ p95: String, _ max: String,
+        _ cpu: String, _ rss: String, _ note: String
+    ) -> String {
+        func left(_ text: String, _ width: Int) -> String {
+            text.padding(toLength: Swift.max(width, text.count), withPad: " ", startingAt: 0)
+        }
         func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: Swift.max(0, width - text.count)) + text }
-        return left(label, 44) + right(runs, 5) + right(median, 11) + right(p95, 11) + right(max, 11) + right(cpu, 10) + right(rss, 10) + "  " + note
+        return left(label, 44) + right(runs, 5) + right(median, 11) + right(p95, 11) + right(max, 11) + right(cpu, 10) + right(rss, 10)
+            + "  " + note
     }
 }

@@ -25,11 +25,12 @@ enum StormBenchmarks {
         let made = backend.tickets(in: install.services) - before
         let failed = results.filter { $0.status != 0 }.count
         var figures = Figures("\(backend.label) storm: \(size) jobs, \(size) processes")
-        results.forEach { figures.add($0) }
+        for result in results { figures.add(result) }
         figures.note = String(format: "total %.2f s; %d tickets for %d jobs", wall, made, size)
         report.add(figures)
         report.check(made == size, "\(backend.label) storm: \(made) tickets for \(size) jobs")
-        report.check(failed == 0, "\(backend.label) storm: \(failed) of \(size) runs exited non-zero; see \(install.home)/log/connector.log")
+        report.check(
+            failed == 0, "\(backend.label) storm: \(failed) of \(size) runs exited non-zero; see \(install.home)/log/connector.log")
     }
 
     /// `sameJobProcesses` processes for one job: one creates the ticket, the others update it in turn.
@@ -42,11 +43,12 @@ enum StormBenchmarks {
         let made = backend.tickets(in: install.services) - before
         let failed = results.filter { $0.status != 0 }.count
         var figures = Figures("\(backend.label) storm: \(count) processes, 1 job")
-        results.forEach { figures.add($0) }
+        for result in results { figures.add(result) }
         figures.note = String(format: "total %.2f s; %d ticket(s) for 1 job", wall, made)
         report.add(figures)
         report.check(made == 1, "\(backend.label): \(count) processes for one job made \(made) tickets")
-        report.check(failed == 0, "\(backend.label): \(failed) of \(count) runs for one job exited non-zero; see \(install.home)/log/connector.log")
+        report.check(
+            failed == 0, "\(backend.label): \(failed) of \(count) runs for one job exited non-zero; see \(install.home)/log/connector.log")
     }
 
     /// Runs the connector once per argument list, all at once; the results and the wall time of the whole storm.

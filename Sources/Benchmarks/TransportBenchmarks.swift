@@ -21,10 +21,13 @@ enum TransportBenchmarks {
         for kind in TransportChild.Kind.allCases {
             var figures = Figures("\(kind.label): ServiceNow answers after 1 s")
             for index in 0..<runs {
-                let job = "SLOW\(kind.rawValue)\(index)", scheduleID = 600 + index
+                let job = "SLOW\(kind.rawValue)\(index)"
+                let scheduleID = 600 + index
                 install.addFailedJob(job, scheduleID: scheduleID)
-                let result = ChildProcess.run(me, [TransportChild.flag, kind.rawValue] + install.failureArguments(job: job, scheduleID: scheduleID, backend: .serviceNow),
-                                              environment: install.environment)
+                let result = ChildProcess.run(
+                    me,
+                    [TransportChild.flag, kind.rawValue] + install.failureArguments(job: job, scheduleID: scheduleID, backend: .serviceNow),
+                    environment: install.environment)
                 report.check(result.status == 0, "\(kind.label) slow-ITSM run of \(job) exited \(result.status)")
                 figures.add(result)
             }
@@ -33,10 +36,12 @@ enum TransportBenchmarks {
         }
         var binary = Figures("connector binary: ServiceNow answers after 1 s")
         for index in 0..<runs {
-            let job = "SLOWBIN\(index)", scheduleID = 650 + index
+            let job = "SLOWBIN\(index)"
+            let scheduleID = 650 + index
             install.addFailedJob(job, scheduleID: scheduleID)
-            let result = ChildProcess.run(options.connector, install.failureArguments(job: job, scheduleID: scheduleID, backend: .serviceNow),
-                                          environment: install.environment)
+            let result = ChildProcess.run(
+                options.connector, install.failureArguments(job: job, scheduleID: scheduleID, backend: .serviceNow),
+                environment: install.environment)
             report.check(result.status == 0, "connector slow-ITSM run of \(job) exited \(result.status)")
             binary.add(result)
         }
@@ -46,25 +51,29 @@ enum TransportBenchmarks {
 
     /// Distinct failures, a fixed number in flight at a time, every service adding 50 ms to each answer.
     private static func storm(_ me: String, _ options: BenchOptions, _ report: Report) throws {
-        let total = options.quick ? 24 : 100, width = options.quick ? 8 : 16
+        let total = options.quick ? 24 : 100
+        let width = options.quick ? 8 : 16
         for kind in TransportChild.Kind.allCases {
             let install = try BenchInstall(jorsPolls: 0)
             defer { install.close(keepingFiles: !report.failures.isEmpty) }
             for service in [install.services.opcon.faults, install.services.serviceNow.faults] { service.addLatency(0.05) }
             let runs = (0..<total).map { index -> [String] in
                 install.addFailedJob("STORM\(index)", scheduleID: 700 + index)
-                return [TransportChild.flag, kind.rawValue] + install.failureArguments(job: "STORM\(index)", scheduleID: 700 + index, backend: .serviceNow)
+                return [TransportChild.flag, kind.rawValue]
+                    + install.failureArguments(job: "STORM\(index)", scheduleID: 700 + index, backend: .serviceNow)
             }
             let started = Date()
             let results = rolling(me, runs, width: width, environment: install.environment)
             let wall = Date().timeIntervalSince(started)
             let made = Backend.serviceNow.tickets(in: install.services)
-            report.check(results.allSatisfy { $0.status == 0 }, "\(kind.label) storm: \(results.filter { $0.status != 0 }.count) run(s) failed")
+            report.check(
+                results.allSatisfy { $0.status == 0 }, "\(kind.label) storm: \(results.filter { $0.status != 0 }.count) run(s) failed")
             report.check(made == total, "\(kind.label) storm made \(made) tickets for \(total) jobs")
             var figures = Figures("\(kind.label): storm \(total) jobs, \(width) at a time, +50 ms")
-            results.forEach { figures.add($0) }
+            for result in results { figures.add(result) }
             let cpu = results.reduce(0) { $0 + $1.cpuSeconds }
-            figures.note = String(format: "%.1f events/s; %.0f ms CPU per event; total %.1f s", Double(total) / wall, cpu / Double(total) * 1000, wall)
+            figures.note = String(
+                format: "%.1f events/s; %.0f ms CPU per event; total %.1f s", Double(total) / wall, cpu / Double(total) * 1000, wall)
             report.add(figures)
         }
     }
@@ -76,17 +85,22 @@ enum TransportBenchmarks {
             defer { install.close(keepingFiles: !report.failures.isEmpty) }
             let line = "2026-12-06 02:14:07 step 0042 processed record batch \"GL\" path C:\\data\\in\\ledger.csv\r\n"
             let log = String(repeating: line, count: mebibytes * 1024 * 1024 / line.utf8.count)
-            let programs: [(String, String, [String])] = TransportChild.Kind.allCases.map { kind in
-                (kind.label, me, [TransportChild.flag, kind.rawValue])
-            } + [("connector binary", options.connector, [])]
+            let programs: [(String, String, [String])] =
+                TransportChild.Kind.allCases.map { kind in
+                    (kind.label, me, [TransportChild.flag, kind.rawValue])
+                } + [("connector binary", options.connector, [])]
             for (index, (label, program, prefix)) in programs.enumerated() {
-                let job = "BIGLOG\(index)", scheduleID = 800 + index
-                install.services.opcon.addJob(date: BenchInstall.today, scheduleID: scheduleID, schedule: "BENCHMARK", job: job,
-                                              agent: "BENCH01", termination: "Exit Code 2", logFiles: ["\(job).log": log])
-                let result = ChildProcess.run(program, prefix + install.failureArguments(job: job, scheduleID: scheduleID, backend: .serviceNow),
-                                              environment: install.environment)
+                let job = "BIGLOG\(index)"
+                let scheduleID = 800 + index
+                install.services.opcon.addJob(
+                    date: BenchInstall.today, scheduleID: scheduleID, schedule: "BENCHMARK", job: job,
+                    agent: "BENCH01", termination: "Exit Code 2", logFiles: ["\(job).log": log])
+                let result = ChildProcess.run(
+                    program, prefix + install.failureArguments(job: job, scheduleID: scheduleID, backend: .serviceNow),
+                    environment: install.environment)
                 report.check(result.status == 0, "\(label) run with a \(mebibytes) MiB log exited \(result.status)")
-                let attached = install.services.serviceNow.incidents.last.flatMap { $0["sys_id"] }
+                let attached =
+                    install.services.serviceNow.incidents.last.flatMap { $0["sys_id"] }
                     .map { install.services.serviceNow.attachments(of: $0).first?.data.count ?? 0 } ?? 0
                 report.check(attached > 10_000_000, "\(label) run with a \(mebibytes) MiB log attached \(attached) bytes")
                 var figures = Figures("\(label): \(mebibytes) MiB job log")

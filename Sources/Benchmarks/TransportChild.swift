@@ -35,8 +35,9 @@ enum TransportChild {
             let arguments = try FailureArguments.parse(Array(words.dropFirst()), failedAt: Date())
             guard case .handleFailure(let event) = arguments.request else { return ExitCode.usage.rawValue }
             let home = InstallDirectory.resolve(option: arguments.home, environment: environment, executablePath: CommandLine.arguments[0])
-            let runtime = try ConnectorRuntime.load(home: home, registry: BackendRegistry([ServiceNowPlugin.plugin, SummitPlugin.plugin]),
-                                                    environment: environment, transport: kind.factory, console: false)
+            let runtime = try ConnectorRuntime.load(
+                home: home, registry: BackendRegistry([ServiceNowPlugin.plugin, SummitPlugin.plugin]),
+                environment: environment, transport: kind.factory, console: false)
             let outcome = try await runtime.engine(forTemplate: event.template).handle(event)
             return outcome.exitCode.rawValue
         } catch let error as ConnectorError {

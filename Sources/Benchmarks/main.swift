@@ -20,8 +20,9 @@ do {
     exit(64)
 }
 guard FileManager.default.isExecutableFile(atPath: options.connector) else {
-    FileHandle.standardError.write(Data(
-        "Benchmarks: no executable at --connector \(options.connector); run `swift build -c release` first or pass its path.\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "Benchmarks: no executable at --connector \(options.connector); run `swift build -c release` first or pass its path.\n".utf8))
     exit(64)
 }
 
@@ -32,8 +33,9 @@ DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(options.timeLimitS
 }
 
 let report = Report()
-report.say("connector benchmarks (\(options.quick ? "quick" : "full"); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
-    + "binary \(options.connector); peak RSS \(ChildProcess.gnuTime == nil ? "not measured: install GNU time" : "by GNU time"))\n")
+report.say(
+    "connector benchmarks (\(options.quick ? "quick" : "full"); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
+        + "binary \(options.connector); peak RSS \(ChildProcess.gnuTime == nil ? "not measured: install GNU time" : "by GNU time"))\n")
 report.say(Figures.header)
 
 do {
@@ -68,6 +70,6 @@ if report.failures.isEmpty {
     report.say("\n\(report.rows) rows; every run exited 0 and every job has exactly one ticket.")
 } else {
     report.say("\n\(report.failures.count) check(s) failed, so the figures above are not to be trusted:")
-    report.failures.forEach { report.say("  - \($0)") }
+    for failure in report.failures { report.say("  - \(failure)") }
     exit(1)
 }

@@ -19,10 +19,11 @@ enum CurlLibrary {
     static func require() throws(ConnectorError) {
         guard let failure = loadFailure else { return }
         #if os(macOS)
-        let advice = "libcurl ships with macOS; check that /usr/lib/libcurl.4.dylib is present"
+            let advice = "libcurl ships with macOS; check that /usr/lib/libcurl.4.dylib is present"
         #else
-        let advice = "install the distribution's libcurl package (Debian and Ubuntu: libcurl4; RHEL, Fedora and "
-            + "Amazon Linux: libcurl; SUSE: libcurl4)"
+            let advice =
+                "install the distribution's libcurl package (Debian and Ubuntu: libcurl4; RHEL, Fedora and "
+                + "Amazon Linux: libcurl; SUSE: libcurl4)"
         #endif
         throw .unavailable("The connector needs libcurl for HTTP and \(failure): \(advice).")
     }

@@ -199,15 +199,15 @@ final class CurlTransfer: @unchecked Sendable {
         case _ where CurlCode.tls.contains(code):
             return TransportError.tlsFailure(host: host, reason: text)
         case CurlCode.couldNotResolveHost:
-            return TransportError.connectionFailed(host: host, reason: "the host name could not be resolved")
+            return TransportError.notConnected(host: host, reason: "the host name could not be resolved")
         case CurlCode.couldNotResolveProxy:
-            return TransportError.connectionFailed(host: host, reason: "the proxy's host name could not be resolved (\(text))")
+            return TransportError.notConnected(host: host, reason: "the proxy's host name could not be resolved (\(text))")
         case CurlCode.couldNotConnect:
             // A refusal in the words the other transports use; anything else (no route, a proxy) with libcurl's text.
             var systemError = 0
             _ = ccurl_getinfo_long(handle, CurlInfo.osErrno, &systemError)
             let refused = systemError == Int(ECONNREFUSED) && !text.lowercased().contains("proxy")
-            return TransportError.connectionFailed(host: host, reason: refused ? "the connection was refused" : text)
+            return TransportError.notConnected(host: host, reason: refused ? "the connection was refused" : text)
         case CurlCode.gotNothing, CurlCode.sendError, CurlCode.receiveError, CurlCode.sendFailRewind:
             return TransportError.connectionFailed(host: host, reason: "the connection was closed before the answer arrived")
         case CurlCode.readError:

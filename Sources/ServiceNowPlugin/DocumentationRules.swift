@@ -11,15 +11,6 @@ public struct DocumentationRouting: Sendable, Equatable {
     public var nonWorkingHoursWithDoc: String
     public var nonWorkingHoursWithoutDoc: String
 
-    public init(routingAttribute: String, workingHoursWithDoc: String, workingHoursWithoutDoc: String,
-                nonWorkingHoursWithDoc: String, nonWorkingHoursWithoutDoc: String) {
-        self.routingAttribute = routingAttribute
-        self.workingHoursWithDoc = workingHoursWithDoc
-        self.workingHoursWithoutDoc = workingHoursWithoutDoc
-        self.nonWorkingHoursWithDoc = nonWorkingHoursWithDoc
-        self.nonWorkingHoursWithoutDoc = nonWorkingHoursWithoutDoc
-    }
-
     /// The value for a failure; an empty string means "leave the field alone".
     public func value(workingHours: Bool, documented: Bool) -> String {
         switch (workingHours, documented) {
@@ -32,37 +23,25 @@ public struct DocumentationRouting: Sendable, Equatable {
 
     static func read(_ value: JSONValue?, issues: inout [TemplateIssue]) -> DocumentationRouting? {
         guard let value, value.objectValue != nil else {
-            issues.append(TemplateIssue(.error, path: "documentationRouting", "expected an object with routingAttribute and the four destination values"))
+            issues.error("documentationRouting", "expected an object with routingAttribute and the four destination values")
             return nil
         }
         func text(_ key: String) -> String {
             guard let member = value[key] else { return "" }
             guard let text = member.scalarText else {
-                issues.append(TemplateIssue(.error, path: "documentationRouting.\(key)", "expected a string, found \(member.typeName)"))
+                issues.error("documentationRouting.\(key)", "expected a string, found \(member.typeName)")
                 return ""
             }
             return text
         }
         let attribute = text("routingAttribute").trimmingCharacters(in: .whitespaces)
         if attribute.isEmpty {
-            issues.append(TemplateIssue(.error, path: "documentationRouting.routingAttribute", "expected the name of the incident field to route, e.g. \"assignment_group\""))
+            issues.error(
+                "documentationRouting.routingAttribute", "expected the name of the incident field to route, e.g. \"assignment_group\"")
         }
         return DocumentationRouting(
             routingAttribute: attribute,
             workingHoursWithDoc: text("workingHoursWithDoc"), workingHoursWithoutDoc: text("workingHoursWithoutDoc"),
             nonWorkingHoursWithDoc: text("nonWorkingHoursWithDoc"), nonWorkingHoursWithoutDoc: text("nonWorkingHoursWithoutDoc"))
-    }
-}
-
-/// Reads the `<tag>…</tag>` instructions an operator can keep in a job's documentation (`jobDescriptionXmlTag`).
-public enum DocumentationXML {
-    /// The trimmed text between the first `<tag>` and the following `</tag>`; nil when absent or empty.
-    public static func content(of tag: String, in documentation: String?) -> String? {
-        guard let documentation, !tag.isEmpty,
-            let open = documentation.range(of: "<\(tag)>", options: .caseInsensitive),
-            let close = documentation.range(of: "</\(tag)>", options: .caseInsensitive, range: open.upperBound..<documentation.endIndex)
-        else { return nil }
-        let text = documentation[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
     }
 }

@@ -46,28 +46,10 @@ public struct IncidentPayloads: Sendable {
         ["state": .string(settings.reopenState), "work_notes": .string(draft.endingWithLogExcerpt(draft.failureLine))]
     }
 
-    /// The body the write for `decision` sends (`.null` for a skip).
-    public func body(for decision: Decision, draft: TicketDraft) -> JSONValue {
-        switch decision {
-        case .create:
-            return create(draft)
-        case .replace(let existing):
-            var replacing = draft
-            if replacing.previousTicket == nil { replacing.previousTicket = existing.reference }
-            return create(replacing)
-        case .update:
-            return update(draft)
-        case .reopen:
-            return reopen(draft)
-        case .skip:
-            return .null
-        }
-    }
-
     /// The content of the job documentation's `jobDescriptionXmlTag` element, when that rule is on.
     func documentationInstructions(_ draft: TicketDraft) -> String? {
         guard let tag = settings.documentationXMLTag else { return nil }
-        return DocumentationXML.content(of: tag, in: draft.job.documentation)
+        return JobDocumentation.xmlContent(of: tag, in: draft.job.documentation)
     }
 
     /// Working hours at the failure; a template without `workingHours` counts as always working.

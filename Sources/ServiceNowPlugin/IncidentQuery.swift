@@ -27,7 +27,8 @@ public enum IncidentQuery {
         guard !correlationID.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw .internal("Refusing to search ServiceNow by an empty correlation_id: it would match every incident without one.")
         }
-        return "correlation_id=" + (try checked(correlationID, what: "correlation_id")) + "^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on"
+        return "correlation_id=" + (try checked(correlationID, what: "correlation_id"))
+            + "^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on"
     }
 
     /// True when `value` can stand in a query term: not empty and free of `^`, ServiceNow's term separator,

@@ -15,17 +15,4 @@ public enum IncidentState {
         default: return .other(state)
         }
     }
-
-    /// The label the ServiceNow UI shows for a state value, for human-readable output.
-    public static func label(for state: String) -> String {
-        switch status(for: state) {
-        case .new: return "New"
-        case .inProgress: return "In Progress"
-        case .onHold: return "On Hold"
-        case .resolved: return "Resolved"
-        case .closed: return "Closed"
-        case .cancelled: return "Canceled"
-        case .other(let raw): return raw.isEmpty ? "unknown" : "state \(raw)"
-        }
-    }
 }

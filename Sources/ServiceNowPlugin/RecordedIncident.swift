@@ -23,11 +23,6 @@ public struct RecordedIncident: Sendable, Equatable {
         }
     }
 
-    public init(number: String, sysID: String?) {
-        self.number = number
-        self.sysID = sysID
-    }
-
     /// The value written back to OpCon: `<number>/<sys_id>`.
     public static func recordedID(number: String, sysID: String) -> String { "\(number)/\(sysID)" }
 
@@ -40,15 +35,11 @@ public struct RecordedIncident: Sendable, Equatable {
             return !incident.number.contains(where: \.isWhitespace) && isSysID(sysID)
         }
         let upper = incident.number.uppercased()
-        return upper.hasPrefix("INC") && upper.count > 3 && upper.dropFirst(3).allSatisfy(\.isASCIIDigit)
+        return upper.hasPrefix("INC") && upper.count > 3 && upper.dropFirst(3).allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// A ServiceNow `sys_id`: 32 hexadecimal digits.
     public static func isSysID(_ text: String) -> Bool {
         text.count == 32 && text.allSatisfy(\.isHexDigit)
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

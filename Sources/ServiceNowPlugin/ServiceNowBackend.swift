@@ -1,156 +1,99 @@
 import ConnectorKit
 import Foundation
 
-/// The ServiceNow incident backend: the Table API on `incident` and the Attachment API, with basic auth
-/// (SPEC §6.2). The lifecycle engine decides; this type reads and writes incidents.
-public struct ServiceNowBackend: ITSMBackend {
+/// The ServiceNow incident backend: the Table API on `incident` and the Attachment API, with basic auth (SPEC §6.2).
+/// The lifecycle engine decides; this type reads and writes incidents.
+public struct ServiceNowBackend: TicketBackend {
     public let settings: ServiceNowTemplateSettings
-    let requests: ServiceNowRequests
+    let client: ServiceClient
     let payloads: IncidentPayloads
-    let http: HTTPClient
     let logger: Logger
-    /// The run's budget (`DEADLINE_SECONDS`): a create is attempted again only while the wait before it ends inside it.
-    let deadline: Deadline
-    /// Waits between create attempts; injectable so tests need not sleep.
-    let pause: @Sendable (Double) async throws -> Void
-    /// The most times one POST (a create, an attachment) is sent, each after proving the previous one did not land.
-    /// The deadline normally ends the attempts first; this only stops a server that fails fast from being hammered.
-    let maxPostAttempts: Int
-    /// Where the credentials were read from, for the message when ServiceNow refuses them.
-    public var templatePath = "the ServiceNow template"
 
-    /// A backend with resolved credentials. The basic-auth header is added innermost on `http` (below retries and debug
-    /// logging) and registered with `masker`, so it never reaches a log.
-    public init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
-                masker: SecretMasker, deadline: Deadline) {
-        self.init(settings: settings, user: user, password: password, http: http, logger: logger, masker: masker,
-                  deadline: deadline, pause: { seconds in try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) })
-    }
-
-    init(settings: ServiceNowTemplateSettings, user: String, password: String, http: HTTPClient, logger: Logger,
-         masker: SecretMasker, deadline: Deadline, pause: @escaping @Sendable (Double) async throws -> Void,
-         maxPostAttempts: Int = 20) {
+    /// A backend with resolved credentials; the basic-auth header is registered with the run's masker.
+    public init(settings: ServiceNowTemplateSettings, user: String, password: String, environment: BackendEnvironment) {
         self.settings = settings
-        self.requests = ServiceNowRequests(settings: settings)
+        var client = environment.client(
+            service: "ServiceNow (\(settings.address.authority))", baseURL: settings.address.baseURL,
+            authorization: .basic(user: user, password: password))
+        client.credentialHint = "credentials.user and credentials.password in \(environment.template.path)"
+        self.client = client
         self.payloads = IncidentPayloads(settings: settings)
-        self.http = http.adding(HeaderMiddleware(["Authorization": masker.registerBasicAuth(user: user, password: password)]))
-        self.logger = logger
-        self.deadline = deadline
-        self.pause = pause
-        self.maxPostAttempts = maxPostAttempts
+        self.logger = environment.logger
     }
 
-    /// How messages name this instance: `ServiceNow (acme.service-now.com)`.
-    var service: String { "ServiceNow (\(settings.address.authority))" }
+    public var capabilities: BackendCapabilities { settings.includeCorrelationID ? .correlationSearch : [] }
 
-    // MARK: ITSMBackend
-
-    public var decisionRules: DecisionRules {
-        DecisionRules(alwaysCreateNewTicket: settings.alwaysCreateNewTicket, allowReopen: settings.allowTicketReopen)
-    }
-
-    public var placeholderStyle: PlaceholderStyle { .indexed }
-
-    /// The SMA ServiceNow connector attaches the job log unless the template says otherwise.
-    public var attachesJobLogByDefault: Bool { true }
-
-    public func findTicket(recordedID: String?, draft: TicketDraft) async throws -> ExistingTicket? {
-        guard let recordedID, let recorded = RecordedIncident(recordedID) else {
-            // No ticket on the job: a run that created one and died before writing it back left it findable.
-            return try await adoptUnrecorded(draft, excluding: nil)
+    /// `<number>/<sys_id>` as the connectors write it, or a bare `INC…` number.
+    public func reference(recordedID: String) -> TicketReference? {
+        guard RecordedIncident.looksLikeServiceNow(recordedID), let recorded = RecordedIncident(recordedID) else { return nil }
+        guard let sysID = recorded.sysID else {
+            return TicketReference(recordedID: recorded.number, number: recorded.number, url: settings.address.baseURL + "/")
         }
-        guard let ticket = try await read(recorded) else { return nil }
-        // The recorded ticket is about to be replaced: a run that opened its replacement and died before writing it
-        // back left that one findable too. (With alwaysCreateNewTicket every failure has its own incident, so an
-        // active one with this correlation_id proves nothing.)
-        let replaced = ticket.status.isFinal || (ticket.status == .resolved && !settings.allowTicketReopen)
-        if replaced, !settings.alwaysCreateNewTicket, let adopted = try await adoptUnrecorded(draft, excluding: ticket.reference.internalID) {
-            return adopted
-        }
-        return ticket
+        return reference(number: recorded.number, sysID: sysID)
     }
 
-    /// The newest open incident with this job's `correlation_id` (other than `excluded`), marked `foundBySearch`.
-    func adoptUnrecorded(_ draft: TicketDraft, excluding excluded: String?) async throws -> ExistingTicket? {
-        guard settings.includeCorrelationID else { return nil }
-        // An empty id goes on to be refused loudly: it means the engine built no correlation at all.
-        if !draft.correlationID.isEmpty, !IncidentQuery.isSafe(draft.correlationID) {
-            logger.warning("\(service): the correlation_id \"\(draft.correlationID)\" cannot be used in a ServiceNow query (it contains '^' or a line break); a ticket opened by an interrupted run is not looked for.")
+    public func read(_ ticket: TicketReference) async throws(ConnectorError) -> ExistingTicket? {
+        let action = "read incident \(ticket.number)"
+        let query = ticket.internalID.isEmpty ? try IncidentQuery.number(ticket.number) : try IncidentQuery.sysID(ticket.internalID)
+        let document = try await list(query, limit: 1, action: action)
+        guard var record = try records(in: document, action: action).first else { return nil }
+        if record.number.isEmpty { record.number = ticket.number }
+        var existing = try existing(record, action: action)
+        existing.details = details(in: document)
+        return existing
+    }
+
+    /// Open incidents with this `correlation_id`, newest first; nil when the id cannot stand in a query.
+    public func openTickets(correlationID: String) async throws(ConnectorError) -> [ExistingTicket]? {
+        guard IncidentQuery.isSafe(correlationID) else {
+            logger.warning(
+                "\(client.service): the correlation_id \"\(correlationID)\" cannot be used in a ServiceNow query (it contains '^' or a line break); incidents are not looked for by it."
+            )
             return nil
         }
-        let candidates = try await searchOpen(correlationID: draft.correlationID, limit: excluded == nil ? 1 : 2)
-        guard let found = candidates.first(where: { $0.sysID != excluded }) else { return nil }
-        var ticket = try existing(found, action: "search incidents by correlation_id")
-        ticket.foundBySearch = true
-        logger.info("\(service): found \(found.number) by correlation_id although the job does not record it; a previous run must have stopped before writing it back.")
-        return ticket
+        let action = "search incidents by correlation_id"
+        let document = try await list(try IncidentQuery.openByCorrelation(correlationID), limit: 100, action: action)
+        var found: [ExistingTicket] = []
+        for record in try records(in: document, action: action) { found.append(try existing(record, action: action)) }
+        return found
     }
 
-    public func update(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
-        let sysID = try sysID(of: ticket.reference)
-        _ = try await send(requests.update(sysID: sysID, body: payloads.update(draft)), action: "update incident \(ticket.reference.number)")
+    public func create(_ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
+        if settings.includeCorrelationID, draft.correlationID.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .internal(
+                "Refusing to create a ServiceNow incident with an empty correlation_id: the SMA business rules could not route it and it could not be found again."
+            )
+        }
+        let action = "create an incident"
+        let request = try client.request(.post, settings.incidentPath, json: payloads.create(draft))
+        return try await client.create(request, action: action, confirm: try await correlationLandingCheck(for: draft)) {
+            (response) throws(ConnectorError) -> TicketReference in
+            try createdReference(try document(response, action: action), response: response)
+        }
     }
 
-    public func reopen(_ ticket: ExistingTicket, with draft: TicketDraft) async throws {
-        let sysID = try sysID(of: ticket.reference)
-        _ = try await send(requests.update(sysID: sysID, body: payloads.reopen(draft)), action: "reopen incident \(ticket.reference.number)")
+    public func update(_ ticket: ExistingTicket, with draft: TicketDraft, reopening: Bool) async throws(ConnectorError) {
+        let body = reopening ? payloads.reopen(draft) : payloads.update(draft)
+        let action = "\(reopening ? "reopen" : "update") incident \(ticket.reference.number)"
+        let request = try client.request(.put, settings.incidentPath, appending: try sysID(of: ticket.reference), json: body)
+        _ = try document(try await client.send(request, action: action), action: action)
     }
 
-    public func attach(_ file: JobLogFile, to ticket: TicketReference) async throws {
+    public func attach(_ file: JobLogFile, to ticket: TicketReference) async throws(ConnectorError) {
         guard let attachmentPath = settings.attachmentPath else {
-            throw ConnectorError.configuration(
-                "The ServiceNow template has no urls entry named \"attachment\": add {\"name\": \"attachment\", \"value\": \"api/now/attachment/file\"} to attach job logs.")
+            throw .configuration(
+                "The ServiceNow template has no urls entry named \"attachment\": add {\"name\": \"attachment\", \"value\": \"api/now/attachment/file\"} to attach job logs."
+            )
         }
-        let sysID = try sysID(of: ticket)
-        let request = requests.attach(file, sysID: sysID, attachmentPath: attachmentPath)
+        let name = file.name.isEmpty ? "joblog.txt" : file.name
+        let query = [("table_name", "incident"), ("table_sys_id", try sysID(of: ticket)), ("file_name", name)]
+        let request = try client.upload(attachmentPath, query: query, body: file.content, contentType: "text/plain")
+        let action = "attach \(name) to incident \(ticket.number)"
         // A plain POST: the shared retries repeat it only after a 429, which proves the file was not attached.
-        _ = try await send(request, action: "attach \(file.name.isEmpty ? "joblog.txt" : file.name) to incident \(ticket.number)")
+        _ = try document(try await client.send(request, action: action), action: action)
     }
 
-    public func previewPayload(for decision: Decision, draft: TicketDraft) -> JSONValue {
-        payloads.body(for: decision, draft: draft)
-    }
-
-    public func ticketStatus(recordedID: String) async throws -> ExistingTicket? {
-        guard let recorded = RecordedIncident(recordedID) else { return nil }
-        return try await read(recorded)
-    }
-
-    public func owns(recordedID: String, ticketURL: String?) -> Bool {
-        guard RecordedIncident.looksLikeServiceNow(recordedID) else { return false }
-        guard let ticketURL = ticketURL?.trimmingCharacters(in: .whitespaces), !ticketURL.isEmpty else { return true }
-        return ticketURL.lowercased().hasPrefix(settings.address.baseURL.lowercased() + "/")
-    }
-
-    public func describeTicket(number: String) async throws -> String {
-        let action = "read incident \(number)"
-        let document = try await send(requests.query(try IncidentQuery.number(number), limit: 1), action: action, notFoundIsEmpty: true)
-        guard let record = try records(in: document, action: action).first else {
-            throw ConnectorError.data("\(service) has no incident numbered \(number).")
-        }
-        let fields = recordObject(in: document)
-        func field(_ name: String) -> String? {
-            guard let value = fields?[name], let text = value.scalarText ?? value["display_value"]?.scalarText ?? value["value"]?.scalarText,
-                !text.isEmpty
-            else { return nil }
-            return text
-        }
-        var lines = ["Incident \(record.number)"]
-        if let state = record.state { lines.append("State: \(IncidentState.label(for: state)) (\(state))") }
-        if let summary = field("short_description") { lines.append("Short description: \(summary)") }
-        if let priority = field("priority") { lines.append("Priority: \(priority)") }
-        if let opened = field("opened_at") { lines.append("Opened: \(opened)") }
-        if let updated = field("sys_updated_on") { lines.append("Updated: \(updated)") }
-        if let correlation = field("correlation_id") { lines.append("Correlation id: \(correlation)") }
-        lines.append("Link: \(requests.ticketURL(sysID: record.sysID))")
-        return lines.joined(separator: "\n")
-    }
-
-    public func verifyAccess() async throws {
-        _ = try await send(requests.query(nil, limit: 1), action: "list incidents", notFoundIsEmpty: true)
-    }
-
-    // MARK: Reading incidents
+    // MARK: Reading answers
 
     /// One incident row of a query answer, read through the `getincident*` notations.
     struct IncidentRecord: Sendable, Equatable {
@@ -159,40 +102,47 @@ public struct ServiceNowBackend: ITSMBackend {
         var state: String?
     }
 
-    /// The recorded incident, or nil when ServiceNow no longer has it.
-    func read(_ recorded: RecordedIncident) async throws -> ExistingTicket? {
-        let action = "read incident \(recorded.number)"
-        let query: String
-        if let sysID = recorded.sysID {
-            query = try IncidentQuery.sysID(sysID)
-        } else {
-            query = try IncidentQuery.number(recorded.number)
+    /// A query on `getincident`. A 404 "No Record found" (Table API v1's answer to an empty query) is an empty list.
+    func list(_ query: String?, limit: Int, action: String) async throws(ConnectorError) -> JSONValue {
+        var items = [("sysparm_limit", String(limit))]
+        if let query { items.insert(("sysparm_query", query), at: 0) }
+        let response = try await client.send(
+            try client.request(.get, settings.getIncidentPath, query: items), action: action, accepting: [404])
+        guard response.status == 404 else { return try document(response, action: action) }
+        guard ServiceFailure.message(from: response.body)?.lowercased().hasPrefix("no record found") == true else {
+            throw client.failure(response, action: action)
         }
-        let document = try await send(requests.query(query, limit: 1), action: action, notFoundIsEmpty: true)
-        guard var record = try records(in: document, action: action).first else { return nil }
-        if record.number.isEmpty { record.number = recorded.number }
-        return try existing(record, action: action)
+        return ["result": []]
     }
 
-    /// Open incidents (not Resolved, Closed or Canceled) carrying `correlationID`, newest first.
-    func searchOpen(correlationID: String, limit: Int) async throws -> [IncidentRecord] {
-        let query = try IncidentQuery.openByCorrelation(correlationID)
-        let action = "search incidents by correlation_id"
-        let document = try await send(requests.query(query, limit: limit), action: action, notFoundIsEmpty: true)
-        return try records(in: document, action: action)
+    /// The JSON object of a successful answer; ServiceNow's `{"error": …, "status": "failure"}` envelope is a failure.
+    func document(_ response: HTTPResponse, action: String) throws(ConnectorError) -> JSONValue {
+        let document = try client.json(in: response, action: action)
+        guard document.objectValue != nil else {
+            throw client.unusable(response, action, "JSON \(document.typeName) where an object was expected")
+        }
+        if let error = document["error"], error.objectValue != nil,
+            document["status"]?.stringValue?.lowercased() == "failure" || document["result"] == nil
+        {
+            throw ConnectorError.data(
+                "\(client.service) could not \(action): \(ServiceFailure.message(from: response.body) ?? "no message").")
+        }
+        return document
     }
 
     func existing(_ record: IncidentRecord, action: String) throws(ConnectorError) -> ExistingTicket {
         guard let state = record.state else {
-            throw .data("\(service) answered the request to \(action) without a state at \(settings.notations.path(.getIncidentState)); check parseNotations getincidentstate.")
+            throw .data(
+                "\(client.service) answered the request to \(action) without a state at \(settings.notations.path(.getIncidentState)); check parseNotations getincidentstate."
+            )
         }
         guard !record.number.isEmpty else {
-            throw .data("\(service) answered the request to \(action) without a number at \(settings.notations.path(.getIncidentNumber)); check parseNotations getincidentnumber.")
+            throw .data(
+                "\(client.service) answered the request to \(action) without a number at \(settings.notations.path(.getIncidentNumber)); check parseNotations getincidentnumber."
+            )
         }
-        let reference = TicketReference(
-            recordedID: RecordedIncident.recordedID(number: record.number, sysID: record.sysID), number: record.number,
-            url: requests.ticketURL(sysID: record.sysID), internalID: record.sysID)
-        return ExistingTicket(reference: reference, status: IncidentState.status(for: state), rawState: state)
+        return ExistingTicket(
+            reference: reference(number: record.number, sysID: record.sysID), status: IncidentState.status(for: state), rawState: state)
     }
 
     /// Every incident in a list answer. An empty list is no incident; a document without the list is unusable.
@@ -212,57 +162,53 @@ public struct ServiceNowBackend: ITSMBackend {
             let listPath = notations.listPath(.getIncidentSysID)
             let list = listPath.flatMap { $0.isEmpty ? document : document.value(atPath: $0) }
             guard list?.arrayValue != nil else {
-                throw .data("\(service) answered the request to \(action) without a list at \(listPath ?? notations.path(.getIncidentSysID)); check parseNotations getincidentsysid.")
+                throw .data(
+                    "\(client.service) answered the request to \(action) without a list at \(listPath ?? notations.path(.getIncidentSysID)); check parseNotations getincidentsysid."
+                )
             }
         }
         return found
     }
 
-    /// The first record's object (`result.[0]`), for the fields `describeTicket` shows.
-    func recordObject(in document: JSONValue) -> JSONValue? {
+    /// The fields `-i` shows, from the first record's object (`result.[0]`).
+    func details(in document: JSONValue) -> [TicketField] {
         var steps = settings.notations.path(.getIncidentSysID).split(separator: ".").map(String.init)
-        guard !steps.isEmpty else { return nil }
+        guard !steps.isEmpty else { return [] }
         steps.removeLast()
-        return steps.isEmpty ? document : document.value(atPath: steps.joined(separator: "."))
+        guard let record = steps.isEmpty ? document : document.value(atPath: steps.joined(separator: ".")) else { return [] }
+        let shown = [
+            ("Short description", "short_description"), ("Priority", "priority"), ("Opened", "opened_at"), ("Updated", "sys_updated_on"),
+            ("Correlation id", "correlation_id"),
+        ]
+        return shown.compactMap { label, key in
+            guard let value = record[key], let text = value.scalarText ?? value["display_value"]?.scalarText ?? value["value"]?.scalarText
+            else { return nil }
+            return TicketField(name: label, value: text)
+        }
+    }
+
+    /// The number and `sys_id` of a created incident, read through `incidentnumber` / `incidentsysid`.
+    func createdReference(_ document: JSONValue, response: HTTPResponse) throws(ConnectorError) -> TicketReference {
+        let notations = settings.notations
+        let sysID = ParseNotations.text(in: document, at: notations.path(.incidentSysID)) ?? ""
+        let number = ParseNotations.text(in: document, at: notations.path(.incidentNumber)) ?? ""
+        guard !sysID.isEmpty, !number.isEmpty else {
+            let missing = sysID.isEmpty ? "sys_id at \(notations.path(.incidentSysID))" : "number at \(notations.path(.incidentNumber))"
+            throw .data(
+                "\(client.service) created an incident but its answer has no \(missing), so it cannot be recorded on the job; check parseNotations (incidentnumber, incidentsysid)."
+            )
+        }
+        return reference(number: number, sysID: sysID)
+    }
+
+    func reference(number: String, sysID: String) -> TicketReference {
+        TicketReference(
+            recordedID: RecordedIncident.recordedID(number: number, sysID: sysID), number: number,
+            url: "\(settings.address.baseURL)/nav_to.do?uri=incident.do?sys_id=\(sysID)", internalID: sysID)
     }
 
     func sysID(of reference: TicketReference) throws(ConnectorError) -> String {
         if !reference.internalID.isEmpty { return reference.internalID }
-        if let sysID = RecordedIncident(reference.recordedID)?.sysID { return sysID }
-        throw .internal("\(service): incident \(reference.number) has no sys_id to write to.")
-    }
-
-    // MARK: Sending
-
-    /// Sends a request and returns the answer's JSON, mapping every failure to a `ConnectorError`. With
-    /// `notFoundIsEmpty`, a 404 "No Record found" (Table API v1's answer to an empty query) reads as an empty list.
-    func send(_ request: HTTPRequest, action: String, notFoundIsEmpty: Bool = false) async throws(ConnectorError) -> JSONValue {
-        let response: HTTPResponse
-        do {
-            response = try await http.send(request)
-        } catch {
-            throw ServiceFailure.map(error, service: service)
-        }
-        if response.status == 401 || response.status == 403 {
-            throw refusal(response, action: action)
-        }
-        if notFoundIsEmpty, response.status == 404,
-            ServiceFailure.message(from: response.body)?.lowercased().hasPrefix("no record found") == true
-        {
-            return ["result": []]
-        }
-        return try ServiceNowAnswer.document(response, service: service, action: action)
-    }
-
-    /// A 401 or 403 as the operator must read it: which template fields hold the credentials ServiceNow turned away
-    /// (401), or that the account lacks the rights (403). Never an outage: waiting would not change the answer.
-    func refusal(_ response: HTTPResponse, action: String) -> ConnectorError {
-        let said = ServiceFailure.message(from: response.body).map { ": \($0)" } ?? ""
-        if response.status == 401 {
-            return .permission("\(service) refused the credentials (HTTP 401\(said)) when asked to \(action). Check credentials.user "
-                + "and credentials.password in \(templatePath).")
-        }
-        return .permission("\(service) refused to \(action) (HTTP 403\(said)): the account in credentials.user of \(templatePath) "
-            + "lacks the rights for it, or a data policy of the instance forbids it.")
+        throw .internal("\(client.service): incident \(reference.number) has no sys_id to write to.")
     }
 }

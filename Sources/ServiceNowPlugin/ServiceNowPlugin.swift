@@ -4,19 +4,9 @@ import ConnectorKit
 public enum ServiceNowPlugin {
     /// The plugin value: id `servicenow`.
     public static let plugin = BackendPlugin(
-        id: "servicenow",
-        displayName: "ServiceNow",
-        recognizes: recognizes,
-        knownTemplateKeys: knownTemplateKeys,
-        validate: { template, _ in ServiceNowTemplateSettings.read(template).1 },
-        make: makeBackend)
-
-    /// Top-level keys of the SMA ServiceNow template, plus this project's `resolvedAction` and `connector`.
-    public static let knownTemplateKeys: Set<String> = [
-        "address", "rules", "credentials", "appIdLocation", "jobDescriptionXmlTag", "urls", "tags", "workingHours",
-        "attributes", "workingHoursAttributes", "nonWorkingHoursAttributes", "parseNotations", "documentationRouting",
-        "variables", "resolvedAction", "connector",
-    ]
+        id: "servicenow", displayName: "ServiceNow", recognizes: recognizes,
+        templateKeys: ["appIdLocation", "jobDescriptionXmlTag", "parseNotations", "documentationRouting"],
+        requiredCredentials: ["user", "password"], configure: configure)
 
     /// A legacy SMA template is a ServiceNow one when it has `parseNotations` or a url into `api/now/`.
     public static func recognizes(_ template: JSONValue) -> Bool {
@@ -25,17 +15,17 @@ public enum ServiceNowPlugin {
         return urls.contains { $0["value"]?.stringValue?.lowercased().contains("api/now/") == true }
     }
 
-    /// Reads the template, resolves the credentials through the run's secret resolver and builds the backend.
-    static func makeBackend(_ template: Template, _ environment: BackendEnvironment) throws -> any ITSMBackend {
-        let settings = try ServiceNowTemplateSettings(template: template)
-        let user = try environment.secrets.resolve(settings.userSetting, field: "\(template.path) credentials.user")
-        let password = try environment.secrets.resolve(settings.passwordSetting, field: "\(template.path) credentials.password")
-        for warning in [user.warning, password.warning].compactMap({ $0 }) {
-            environment.logger.warning(warning)
+    /// Reads the template once; the backend resolves the credentials when it is made for a run. The SMA ServiceNow
+    /// connector attaches the job log unless the template says otherwise.
+    static func configure(_ template: Template, _ config: ConnectorConfig) -> BackendSetup {
+        let (settings, issues) = ServiceNowTemplateSettings.read(template)
+        guard let settings else { return BackendSetup(failing: issues) }
+        return BackendSetup(issues: issues, fields: FieldConventions(placeholders: .indexed, attachesJobLogByDefault: true)) {
+            (environment) throws(ConnectorError) -> any TicketBackend in
+            ServiceNowBackend(
+                settings: settings, user: try environment.requiredCredential("user"),
+                password: try environment.requiredCredential("password"),
+                environment: environment)
         }
-        var backend = ServiceNowBackend(settings: settings, user: user.value, password: password.value, http: environment.http,
-                                        logger: environment.logger, masker: environment.secrets.masker, deadline: environment.deadline)
-        backend.templatePath = template.path
-        return backend
     }
 }

@@ -14,20 +14,8 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
     public var notations: ParseNotations
     /// `rules.includeCorrelationId` (default false): send `correlation_display`/`correlation_id` and use them to find tickets.
     public var includeCorrelationID: Bool
-    /// `rules.includeJobLogAttachment` (default true).
-    public var includeJobLogAttachment: Bool
-    /// `rules.alwaysCreateNewTicket` (default false).
-    public var alwaysCreateNewTicket: Bool
-    /// `rules.allowTicketReopen` (default true).
-    public var allowTicketReopen: Bool
     /// `variables.incidentReopenState`: the `state` a resolved incident is moved back to, `"1"` or `"2"` (default).
     public var reopenState: String
-    /// Top-level `resolvedAction`: the OpCon action `connector sync` applies to a job whose incident is resolved.
-    public var resolvedAction: JobActionKind
-    /// `credentials.user` as written (`env:`, `file:`, SMA-encoded or plain); resolve it before use.
-    public var userSetting: String
-    /// `credentials.password` as written; resolve it before use.
-    public var passwordSetting: String
     /// `jobDescriptionXmlTag.xmlTag` when `rules.extractXmlContentFromJobDescription` is on: the element whose content
     /// in the job documentation is added to the description (and, with documentation routing, decides the route).
     public var documentationXMLTag: String?
@@ -42,6 +30,121 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
     /// The `correlation_display` value the SMA ServiceNow application's business rules test for.
     public static let correlationDisplay = "SMA_OPCON"
 
+    /// Reads the settings and collects every issue, each with the JSON path of the culprit. Settings are nil when
+    /// there is at least one error.
+    public static func read(_ template: Template) -> (ServiceNowTemplateSettings?, [TemplateIssue]) {
+        var issues: [TemplateIssue] = []
+        let raw = template.raw
+
+        // address.value (the loader already reports a value that is not a string or not an address)
+        let address = template.address.flatMap(ServiceAddress.init)
+        if template.address == nil && raw["address"]?["value"] == nil {
+            issues.error("address.value", "the ServiceNow instance is required, e.g. \"acme.service-now.com\"")
+        }
+
+        // urls
+        let includeJobLogAttachment = template.rule("includeJobLogAttachment", default: true)
+        let incidentPath = template.checkedURL(named: "incident", required: true, example: "api/now/table/incident", issues: &issues)
+        let getIncidentPath =
+            template.checkedURL(named: "getincident", required: false, example: "api/now/table/incident", issues: &issues) ?? incidentPath
+        var attachmentPath = template.checkedURL(named: "attachment", required: false, example: defaultAttachmentPath, issues: &issues)
+        // SMA templates may leave the attachment url out while attaching job logs (the default): the SMA notes list a
+        // default for it, though a wrong one (the incident table; sma-connectors §14.7). Use the Attachment API path
+        // their examples use, and say so, rather than refusing a template the SMA connector ran with.
+        if includeJobLogAttachment, template.url(named: "attachment") == nil {
+            attachmentPath = defaultAttachmentPath
+            issues.warning(
+                "urls",
+                "no entry named \"attachment\"; job logs are attached through \"\(defaultAttachmentPath)\". Add {\"name\": \"attachment\", \"value\": \"\(defaultAttachmentPath)\"} to say so, or set rules.includeJobLogAttachment to false"
+            )
+        }
+
+        // variables.incidentReopenState
+        var reopenState = "2"
+        if let value = template.variables.first(where: { $0.key.lowercased() == "incidentreopenstate" })?.value {
+            if let state = value.intValue, state == 1 || state == 2 {
+                reopenState = String(state)
+            } else {
+                issues.error(
+                    "variables.incidentReopenState", "expected 1 (New) or 2 (In Progress), found \(value.scalarText ?? value.typeName)")
+            }
+        }
+
+        let notations = readNotations(raw, issues: &issues)
+
+        // Documentation rules: the XML tag, and routing by whether the documentation carries it.
+        var xmlTag: String?
+        let extractXML = template.rule("extractXmlContentFromJobDescription", default: false)
+        let routeByDocumentation = template.rule("routingByDocumentationContent", default: false)
+        if extractXML || routeByDocumentation {
+            let tag = raw["jobDescriptionXmlTag"]?["xmlTag"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+            if tag.isEmpty || tag.contains("<") || tag.contains(">") {
+                issues.error(
+                    "jobDescriptionXmlTag.xmlTag",
+                    "expected the name of the XML element (without < >) whose content the job documentation carries")
+            } else {
+                xmlTag = tag
+            }
+        }
+        if routeByDocumentation && !extractXML {
+            issues.error("rules.routingByDocumentationContent", "needs rules.extractXmlContentFromJobDescription set to true")
+        }
+        var documentationRouting: DocumentationRouting?
+        if routeByDocumentation {
+            documentationRouting = DocumentationRouting.read(raw["documentationRouting"], issues: &issues)
+        }
+
+        for rule in ["applicationIdRetrievalFromCmdb", "extractAppIdFromScheduleName", "extractAppIdFromTagName"]
+        where template.rule(rule, default: false) {
+            issues.warning("rules.\(rule)", "the CMDB application-id lookup is not supported yet; no application id is sent")
+        }
+        if template.rule("includeCorrelationId", default: false),
+            template.attributes.contains(where: { $0.name == "correlation_display" && $0.value != correlationDisplay && !$0.value.isEmpty })
+        {
+            issues.warning(
+                "attributes",
+                "correlation_display is always sent as \(correlationDisplay) when includeCorrelationId is on (the SMA business rules test for it)"
+            )
+        }
+
+        guard !issues.contains(where: { $0.severity == .error }), let address, let incidentPath, let getIncidentPath
+        else { return (nil, issues) }
+
+        let settings = ServiceNowTemplateSettings(
+            address: address, incidentPath: incidentPath, getIncidentPath: getIncidentPath, attachmentPath: attachmentPath,
+            notations: notations,
+            includeCorrelationID: template.rule("includeCorrelationId", default: false), reopenState: reopenState,
+            documentationXMLTag: xmlTag, documentationRouting: documentationRouting, workingHours: template.workingHours)
+        return (settings, issues)
+    }
+
+    private static func readNotations(_ raw: JSONValue, issues: inout [TemplateIssue]) -> ParseNotations {
+        guard let value = raw.member(caseInsensitive: "parseNotations"), !value.isNull else { return ParseNotations() }
+        guard let entries = value.arrayValue else {
+            issues.error("parseNotations", "expected an array of {name, attribute, notation}")
+            return ParseNotations()
+        }
+        var paths: [String: String] = [:]
+        for (index, entry) in entries.enumerated() {
+            guard let name = entry["name"]?.stringValue, !name.isEmpty else {
+                issues.error("parseNotations[\(index)].name", "expected a notation name such as \"incidentnumber\"")
+                continue
+            }
+            guard let notation = entry["notation"]?.stringValue, !notation.trimmingCharacters(in: .whitespaces).isEmpty else {
+                issues.error("parseNotations[\(index)].notation", "expected a path such as \"result.number\"")
+                continue
+            }
+            if ParseNotations.Name(rawValue: name.lowercased()) == nil {
+                let known = ParseNotations.Name.allCases.map(\.rawValue).joined(separator: ", ")
+                issues.warning("parseNotations[\(index)].name", "\"\(name)\" is not used; known names: \(known)")
+            }
+            paths[name.lowercased()] = notation.trimmingCharacters(in: .whitespaces)
+        }
+        return ParseNotations(paths: paths)
+    }
+}
+
+extension ServiceNowTemplateSettings {
     /// Reads the settings of a template; throws a configuration error listing every problem.
     public init(template: Template) throws(ConnectorError) {
         let (settings, issues) = Self.read(template)
@@ -52,194 +155,5 @@ public struct ServiceNowTemplateSettings: Sendable, Equatable {
             throw .configuration("Template \(template.path) is not valid (ServiceNow): \(list).")
         }
         self = settings
-    }
-
-    /// Reads the settings and collects every issue, each with the JSON path of the culprit. Settings are nil when
-    /// there is at least one error.
-    public static func read(_ template: Template) -> (ServiceNowTemplateSettings?, [TemplateIssue]) {
-        var issues: [TemplateIssue] = []
-        let raw = template.raw
-
-        // address.value (the loader already reports a value that is not a string or not an address)
-        var address: ServiceAddress?
-        if let text = template.address ?? raw["address"]?["value"]?.stringValue {
-            address = ServiceAddress(text)
-            if address == nil, template.address == nil {
-                issues.append(TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(text)\""))
-            }
-        } else if raw["address"]?["value"] == nil {
-            issues.append(TemplateIssue(.error, path: "address.value", "the ServiceNow instance is required, e.g. \"acme.service-now.com\""))
-        }
-
-        // credentials.user / credentials.password
-        let credentials = raw.member(caseInsensitive: "credentials")
-        if let credentials, credentials.objectValue == nil {
-            issues.append(TemplateIssue(.error, path: "credentials", "expected an object with user and password"))
-        }
-        func credential(_ key: String) -> String? {
-            guard let value = credentials?.member(caseInsensitive: key) else {
-                issues.append(TemplateIssue(.error, path: "credentials.\(key)", "required for basic authentication (env:NAME, file:PATH or an EncryptValue string)"))
-                return nil
-            }
-            guard let text = value.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                issues.append(TemplateIssue(.error, path: "credentials.\(key)", "expected a non-empty string"))
-                return nil
-            }
-            return text
-        }
-        let user = credentials?.objectValue == nil ? nil : credential("user")
-        let password = credentials?.objectValue == nil ? nil : credential("password")
-        if credentials == nil {
-            issues.append(TemplateIssue(.error, path: "credentials.user", "required for basic authentication (env:NAME, file:PATH or an EncryptValue string)"))
-            issues.append(TemplateIssue(.error, path: "credentials.password", "required for basic authentication (env:NAME, file:PATH or an EncryptValue string)"))
-        }
-
-        // urls
-        func urlPath(_ name: String, required: Bool, example: String) -> String? {
-            let index = raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.lowercased() == name }
-            guard let value = template.url(named: name) else {
-                if required {
-                    issues.append(TemplateIssue(.error, path: "urls", "needs an entry {\"name\": \"\(name)\", \"value\": \"\(example)\"}"))
-                }
-                return nil
-            }
-            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
-                issues.append(TemplateIssue(.error, path: "urls[\(index ?? 0)].value", "expected a path such as \"\(example)\""))
-                return nil
-            }
-            if let address, address.url(forPath: value) == nil {
-                issues.append(TemplateIssue(.error, path: "urls[\(index ?? 0)].value", "\"\(value)\" does not form a URL with the address"))
-                return nil
-            }
-            return value
-        }
-        let includeJobLogAttachment = template.rule("includeJobLogAttachment", default: true)
-        let incidentPath = urlPath("incident", required: true, example: "api/now/table/incident")
-        let getIncidentPath = urlPath("getincident", required: false, example: "api/now/table/incident") ?? incidentPath
-        var attachmentPath = urlPath("attachment", required: false, example: defaultAttachmentPath)
-        // SMA templates may leave the attachment url out while attaching job logs (the default): the SMA notes list a
-        // default for it, though a wrong one (the incident table; sma-connectors §14.7). Use the Attachment API path
-        // their examples use, and say so, rather than refusing a template the SMA connector ran with.
-        if includeJobLogAttachment, template.url(named: "attachment") == nil {
-            attachmentPath = defaultAttachmentPath
-            issues.append(TemplateIssue(.warning, path: "urls", "no entry named \"attachment\"; job logs are attached through \"\(defaultAttachmentPath)\". Add {\"name\": \"attachment\", \"value\": \"\(defaultAttachmentPath)\"} to say so, or set rules.includeJobLogAttachment to false"))
-        }
-
-        // variables.incidentReopenState
-        var reopenState = "2"
-        if let value = template.variables.first(where: { $0.key.lowercased() == "incidentreopenstate" })?.value {
-            if let state = value.intValue, state == 1 || state == 2 {
-                reopenState = String(state)
-            } else {
-                issues.append(TemplateIssue(.error, path: "variables.incidentReopenState", "expected 1 (New) or 2 (In Progress), found \(value.scalarText ?? value.typeName)"))
-            }
-        }
-
-        let notations = readNotations(raw, issues: &issues)
-
-        // resolvedAction
-        var resolvedAction = JobActionKind.markFixed
-        if let value = raw["resolvedAction"] {
-            switch value.stringValue?.lowercased() {
-            case "markfixed": resolvedAction = .markFixed
-            case "restart": resolvedAction = .restart
-            default:
-                issues.append(TemplateIssue(.error, path: "resolvedAction", "expected \"markFixed\" or \"restart\", found \(value.scalarText.map { "\"\($0)\"" } ?? value.typeName)"))
-            }
-        }
-
-        // Documentation rules: the XML tag, and routing by whether the documentation carries it.
-        var xmlTag: String?
-        let extractXML = template.rule("extractXmlContentFromJobDescription", default: false)
-        let routeByDocumentation = template.rule("routingByDocumentationContent", default: false)
-        if extractXML || routeByDocumentation {
-            let tag = raw["jobDescriptionXmlTag"]?["xmlTag"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
-            if tag.isEmpty || tag.contains("<") || tag.contains(">") {
-                issues.append(TemplateIssue(.error, path: "jobDescriptionXmlTag.xmlTag", "expected the name of the XML element (without < >) whose content the job documentation carries"))
-            } else {
-                xmlTag = tag
-            }
-        }
-        if routeByDocumentation && !extractXML {
-            issues.append(TemplateIssue(.error, path: "rules.routingByDocumentationContent", "needs rules.extractXmlContentFromJobDescription set to true"))
-        }
-        var documentationRouting: DocumentationRouting?
-        if routeByDocumentation {
-            documentationRouting = DocumentationRouting.read(raw["documentationRouting"], issues: &issues)
-        }
-
-        for rule in ["applicationIdRetrievalFromCmdb", "extractAppIdFromScheduleName", "extractAppIdFromTagName"]
-        where template.rule(rule, default: false) {
-            issues.append(TemplateIssue(.warning, path: "rules.\(rule)", "the CMDB application-id lookup is not supported yet; no application id is sent"))
-        }
-        if template.rule("includeCorrelationId", default: false),
-            template.attributes.contains(where: { $0.name == "correlation_display" && $0.value != correlationDisplay && !$0.value.isEmpty })
-        {
-            issues.append(TemplateIssue(.warning, path: "attributes", "correlation_display is always sent as \(correlationDisplay) when includeCorrelationId is on (the SMA business rules test for it)"))
-        }
-
-        guard !issues.contains(where: { $0.severity == .error }), let address, let incidentPath, let getIncidentPath,
-            let user, let password
-        else { return (nil, issues) }
-
-        let settings = ServiceNowTemplateSettings(
-            address: address, incidentPath: incidentPath, getIncidentPath: getIncidentPath, attachmentPath: attachmentPath,
-            notations: notations,
-            includeCorrelationID: template.rule("includeCorrelationId", default: false),
-            includeJobLogAttachment: includeJobLogAttachment,
-            alwaysCreateNewTicket: template.rule("alwaysCreateNewTicket", default: false),
-            allowTicketReopen: template.rule("allowTicketReopen", default: true),
-            reopenState: reopenState, resolvedAction: resolvedAction,
-            userSetting: user, passwordSetting: password,
-            documentationXMLTag: xmlTag, documentationRouting: documentationRouting, workingHours: template.workingHours)
-        return (settings, issues)
-    }
-
-    public init(address: ServiceAddress, incidentPath: String, getIncidentPath: String, attachmentPath: String?,
-                notations: ParseNotations, includeCorrelationID: Bool, includeJobLogAttachment: Bool,
-                alwaysCreateNewTicket: Bool, allowTicketReopen: Bool, reopenState: String, resolvedAction: JobActionKind,
-                userSetting: String, passwordSetting: String, documentationXMLTag: String? = nil,
-                documentationRouting: DocumentationRouting? = nil, workingHours: [Int: WorkingWindow]? = nil) {
-        self.address = address
-        self.incidentPath = incidentPath
-        self.getIncidentPath = getIncidentPath
-        self.attachmentPath = attachmentPath
-        self.notations = notations
-        self.includeCorrelationID = includeCorrelationID
-        self.includeJobLogAttachment = includeJobLogAttachment
-        self.alwaysCreateNewTicket = alwaysCreateNewTicket
-        self.allowTicketReopen = allowTicketReopen
-        self.reopenState = reopenState
-        self.resolvedAction = resolvedAction
-        self.userSetting = userSetting
-        self.passwordSetting = passwordSetting
-        self.documentationXMLTag = documentationXMLTag
-        self.documentationRouting = documentationRouting
-        self.workingHours = workingHours
-    }
-
-    private static func readNotations(_ raw: JSONValue, issues: inout [TemplateIssue]) -> ParseNotations {
-        guard let value = raw.member(caseInsensitive: "parseNotations"), !value.isNull else { return ParseNotations() }
-        guard let entries = value.arrayValue else {
-            issues.append(TemplateIssue(.error, path: "parseNotations", "expected an array of {name, attribute, notation}"))
-            return ParseNotations()
-        }
-        var paths: [String: String] = [:]
-        for (index, entry) in entries.enumerated() {
-            guard let name = entry["name"]?.stringValue, !name.isEmpty else {
-                issues.append(TemplateIssue(.error, path: "parseNotations[\(index)].name", "expected a notation name such as \"incidentnumber\""))
-                continue
-            }
-            guard let notation = entry["notation"]?.stringValue, !notation.trimmingCharacters(in: .whitespaces).isEmpty else {
-                issues.append(TemplateIssue(.error, path: "parseNotations[\(index)].notation", "expected a path such as \"result.number\""))
-                continue
-            }
-            if ParseNotations.Name(rawValue: name.lowercased()) == nil {
-                let known = ParseNotations.Name.allCases.map(\.rawValue).joined(separator: ", ")
-                issues.append(TemplateIssue(.warning, path: "parseNotations[\(index)].name", "\"\(name)\" is not used; known names: \(known)"))
-            }
-            paths[name.lowercased()] = notation.trimmingCharacters(in: .whitespaces)
-        }
-        return ParseNotations(paths: paths)
     }
 }

@@ -26,8 +26,10 @@ public final class SimulatedServices: Sendable {
     public let jira: JiraSimulator
     private let seeded = Locked<[DemoJob]>([])
 
-    public init(opcon: OpConSimulator = OpConSimulator(), serviceNow: ServiceNowSimulator = ServiceNowSimulator(),
-                summit: SummitSimulator = SummitSimulator(), jira: JiraSimulator = JiraSimulator()) {
+    public init(
+        opcon: OpConSimulator = OpConSimulator(), serviceNow: ServiceNowSimulator = ServiceNowSimulator(),
+        summit: SummitSimulator = SummitSimulator(), jira: JiraSimulator = JiraSimulator()
+    ) {
         self.opcon = opcon
         self.serviceNow = serviceNow
         self.summit = summit
@@ -68,12 +70,15 @@ public final class SimulatedServices: Sendable {
     public func seedDemoJobs(on date: Date = Date()) -> [DemoJob] {
         let day = OpConDates.dashed(SimTime.compactDay(date))
         let jobs = [
-            DemoJob(id: "", date: day, scheduleID: 16, instance: 1, schedule: "FINANCE", job: "NIGHTLY_GL_LOAD",
-                    agent: "FINAPP01", termination: "Exit Code 2", tags: ["APP-GL", "ROUTE1"]),
-            DemoJob(id: "", date: day, scheduleID: 23, instance: 1, schedule: "PAYROLL", job: "PAYROLL01",
-                    agent: "WIN01", termination: "Exit Code 1", tags: ["WRKGRP_Payroll", "CATNAME_Batch"]),
-            DemoJob(id: "", date: day, scheduleID: 31, instance: 1, schedule: "REPORTS", job: "DAILY_REPORT",
-                    agent: "RPT01", termination: "Exit Code 4", tags: ["NOTICKET"]),
+            DemoJob(
+                id: "", date: day, scheduleID: 16, instance: 1, schedule: "FINANCE", job: "NIGHTLY_GL_LOAD",
+                agent: "FINAPP01", termination: "Exit Code 2", tags: ["APP-GL", "ROUTE1"]),
+            DemoJob(
+                id: "", date: day, scheduleID: 23, instance: 1, schedule: "PAYROLL", job: "PAYROLL01",
+                agent: "WIN01", termination: "Exit Code 1", tags: ["WRKGRP_Payroll", "CATNAME_Batch"]),
+            DemoJob(
+                id: "", date: day, scheduleID: 31, instance: 1, schedule: "REPORTS", job: "DAILY_REPORT",
+                agent: "RPT01", termination: "Exit Code 4", tags: ["NOTICKET"]),
         ].map { demo -> DemoJob in
             var demo = demo
             demo.id = opcon.addJob(
@@ -91,8 +96,10 @@ public final class SimulatedServices: Sendable {
 
     /// A `Connector.config` (SMA INI format) pointing at the simulated OpCon; the token is written in the
     /// SMA encoded form so the connector does not warn about a plain-text secret.
-    public func connectorConfig(templatesDirectory: String = "templates", jobLogDirectory: String = "joblogs",
-                                dailyStartHour: Int = 7) -> String {
+    public func connectorConfig(
+        templatesDirectory: String = "templates", jobLogDirectory: String = "joblogs",
+        dailyStartHour: Int = 7
+    ) -> String {
         let port = opcon.port ?? 0
         return """
             ; Connector.config for the simulated services (connector simulate / connector demo).
@@ -137,7 +144,9 @@ public final class SimulatedServices: Sendable {
         let template: JSONValue = [
             "address": ["name": "simulator", "value": .string(serviceNow.baseURL)],
             "rules": .object(rules.mapValues(JSONValue.bool)),
-            "credentials": ["user": .string(SMAEncoding.encode(settings.user)), "password": .string(SMAEncoding.encode(settings.password))],
+            "credentials": [
+                "user": .string(SMAEncoding.encode(settings.user)), "password": .string(SMAEncoding.encode(settings.password)),
+            ],
             "urls": [
                 ["name": "incident", "value": "api/now/table/incident"],
                 ["name": "getincident", "value": "api/now/table/incident"],
@@ -149,8 +158,11 @@ public final class SimulatedServices: Sendable {
             ],
             "attributes": [
                 ["name": "short_description", "value": "OpCon Task Failure (schedule {0} job {1} server {2} error code {3})"],
-                ["name": "description",
-                 "value": "Technical data of the OpCon batch (schedule ({0}) job ({1}) server ({2}) error code ({3}) date ({4}) JOBID={5})"],
+                [
+                    "name": "description",
+                    "value":
+                        "Technical data of the OpCon batch (schedule ({0}) job ({1}) server ({2}) error code ({3}) date ({4}) JOBID={5})",
+                ],
                 ["name": "correlation_id", "value": ""],
                 ["name": "correlation_display", "value": "SMA_OPCON"],
                 ["name": "urgency", "value": "2"],
@@ -179,7 +191,8 @@ public final class SimulatedServices: Sendable {
         rules.merge(overrides) { _, new in new }
         let hostAndPort = String(summit.baseURL.dropFirst("http://".count))
         let template: JSONValue = [
-            "ticketDescription": "OpCon Task Failure ( date @EV_Date schedule @EV_Schedule job @EV_Job server @EV_Agent error code @EV_errorcode )",
+            "ticketDescription":
+                "OpCon Task Failure ( date @EV_Date schedule @EV_Schedule job @EV_Job server @EV_Agent error code @EV_errorcode )",
             "ticketInformation": "Job @EV_Job of schedule @EV_Schedule failed on @EV_Agent with @EV_errorcode.",
             "address": ["name": "simulator", "value": .string(summit.baseURL)],
             "viewAddress": ["name": "view-address", "value": .string(hostAndPort)],
@@ -187,7 +200,10 @@ public final class SimulatedServices: Sendable {
             "credentials": ["apiKey": .string(SMAEncoding.encode(summit.settings.apiKey))],
             "urls": [
                 ["name": "incident", "value": "api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall_JSON"],
-                ["name": "attachment", "value": "api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded"],
+                [
+                    "name": "attachment",
+                    "value": "api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded",
+                ],
                 // The simulator serves plain http, so the view link does too.
                 ["name": "viewIncident", "value": "http://{0}/MDLIncidentMgmt/IM_TicketDetail.aspx?ID={1}"],
             ],
@@ -208,7 +224,8 @@ public final class SimulatedServices: Sendable {
         rules.merge(overrides) { _, new in new }
         let settings = jira.settings
         let cloud = settings.deployment == .cloud
-        let credentials: JSONValue = cloud
+        let credentials: JSONValue =
+            cloud
             ? ["user": .string(SMAEncoding.encode(settings.email)), "token": .string(SMAEncoding.encode(settings.apiToken))]
             : ["token": .string(SMAEncoding.encode(settings.personalAccessToken))]
         var variables: [String: JSONValue] = [
@@ -226,8 +243,11 @@ public final class SimulatedServices: Sendable {
             "credentials": credentials,
             "attributes": [
                 ["name": "summary", "value": "OpCon Task Failure (schedule {0} job {1} server {2} error code {3})"],
-                ["name": "description",
-                 "value": "Technical data of the OpCon batch (schedule ({0}) job ({1}) server ({2}) error code ({3}) date ({4}) JOBID={5})"],
+                [
+                    "name": "description",
+                    "value":
+                        "Technical data of the OpCon batch (schedule ({0}) job ({1}) server ({2}) error code ({3}) date ({4}) JOBID={5})",
+                ],
                 ["name": "priority", "value": "High"],
                 ["name": "labels", "value": "opcon"],
                 ["name": "components", "value": "Batch"],

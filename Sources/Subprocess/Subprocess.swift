@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A child process started with posix_spawn, for the end-to-end tests and the benchmarks (never the product).
@@ -34,8 +34,10 @@ public final class Subprocess: @unchecked Sendable {
 
     /// Starts `path` with `arguments` and exactly `environment`, in `workingDirectory` when given; standard input is
     /// /dev/null. With `captureOutput` false, standard output and error go to /dev/null too.
-    public init(_ path: String, _ arguments: [String], environment: [String: String], workingDirectory: String? = nil,
-                captureOutput: Bool = true) throws {
+    public init(
+        _ path: String, _ arguments: [String], environment: [String: String], workingDirectory: String? = nil,
+        captureOutput: Bool = true
+    ) throws {
         Self.launchLock.lock()
         defer { Self.launchLock.unlock() }
         var actions = posix_spawn_file_actions_t()
@@ -61,8 +63,8 @@ public final class Subprocess: @unchecked Sendable {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
         var child: pid_t = 0
         startedAt = DispatchTime.now().uptimeNanoseconds
@@ -135,7 +137,8 @@ public final class Subprocess: @unchecked Sendable {
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let signal = status & 0x7f
         let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        return Ending(code: signal == 0 ? (status >> 8) & 0xff : 128 + signal, endedAt: DispatchTime.now().uptimeNanoseconds, cpuSeconds: cpu)
+        return Ending(
+            code: signal == 0 ? (status >> 8) & 0xff : 128 + signal, endedAt: DispatchTime.now().uptimeNanoseconds, cpuSeconds: cpu)
     }
 
     /// Called with `launchLock` held, so no other launch can start a child between `pipe` and `FD_CLOEXEC`.
@@ -152,10 +155,10 @@ public final class Subprocess: @unchecked Sendable {
     /// connection keeps it open after the simulator closed it to drop it.
     private static func closeOtherDescriptors(in actions: inout posix_spawn_file_actions_t) {
         #if canImport(Glibc)
-        // glibc 2.34+ has posix_spawn_file_actions_addclosefrom_np, but the Glibc module does not export GNU extensions.
-        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return }
-        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            // glibc 2.34+ has posix_spawn_file_actions_addclosefrom_np, but the Glibc module does not export GNU extensions.
+            typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+            guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return }
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
         #endif
     }
 

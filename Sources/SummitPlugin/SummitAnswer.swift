@@ -11,18 +11,13 @@ struct SummitAnswer: Sendable, Equatable {
     var errors: String?
 
     static let service = "Symphony Summit"
+    /// What a refusal that means a wrong endpoint adds.
+    static let checkURLs = "Check address.value and the urls entries of the template."
 
     /// Reads an HTTP answer to `action` (e.g. "create the incident"). Throws for anything that is not a JSON object;
     /// an in-band error is returned in `errors` for the caller to judge.
-    static func read(_ response: HTTPResponse, action: String) throws(ConnectorError) -> SummitAnswer {
-        guard response.isSuccess else {
-            let failure = ServiceFailure.map(response, service: service, action: action, serverMessage: ServiceFailure.message(from: response.body))
-            if response.status == 404 || response.status == 415 {
-                // 415 is what the bare Summit_RESTWCF.svc (the SOAP endpoint) answers to JSON.
-                throw .data(failure.message + " Check address.value and the urls entries of the template.")
-            }
-            throw failure
-        }
+    static func read(_ response: HTTPResponse, action: String, client: ServiceClient) throws(ConnectorError) -> SummitAnswer {
+        guard response.isSuccess else { throw client.failure(response, action: action) }
         let text = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {
             throw .data(
@@ -33,7 +28,7 @@ struct SummitAnswer: Sendable, Equatable {
         do {
             json = try JSONValue.parse(text)
         } catch {
-            let what = ServiceFailure.message(from: response.body) ?? "text that is not JSON"
+            let what = ServiceFailure.message(from: response.body).map(client.masked) ?? "text that is not JSON"
             throw .data("\(service) answered \"\(action)\" with \(what) instead of JSON; check address.value and urls in the template.")
         }
         // Some Summit versions wrap their JSON in a JSON string: decode it once more.
@@ -51,21 +46,16 @@ struct SummitAnswer: Sendable, Equatable {
 
     /// `Errors` as text when it says anything (it is `""` or null on success).
     static func errorsText(_ value: JSONValue?) -> String? {
-        guard let value, !value.isNull else { return nil }
-        let text: String
-        switch value {
-        case .string(let string): text = string
-        case .array(let items) where items.isEmpty: return nil
-        case .object(let members) where members.isEmpty: return nil
-        default: text = value.scalarText ?? value.serialized()
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        guard let value, !value.isNull, value.arrayValue?.isEmpty != true, value.objectValue?.isEmpty != true else { return nil }
+        let text = (value.scalarText ?? value.serialized()).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
     }
 
     /// Wording public Summit integrations treat as a refused API key.
-    static let authWording = ["api key", "apikey", "invalid api", "authentication", "unauthorized", "unauthorised",
-                              "invalid key", "access denied", "not authorized", "not authorised", "expired key", "key expired"]
+    static let authWording = [
+        "api key", "apikey", "invalid api", "authentication", "unauthorized", "unauthorised",
+        "invalid key", "access denied", "not authorized", "not authorised", "expired key", "key expired",
+    ]
 
     static func isAuthFailure(_ text: String) -> Bool {
         let lowered = text.lowercased()
@@ -73,8 +63,10 @@ struct SummitAnswer: Sendable, Equatable {
     }
 
     /// Wording of the "no such incident" business error (the simulators and the clients seen use these).
-    static let unknownTicketWording = ["not found", "does not exist", "doesn't exist", "not exist", "no record",
-                                       "invalid ticket", "no ticket", "no incident", "no data"]
+    static let unknownTicketWording = [
+        "not found", "does not exist", "doesn't exist", "not exist", "no record",
+        "invalid ticket", "no ticket", "no incident", "no data",
+    ]
 
     /// Words that call something invalid. They mean an unknown ticket only when the text also names the ticket
     /// ("TicketNo 999 is invalid"): alone they also describe refused master values ("Invalid Priority_Name").
@@ -94,14 +86,9 @@ struct SummitAnswer: Sendable, Equatable {
 
     /// The number of the incident a create made: `TicketNo`, else `TicketID_Internal`, else a number in `Message`.
     var createdTicketNumber: String? {
-        for key in ["TicketNo", "TicketID_Internal"] {
-            if let text = body[key]?.scalarText?.trimmingCharacters(in: .whitespaces), Self.isTicketNumber(text),
-                text.contains(where: { $0 != "0" })
-            {
-                return text
-            }
-        }
-        return body["Message"]?.stringValue.flatMap(Self.ticketNumber(inMessage:))
+        let given = ["TicketNo", "TicketID_Internal"].compactMap { body[$0]?.scalarText?.trimmingCharacters(in: .whitespaces) }
+        return given.first { Self.isTicketNumber($0) && $0.contains { $0 != "0" } }
+            ?? body["Message"]?.stringValue.flatMap(Self.ticketNumber(inMessage:))
     }
 
     /// Shortest run of digits `Message` may hold a ticket number in (summit-api.md §4.4: clients take a 4+ digit

@@ -8,26 +8,25 @@ import Foundation
 /// (sma-connectors.md §4.2). The newest config format documents no `[DEFAULTS]` section, so without these values an
 /// install on that format would open incidents without the priority, workgroup and category the SMA connector sent.
 enum SummitDefaultFields {
-    /// The built-in values, in the order of the documented `[DEFAULTS]` section.
-    static let builtIn: [TicketField] = [
-        TicketField(name: "Priority_Name", value: "P3"),
-        TicketField(name: "Impact_Name", value: "Medium"),
-        TicketField(name: "Urgency_Name", value: "Medium"),
-        TicketField(name: "Sup_Function", value: "IT"),
-        TicketField(name: "Medium", value: "Web"),
-        TicketField(name: "Classification_Name", value: "Application Support"),
-        TicketField(name: "Source", value: "Event Trigger"),
-        TicketField(name: "Category_Name", value: "ElasticSearch"),
-        TicketField(name: "Assigned_WorkGroup_Name", value: "DevOps"),
+    /// The documented `[DEFAULTS]` keys, the Summit `Ticket` fields they fill and their built-in values, in the order of
+    /// the documented section.
+    static let table: [(key: String, field: String, value: String)] = [
+        ("PRIORITY_NAME_VALUE", "Priority_Name", "P3"), ("IMPACT_NAME_VALUE", "Impact_Name", "Medium"),
+        ("URGENCY_NAME_VALUE", "Urgency_Name", "Medium"), ("SUP_FUNCTION_VALUE", "Sup_Function", "IT"),
+        ("MEDIUM_VALUE", "Medium", "Web"), ("CLASSIFICATION_NAME_VALUE", "Classification_Name", "Application Support"),
+        ("SOURCE_VALUE", "Source", "Event Trigger"), ("CATEGORY_NAME_VALUE", "Category_Name", "ElasticSearch"),
+        ("ASSIGNED_WORK_GROUP_NAME_VALUE", "Assigned_WorkGroup_Name", "DevOps"),
     ]
+    static let builtIn = table.map { TicketField(name: $0.field, value: $0.value) }
 
-    /// The built-in values with `configured` (Connector.config's `[DEFAULTS]`, already named as Summit fields) laid
-    /// over them: a configured value replaces the built-in one of the same field. An empty configured value keeps
-    /// the built-in one, as an empty value does for every other Connector.config key (the SMA samples ship
-    /// `KEY=` lines).
+    /// The built-in values with `configured` (Connector.config's `[DEFAULTS]` entries as written) laid over them: a
+    /// configured value replaces the built-in one of the same field; other keys are ignored. An empty configured value
+    /// keeps the built-in one, as an empty value does for every other Connector.config key (the SMA samples ship `KEY=`).
     static func resolved(configured: [TicketField]) -> [TicketField] {
         var fields = builtIn
-        let given = configured.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+        let given = configured.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }.compactMap { entry in
+            table.first { $0.key == entry.name.uppercased() }.map { TicketField(name: $0.field, value: entry.value) }
+        }
         FieldResolver.overlay(given, onto: &fields)
         return fields
     }

@@ -5,19 +5,9 @@ import Foundation
 public enum SummitPlugin {
     /// The plugin value the executable registers (`"connector": "summit"`).
     public static let plugin = BackendPlugin(
-        id: "summit",
-        displayName: "Symphony Summit",
-        recognizes: recognizes,
-        knownTemplateKeys: knownTemplateKeys,
-        validate: SummitTemplateValidator.validate,
-        make: { template, environment in try SummitBackend(template: template, environment: environment) })
-
-    /// Top-level keys of the SMA Summit template format beyond the ones ConnectorKit reads.
-    static let knownTemplateKeys: Set<String> = [
-        "ticketDescription", "ticketInformation", "viewAddress", "customAttributes",
-        // Read by `connector sync` for every backend (SPEC §6.3).
-        "resolvedAction",
-    ]
+        id: "summit", displayName: "Symphony Summit", recognizes: recognizes,
+        templateKeys: ["ticketDescription", "ticketInformation", "viewAddress", "customAttributes"],
+        requiredCredentials: ["apiKey"], attachmentURLName: "attachment", configure: configure)
 
     /// An SMA Summit template has a `ticketDescription`, or a `urls` value on the `Summit_RESTWCF` service.
     static func recognizes(_ raw: JSONValue) -> Bool {
@@ -27,27 +17,29 @@ public enum SummitPlugin {
         }
     }
 
-    /// Whether a template file selects this plugin, by its `"connector"` key or, without one, by its shape.
-    static func selects(_ raw: JSONValue) -> Bool {
-        if let named = raw["connector"]?.stringValue { return named.caseInsensitiveCompare(plugin.id) == .orderedSame }
-        return recognizes(raw)
-    }
-
-    /// True when no other template in `template`'s folder selects Summit. A job whose ticket has no URL can then only
-    /// belong to this template; with two Summit instances such a ticket is ambiguous and nobody claims it.
-    /// A folder that cannot be listed counts as holding this template alone.
-    static func isSoleSummitTemplate(_ template: Template) -> Bool {
-        guard !template.path.isEmpty else { return true }
-        let file = URL(fileURLWithPath: template.path).standardizedFileURL
-        let folder = file.deletingLastPathComponent()
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return true }
-        for name in names where name.lowercased().hasSuffix(".json") {
-            let other = folder.appendingPathComponent(name).standardizedFileURL
-            guard other.path != file.path, let data = FileManager.default.contents(atPath: other.path),
-                let raw = try? JSONValue.parse(data)
-            else { continue }
-            if selects(raw) { return false }
+    /// Reads the template once. Fields start from the built-in defaults under Connector.config's `[DEFAULTS]`, take
+    /// `@EV_` placeholders and Summit's own tag routing; the newest SMA Summit connector attaches no log unless told.
+    static func configure(_ template: Template, _ config: ConnectorConfig) -> BackendSetup {
+        let (settings, issues) = SummitSettings.read(template, config: config)
+        guard let settings else { return BackendSetup(failing: issues) }
+        let routing = settings.routing
+        let fields = FieldConventions(
+            placeholders: .summitEnvironment, defaults: SummitDefaultFields.resolved(configured: config.defaults),
+            tagRouting: { tags, fields in routing.apply(jobTags: tags, to: &fields) }, attachesJobLogByDefault: false)
+        return BackendSetup(issues: issues, fields: fields) { (environment) throws(ConnectorError) -> any TicketBackend in
+            SummitBackend(settings: settings, apiKey: try environment.requiredCredential("apiKey"), environment: environment)
         }
-        return true
+    }
+}
+
+extension PlaceholderSyntax {
+    /// Summit's `@EV_Agent`, `@EV_Date`, `@EV_errorcode`, `@EV_Job`, `@EV_Schedule`, matched without regard to case.
+    static let summitEnvironment = PlaceholderSyntax { text, values in
+        let event = values.event
+        let tokens = [
+            ("@EV_Schedule", event.schedule), ("@EV_Errorcode", event.termination), ("@EV_Agent", event.agent),
+            ("@EV_Date", event.scheduleDate), ("@EV_Job", event.job),
+        ]
+        return tokens.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1, options: .caseInsensitive) }
     }
 }

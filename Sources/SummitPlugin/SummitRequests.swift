@@ -1,7 +1,7 @@
 import ConnectorKit
 import Foundation
 
-/// Builds every body the backend sends, in one place, so `previewPayload` shows exactly what a write sends.
+/// Builds every body the backend sends, in one place.
 struct SummitRequests: Sendable {
     let settings: SummitSettings
     let apiKey: String
@@ -38,18 +38,9 @@ struct SummitRequests: Sendable {
         return container(ticket: ticket, information: information(draft), customFields: customFields)
     }
 
-    /// The new failure added to an open incident's work log. No `Status` is sent (SPEC §6.1): the incident keeps
-    /// whatever status it has, and echoing the one read earlier could undo an analyst's change made in between.
-    func update(ticketNumber: String, draft: TicketDraft) -> JSONValue {
-        workLogEntry(ticketNumber: ticketNumber, status: nil, draft: draft)
-    }
-
-    /// The new failure added to a Resolved incident, moving it to `status` (`variables.reopenStatus`).
-    func reopen(ticketNumber: String, status: String, draft: TicketDraft) -> JSONValue {
-        workLogEntry(ticketNumber: ticketNumber, status: status.isEmpty ? nil : status, draft: draft)
-    }
-
-    private func workLogEntry(ticketNumber: String, status: String?, draft: TicketDraft) -> JSONValue {
+    /// The new failure added to an incident's work log; with `status`, the incident moves to it (a reopen). An update
+    /// sends no `Status` (SPEC §6.1): echoing the one read earlier could undo an analyst's change made in between.
+    func workLogEntry(ticketNumber: String, status: String?, draft: TicketDraft) -> JSONValue {
         var ticket: [String: JSONValue] = ["IsFromWebService": true, "Ticket_No": .string(ticketNumber)]
         if let status { ticket["Status"] = .string(status) }
         return container(ticket: ticket, information: draft.endingWithLogExcerpt(failureText(draft)), customFields: nil)
@@ -57,14 +48,10 @@ struct SummitRequests: Sendable {
 
     private func container(ticket: [String: JSONValue], information: String, customFields: [JSONValue]?) -> JSONValue {
         var incident: [String: JSONValue] = [
-            "Updater": "Executive",
-            "Ticket": .object(ticket),
-            "TicketInformation": ["Information": .string(information)],
+            "Updater": "Executive", "Ticket": .object(ticket), "TicketInformation": ["Information": .string(information)],
         ]
         if let customFields { incident["CustomFields"] = .array(customFields) }
-        return envelope(
-            service: Self.createOrUpdate,
-            parameters: ["incidentParamsJSON": ["IncidentContainerJsonObj": .object(incident)]])
+        return envelope(service: Self.createOrUpdate, parameters: ["incidentParamsJSON": ["IncidentContainerJsonObj": .object(incident)]])
     }
 
     // MARK: Reads and uploads
@@ -107,9 +94,7 @@ struct SummitRequests: Sendable {
     /// `ticketDescription` expanded, plus `Previous Ticket Number (<n>)` when this ticket replaces a closed one, then
     /// the job-log excerpt.
     func description(_ draft: TicketDraft) -> String {
-        var text = failureText(draft)
-        if let line = draft.previousTicketLine { text += "\n" + line }
-        return draft.endingWithLogExcerpt(text)
+        draft.endingWithLogExcerpt([failureText(draft), draft.previousTicketLine].compactMap { $0 }.joined(separator: "\n"))
     }
 
     /// `ticketDescription` expanded: the text that describes this failure, on a new incident or an existing one.
@@ -119,12 +104,11 @@ struct SummitRequests: Sendable {
 
     /// `ticketInformation` expanded, else the summary line (the work log should never be blank).
     func information(_ draft: TicketDraft) -> String {
-        guard let text = settings.ticketInformation else { return symptom(draft) }
-        return expand(text, draft)
+        settings.ticketInformation.map { expand($0, draft) } ?? symptom(draft)
     }
 
     private func expand(_ text: String, _ draft: TicketDraft) -> String {
-        Placeholders.expand(text, style: .environment, event: draft.event, job: draft.job, timeZone: draft.timeZone)
+        PlaceholderSyntax.summitEnvironment.expand(text, event: draft.event, job: draft.job, timeZone: draft.timeZone)
     }
 
     /// Ticket numbers travel as JSON numbers where Summit's models type them as integers.

@@ -9,9 +9,10 @@ struct SummitCustomAttribute: Sendable, Equatable {
     var value: String
 }
 
-/// The Summit-specific reading of a template, done once when the backend is made.
+/// The Summit parts of a template (SMA format, sma-connectors §6.2), read and checked in one pass. ConnectorKit's
+/// loader already checks what every format shares (address syntax, rule values, `urls` shape, credentials,
+/// `resolvedAction`, the attachment url); every issue here names its JSON path.
 struct SummitSettings: Sendable, Equatable {
-    /// The template's file name, for messages.
     var templateName: String
     var address: ServiceAddress
     /// Path of the JSON operation endpoint (`urls.incident`), relative to `address`.
@@ -19,18 +20,12 @@ struct SummitSettings: Sendable, Equatable {
     /// Path of the base64 upload endpoint (`urls.attachment`), when the template has one.
     var attachmentPath: String?
     var viewLink: SummitViewLink
-    /// `ticketDescription` as written.
     var ticketDescription: String?
-    /// `ticketInformation` as written.
     var ticketInformation: String?
     var customAttributes: [SummitCustomAttribute]
     /// Status sent to move a resolved ticket back to work (`variables.reopenStatus`).
     var reopenStatus: String
     var routing: SummitTagRouting
-    /// `rules.submitSingleIncidentPerDay`.
-    var singleIncidentPerDay: Bool
-    /// `credentials.apiKey` as written (`env:`, `file:`, SMA-encoded or plain); resolved by the backend.
-    var apiKeySetting: String
 
     /// The status Summit tenants use for "being worked on"; the SMA connector's reopen target.
     static let defaultReopenStatus = "In-Progress"
@@ -39,73 +34,124 @@ struct SummitSettings: Sendable, Equatable {
         "OpCon job failure ( date @EV_Date schedule @EV_Schedule job @EV_Job server @EV_Agent error code @EV_errorcode )"
     /// Every public Summit sample puts custom fields in this group; used when an entry names none.
     static let defaultCustomGroup = "Other Details"
+    /// The rules a Summit template may set: its own, and the decision rules ConnectorKit reads from every template.
+    static let knownRules: Set<String> = [
+        "includejoblogattachment", "includetagrouting", "includecategorynametag", "includeworkgroupnametag",
+        "submitsingleincidentperday", "includeassigntotag", LogExcerpt.ruleName.lowercased(), "alwayscreatenewticket", "allowticketreopen",
+    ]
 
-    /// Reads a template that passed validation; throws a configuration error naming the key at fault otherwise.
-    init(template: Template) throws(ConnectorError) {
+    /// Reads a template; the settings are nil when there is at least one error.
+    static func read(_ template: Template, config: ConnectorConfig) -> (SummitSettings?, [TemplateIssue]) {
+        var issues: [TemplateIssue] = []
+        func urlPath(_ name: String) -> String {
+            "urls[\(template.raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame } ?? 0)].value"
+        }
         let raw = template.raw
-        let file = template.name
-        templateName = file
+        let addressText = template.address ?? raw["address"]?["value"]?.stringValue
+        let address = addressText.flatMap(ServiceAddress.init)
+        if raw["address"] == nil { issues.error("address.value", "required: the Summit API host (host[:port]) or an http(s):// base URL") }
 
-        guard let addressText = template.address ?? raw["address"]?["value"]?.stringValue,
-            let address = ServiceAddress(addressText)
-        else {
-            throw .configuration("Template \(file): address.value must be the Summit host (host[:port]) or an http(s):// base URL.")
-        }
-        self.address = address
+        let incident =
+            template.checkedURL(
+                named: "incident", required: true,
+                example: "api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall_JSON", issues: &issues) ?? ""
 
-        guard let incident = template.url(named: "incident"), !incident.isEmpty else {
-            throw .configuration("Template \(file): urls needs an entry named incident (the CommonWS_JsonObjCall path).")
+        var viewText = addressText
+        let view = raw["viewAddress"]?.isNull == false ? raw["viewAddress"] : nil
+        if let view, view["value"]?.stringValue == nil {
+            issues.error("viewAddress.value", "expected a string: the Summit host people open incidents on")
         }
-        incidentPath = incident
-        attachmentPath = template.url(named: "attachment").flatMap { $0.isEmpty ? nil : $0 }
-
-        guard let pattern = template.url(named: "viewIncident"), !pattern.isEmpty else {
-            throw .configuration("Template \(file): urls needs an entry named viewIncident (the incident link pattern).")
+        if let value = view?["value"]?.stringValue, !value.isEmpty {
+            viewText = value
+            if ServiceAddress(value) == nil {
+                issues.error("viewAddress.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"")
+            }
         }
-        let viewText = raw["viewAddress"]?["value"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        let viewLink: SummitViewLink?
-        if let viewText {
-            viewLink = SummitViewLink(pattern: pattern, addressValue: viewText)
-        } else {
-            viewLink = SummitViewLink(pattern: pattern, addressValue: addressText)
-        }
-        guard let viewLink else {
-            throw .configuration("Template \(file): viewAddress.value must be a host[:port] or an http(s):// base URL.")
-        }
-        self.viewLink = viewLink
-
-        ticketDescription = raw["ticketDescription"]?.stringValue
-        ticketInformation = raw["ticketInformation"]?.stringValue
-        customAttributes = Self.customAttributes(raw["customAttributes"])
-
-        if let status = template.variables["reopenStatus"]?.stringValue?.trimmingCharacters(in: .whitespaces), !status.isEmpty {
-            reopenStatus = status
-        } else {
-            reopenStatus = Self.defaultReopenStatus
+        var viewLink: SummitViewLink?
+        let pattern = template.url(named: "viewIncident") ?? ""
+        if pattern.isEmpty {
+            issues.error("urls", "needs an entry named viewIncident (e.g. https://{0}/MDLIncidentMgmt/IM_TicketDetail.aspx?ID={1})")
+        } else if !pattern.contains("{1}") {
+            issues.error(urlPath("viewIncident"), "the viewIncident pattern needs {1} where the ticket number goes")
+        } else if let viewText, let link = SummitViewLink(pattern: pattern, addressValue: viewText) {
+            let sample = URL(string: link.url(forTicket: "1"))
+            if sample?.host == nil || !["http", "https"].contains(sample?.scheme?.lowercased() ?? "") {
+                issues.error(
+                    urlPath("viewIncident"), "the viewIncident pattern makes \"\(link.url(forTicket: "1"))\", which is not an http(s) link")
+            }
+            viewLink = link
         }
 
+        for key in (raw["rules"]?.objectValue ?? [:]).keys.sorted() where !knownRules.contains(key.lowercased()) {
+            issues.warning("rules.\(key)", "not a Summit rule, ignored")
+        }
+        if template.rule("submitSingleIncidentPerDay", default: false), config.general.dailyStartHour == nil {
+            issues.error(
+                "rules.submitSingleIncidentPerDay",
+                "needs DAILY_START_HOUR (0-23) in the [GENERAL] section of \(config.path.isEmpty ? "Connector.config" : config.path)")
+        }
         let domain = template.tags.first { $0.indicator.uppercased() == "ASSIGNTO" }?.value
-        routing = SummitTagRouting(
+        if template.rule("includeAssignToTag", default: false), domain == nil {
+            issues.warning(
+                "tags", "rules.includeAssignToTag is on but no ASSIGNTO entry gives the e-mail domain; ASSIGNTO_ tags are used as they are")
+        }
+
+        for key in ["ticketDescription", "ticketInformation"] {
+            if let value = raw[key], value.stringValue == nil, !value.isNull {
+                issues.error(key, "expected a string, found \(value.typeName)")
+            }
+        }
+        if raw["ticketDescription"] == nil {
+            issues.warning("ticketDescription", "not set; incidents get the default description \"\(defaultDescription)\"")
+        }
+
+        var customAttributes: [SummitCustomAttribute] = []
+        if let value = raw["customAttributes"], !value.isNull {
+            if let entries = value.arrayValue {
+                for (index, entry) in entries.enumerated() {
+                    let path = "customAttributes[\(index)]"
+                    guard entry.objectValue != nil else {
+                        issues.error(path, "expected an object {groupName, name, value}, found \(entry.typeName)")
+                        continue
+                    }
+                    let name = entry.member(caseInsensitive: "name")?.stringValue ?? ""
+                    let text = entry.member(caseInsensitive: "value")?.scalarText
+                    let group = entry.member(caseInsensitive: "groupName")?.stringValue ?? ""
+                    if name.isEmpty { issues.error("\(path).name", "expected the custom field's name") }
+                    if text == nil { issues.error("\(path).value", "expected a string") }
+                    if group.isEmpty { issues.warning("\(path).groupName", "not set; \"\(defaultCustomGroup)\" is used") }
+                    if !name.isEmpty, let text {
+                        customAttributes.append(
+                            SummitCustomAttribute(groupName: group.isEmpty ? defaultCustomGroup : group, name: name, value: text))
+                    }
+                }
+            } else {
+                issues.error("customAttributes", "expected an array of {groupName, name, value}, found \(value.typeName)")
+            }
+        }
+
+        var reopenStatus = defaultReopenStatus
+        if let value = template.variables["reopenStatus"], !value.isNull {
+            let status = value.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+            if status.isEmpty {
+                issues.error("variables.reopenStatus", "expected a Summit status such as \"In-Progress\", found \(value.typeName)")
+            } else if [.resolved, .closed, .cancelled].contains(SummitStatus.normalized(status)) {
+                issues.error("variables.reopenStatus", "\"\(status)\" does not reopen a ticket; use an open status such as \"In-Progress\"")
+            } else {
+                reopenStatus = status
+            }
+        }
+
+        guard !issues.contains(where: { $0.severity == .error }), let address, let viewLink else { return (nil, issues) }
+        let routing = SummitTagRouting(
             workGroup: template.rule("includeWorkGroupNameTag", default: false),
             category: template.rule("includeCategoryNameTag", default: false),
-            assignTo: template.rule("includeAssignToTag", default: false),
-            assignToDomain: domain)
-        singleIncidentPerDay = template.rule("submitSingleIncidentPerDay", default: false)
-
-        guard let key = raw["credentials"]?["apiKey"]?.stringValue, !key.isEmpty else {
-            throw .configuration("Template \(file): credentials.apiKey is required (env:NAME, file:PATH or the EncryptValue form).")
-        }
-        apiKeySetting = key
-    }
-
-    /// The entries that name a field and a value; validation reports the others.
-    static func customAttributes(_ value: JSONValue?) -> [SummitCustomAttribute] {
-        (value?.arrayValue ?? []).compactMap { entry in
-            guard let name = entry.member(caseInsensitive: "name")?.stringValue, !name.isEmpty,
-                let value = entry.member(caseInsensitive: "value")?.scalarText
-            else { return nil }
-            let group = entry.member(caseInsensitive: "groupName")?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-            return SummitCustomAttribute(groupName: group ?? defaultCustomGroup, name: name, value: value)
-        }
+            assignTo: template.rule("includeAssignToTag", default: false), assignToDomain: domain)
+        let settings = SummitSettings(
+            templateName: template.name, address: address, incidentPath: incident,
+            attachmentPath: template.url(named: "attachment").flatMap { $0.isEmpty ? nil : $0 }, viewLink: viewLink,
+            ticketDescription: raw["ticketDescription"]?.stringValue, ticketInformation: raw["ticketInformation"]?.stringValue,
+            customAttributes: customAttributes, reopenStatus: reopenStatus, routing: routing)
+        return (settings, issues)
     }
 }

@@ -35,13 +35,8 @@ struct SummitTagRouting: Sendable, Equatable {
 
     /// The part after `prefix` of the first tag that starts with it (ignoring case) and has something after it.
     static func remainder(after prefix: String, in tags: [String]) -> String? {
-        for tag in tags {
-            let trimmed = tag.trimmingCharacters(in: .whitespaces)
-            guard trimmed.count > prefix.count,
-                trimmed.prefix(prefix.count).caseInsensitiveCompare(prefix) == .orderedSame
-            else { continue }
-            return String(trimmed.dropFirst(prefix.count))
-        }
-        return nil
+        tags.lazy.map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.count > prefix.count && $0.prefix(prefix.count).caseInsensitiveCompare(prefix) == .orderedSame }
+            .map { String($0.dropFirst(prefix.count)) }
     }
 }

@@ -25,7 +25,7 @@ struct SummitViewLink: Sendable, Equatable {
     /// doubled and the address's own scheme and path are kept. A pattern starting with `{0}` gets the full base URL.
     func url(forTicket number: String) -> String {
         let lowered = pattern.lowercased()
-        var result: String
+        let result: String
         if let schemeEnd = ["https://{0}", "http://{0}"].first(where: { lowered.hasPrefix($0) }) {
             let rest = String(pattern.dropFirst(schemeEnd.count))
             result = baseIsFullURL ? base.baseURL + rest : String(pattern.prefix(schemeEnd.count - 3)) + base.authority + rest
@@ -34,7 +34,6 @@ struct SummitViewLink: Sendable, Equatable {
         } else {
             result = pattern.replacingOccurrences(of: "{0}", with: base.authority)
         }
-        result = result.replacingOccurrences(of: "{1}", with: number)
-        return result
+        return result.replacingOccurrences(of: "{1}", with: number)
     }
 }

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Turns a URLSession failure into a `TransportError` (or a `CancellationError` when we cancelled the task).
@@ -21,13 +22,13 @@ enum URLErrorMapping {
             .clientCertificateRequired:
             return TransportError.tlsFailure(host: host, reason: detail)
         case .cannotFindHost, .dnsLookupFailed:
-            return TransportError.connectionFailed(host: host, reason: "the host name could not be resolved")
+            return TransportError.notConnected(host: host, reason: "the host name could not be resolved")
         case .cannotConnectToHost:
-            return TransportError.connectionFailed(host: host, reason: "the connection was refused")
+            return TransportError.notConnected(host: host, reason: "the connection was refused")
         case .networkConnectionLost:
             return TransportError.connectionFailed(host: host, reason: "the connection was closed before the answer arrived")
         case .notConnectedToInternet:
-            return TransportError.connectionFailed(host: host, reason: "this machine has no network connection")
+            return TransportError.notConnected(host: host, reason: "this machine has no network connection")
         default:
             // swift-corelibs-foundation reports libcurl's certificate errors as NSURLErrorUnknown with curl's text
             // ("SSL certificate problem: self-signed certificate"), so the text is the only clue on Linux.

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Applies `[PROXY CONNECTION]` to URLSession.
@@ -34,7 +35,7 @@ enum URLSessionProxy {
         configuration.connectionProxyDictionary = dictionary
         // The configured proxy wins over one inherited from the environment: Connector.config is the operator's intent.
         #if !canImport(Darwin)
-        for (name, value) in environment(for: proxyURL) { ProcessEnvironment.set(name, to: value) }
+            for (name, value) in environment(for: proxyURL) { ProcessEnvironment.set(name, to: value) }
         #endif
     }
 }

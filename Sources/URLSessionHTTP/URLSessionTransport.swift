@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Sends requests with URLSession: the transport on Windows (whose toolchain links its own libcurl into
@@ -168,13 +169,17 @@ private final class SessionPolicy: NSObject, URLSessionTaskDelegate, @unchecked 
         lock.withLock { refusals[task.taskIdentifier] = refusal }
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
         completionHandler(nil)
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-                    completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
         let refusal = lock.withLock { refusals.removeValue(forKey: task.taskIdentifier) }
         if let response = challenge.failureResponse as? HTTPURLResponse { refusal?(response) }
         completionHandler(.cancelAuthenticationChallenge, nil)

@@ -1,14 +1,17 @@
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("CommandLine: did you mean")
 struct CommandLineClosestNameTests {
     static let commands = ["run", "explain", "check", "sync", "outbox", "templates", "encrypt", "demo", "simulate"]
 
-    @Test("a typo, a swap, a missing or extra letter, or a prefix finds the name", arguments: [
-        ("chek", "check"), ("tempaltes", "templates"), ("synch", "sync"), ("simulat", "simulate"), ("outbx", "outbox"),
-        ("Check", "check"), ("temp", "templates"),
-    ])
+    @Test(
+        "a typo, a swap, a missing or extra letter, or a prefix finds the name",
+        arguments: [
+            ("chek", "check"), ("tempaltes", "templates"), ("synch", "sync"), ("simulat", "simulate"), ("outbx", "outbox"),
+            ("Check", "check"), ("temp", "templates"),
+        ])
     func guesses(typed: String, expected: String) {
         #expect(ClosestName.to(typed, among: Self.commands) == expected)
     }

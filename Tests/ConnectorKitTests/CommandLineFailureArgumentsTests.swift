@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("CommandLine: Notification Manager flags")
@@ -8,28 +9,38 @@ struct CommandLineFailureArgumentsTests {
 
     @Test("the documented Run Command line, short flags")
     func shortFlags() throws {
-        let words = ["-a", "FINAPP01", "-s", "FINANCE", "-jn", "GL_LOAD", "-e", "0000000005", "-sd", "2026-11-23",
-                     "-si", "16", "-sn", "1", "-t", "basic.json"]
-        #expect(try Self.event(words) == FailureEvent(
-            agent: "FINAPP01", schedule: "FINANCE", job: "GL_LOAD", termination: "0000000005", scheduleDate: "2026-11-23",
-            scheduleID: 16, scheduleInstance: 1, template: "basic.json", failedAt: Self.failedAt))
+        let words = [
+            "-a", "FINAPP01", "-s", "FINANCE", "-jn", "GL_LOAD", "-e", "0000000005", "-sd", "2026-11-23",
+            "-si", "16", "-sn", "1", "-t", "basic.json",
+        ]
+        #expect(
+            try Self.event(words)
+                == FailureEvent(
+                    agent: "FINAPP01", schedule: "FINANCE", job: "GL_LOAD", termination: "0000000005", scheduleDate: "2026-11-23",
+                    scheduleID: 16, scheduleInstance: 1, template: "basic.json", failedAt: Self.failedAt))
     }
 
     @Test("long flags, in another order, give the same event")
     func longFlags() throws {
-        let short = ["-a", "N/A", "-s", "S", "-jn", "J", "-e", "-1", "-sd", "2026-11-23", "-si", "3", "-sn", "2",
-                     "-t", "t.json"]
-        let long = ["--template", "t.json", "--schedule-instance", "2", "--schedule-id", "3",
-                    "--schedule-date", "2026-11-23", "--termination", "-1", "--job", "J", "--schedule", "S",
-                    "--agent", "N/A"]
+        let short = [
+            "-a", "N/A", "-s", "S", "-jn", "J", "-e", "-1", "-sd", "2026-11-23", "-si", "3", "-sn", "2",
+            "-t", "t.json",
+        ]
+        let long = [
+            "--template", "t.json", "--schedule-instance", "2", "--schedule-id", "3",
+            "--schedule-date", "2026-11-23", "--termination", "-1", "--job", "J", "--schedule", "S",
+            "--agent", "N/A",
+        ]
         #expect(try Self.event(long) == Self.event(short))
         #expect(try Self.event(long).termination == "-1")
     }
 
     @Test("unquoted multi-word values are joined up to the next known flag")
     func splitValues() throws {
-        let words = ["-s", "FINANCE", "DAILY", "-jn", "GL", "LOAD", "01", "-e", "Exit", "Code", "2", "-a", "FIN",
-                     "APP", "-sd", "2026-11-23", "-si", "16", "-sn", "1", "-t", "my", "template.json"]
+        let words = [
+            "-s", "FINANCE", "DAILY", "-jn", "GL", "LOAD", "01", "-e", "Exit", "Code", "2", "-a", "FIN",
+            "APP", "-sd", "2026-11-23", "-si", "16", "-sn", "1", "-t", "my", "template.json",
+        ]
         let event = try Self.event(words)
         #expect(event.schedule == "FINANCE DAILY")
         #expect(event.job == "GL LOAD 01")
@@ -57,8 +68,11 @@ struct CommandLineFailureArgumentsTests {
 
     @Test("--tlsType accepts NONE or TLS names, and --home is kept")
     func compatibilityFlags() throws {
-        let parsed = try FailureArguments.parse(Self.base() + ["--tlsType", "TLSv1,", "tlsv1.1,TLSv1.2,TLSv1.3",
-                                                               "--home", "/opt/my connector"], failedAt: Self.failedAt)
+        let parsed = try FailureArguments.parse(
+            Self.base() + [
+                "--tlsType", "TLSv1,", "tlsv1.1,TLSv1.2,TLSv1.3",
+                "--home", "/opt/my connector",
+            ], failedAt: Self.failedAt)
         #expect(parsed.tlsProtocols == ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
         #expect(parsed.home == "/opt/my connector")
         let none = try FailureArguments.parse(Self.base() + ["--tlsType", "none"], failedAt: Self.failedAt)
@@ -69,19 +83,23 @@ struct CommandLineFailureArgumentsTests {
         #expect(spaced.tlsProtocols == ["TLSv1.2", "TLSv1.3"])
     }
 
-    @Test("every schedule-date format normalises to yyyy-MM-dd", arguments: [
-        "2026-11-03", "20261103", "11/03/2026", "03-Nov-2026", "3-NOV-2026", "03-nov-2026",
-    ])
+    @Test(
+        "every schedule-date format normalises to yyyy-MM-dd",
+        arguments: [
+            "2026-11-03", "20261103", "11/03/2026", "03-Nov-2026", "3-NOV-2026", "03-nov-2026",
+        ])
     func dateFormats(text: String) throws {
         #expect(try Self.event(Self.base(replacing: "-sd", with: [text])).scheduleDate == "2026-11-03")
     }
 
     // MARK: - Usage errors (exit 64, naming the flag by both names)
 
-    @Test("a missing required flag is named", arguments: [
-        ("-a", "--agent"), ("-s", "--schedule"), ("-jn", "--job"), ("-e", "--termination"),
-        ("-sd", "--schedule-date"), ("-si", "--schedule-id"), ("-sn", "--schedule-instance"), ("-t", "--template"),
-    ])
+    @Test(
+        "a missing required flag is named",
+        arguments: [
+            ("-a", "--agent"), ("-s", "--schedule"), ("-jn", "--job"), ("-e", "--termination"),
+            ("-sd", "--schedule-date"), ("-si", "--schedule-id"), ("-sn", "--schedule-instance"), ("-t", "--template"),
+        ])
     func missingFlag(short: String, long: String) {
         let error = Self.usageError(Self.base(removing: short))
         #expect(error?.message.contains("\(short) (\(long))") == true, "\(String(describing: error))")
@@ -120,8 +138,9 @@ struct CommandLineFailureArgumentsTests {
     func misspeltLongOption() {
         let error = Self.usageError(Self.base() + ["--hom", "/opt/connector"])
         #expect(error?.message.hasPrefix("unknown option --hom. Did you mean --home?") == true, "\(String(describing: error))")
-        #expect(Self.usageError(["-a", "X", "--schedul", "FINANCE"] + Self.base().dropFirst(2))?.message
-            .contains("Did you mean --schedule?") == true)
+        #expect(
+            Self.usageError(["-a", "X", "--schedul", "FINANCE"] + Self.base().dropFirst(2))?.message
+                .contains("Did you mean --schedule?") == true)
     }
 
     @Test("a long flag may carry its value after =")
@@ -130,10 +149,12 @@ struct CommandLineFailureArgumentsTests {
         #expect(parsed.home == "/opt/connector")
     }
 
-    @Test("-si and -sn must be whole numbers", arguments: [
-        ("-si", "--schedule-id", "abc"), ("-si", "--schedule-id", "1.5"), ("-sn", "--schedule-instance", "-1"),
-        ("-sn", "--schedule-instance", "one two"),
-    ])
+    @Test(
+        "-si and -sn must be whole numbers",
+        arguments: [
+            ("-si", "--schedule-id", "abc"), ("-si", "--schedule-id", "1.5"), ("-sn", "--schedule-instance", "-1"),
+            ("-sn", "--schedule-instance", "one two"),
+        ])
     func nonInteger(short: String, long: String, value: String) {
         let words = value.split(separator: " ").map(String.init)
         let error = Self.usageError(Self.base(replacing: short, with: words))
@@ -141,9 +162,11 @@ struct CommandLineFailureArgumentsTests {
         #expect(error?.message.contains(value) == true)
     }
 
-    @Test("an unparseable or impossible date is refused", arguments: [
-        "2026-02-30", "2026-13-01", "20261332", "31/12/2026", "03-Foo-2026", "yesterday", "2026-11-3x",
-    ])
+    @Test(
+        "an unparseable or impossible date is refused",
+        arguments: [
+            "2026-02-30", "2026-13-01", "20261332", "31/12/2026", "03-Foo-2026", "yesterday", "2026-11-3x",
+        ])
     func badDate(text: String) {
         let error = Self.usageError(Self.base(replacing: "-sd", with: [text]))
         #expect(error?.message.contains("-sd (--schedule-date)") == true)
@@ -162,8 +185,10 @@ struct CommandLineFailureArgumentsTests {
 
     /// A complete failure command line.
     static func base() -> [String] {
-        ["-a", "AGENT", "-s", "SCHED", "-jn", "JOB", "-e", "5", "-sd", "2026-11-23", "-si", "16", "-sn", "1",
-         "-t", "basic.json"]
+        [
+            "-a", "AGENT", "-s", "SCHED", "-jn", "JOB", "-e", "5", "-sd", "2026-11-23", "-si", "16", "-sn", "1",
+            "-t", "basic.json",
+        ]
     }
 
     /// `base()` with `flag`'s value replaced by `words`.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Config: INI reader")
@@ -47,7 +48,8 @@ struct ConfigIniFileTests {
 
     @Test("KEY: value and a lone KEY are settings; one pair of surrounding double quotes is dropped")
     func javaINIForms() throws {
-        let file = try IniFile.parse(text: "[GENERAL]\nTEMPLATES_DIRECTORY: \"my templates\"\nDEBUG\nSERVER=http://h:9010\nQUOTE=\"\n", path: "c")
+        let file = try IniFile.parse(
+            text: "[GENERAL]\nTEMPLATES_DIRECTORY: \"my templates\"\nDEBUG\nSERVER=http://h:9010\nQUOTE=\"\n", path: "c")
         #expect(file.entries.map(\.key) == ["TEMPLATES_DIRECTORY", "DEBUG", "SERVER", "QUOTE"])
         #expect(file.entries.map(\.value) == ["my templates", "", "http://h:9010", "\""])
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Config: Connector.config loader")
@@ -98,20 +99,21 @@ struct ConfigLoaderTests {
         #expect(configs[1].opcon.correlationAddress == "opcon.example.com:9010")
     }
 
-    @Test("[DEFAULTS] maps onto the Summit ticket field names in file order")
+    @Test("[DEFAULTS] is kept as written, in file order, for the backend that reads it")
     func summitDefaults() throws {
         let config = try ConnectorConfigLoader.parse(text: Self.summit2024, path: "c")
-        #expect(config.ticketDefaults == [
-            TicketField(name: "Priority_Name", value: "P3"),
-            TicketField(name: "Impact_Name", value: "Medium"),
-            TicketField(name: "Urgency_Name", value: "Medium"),
-            TicketField(name: "Sup_Function", value: "IT"),
-            TicketField(name: "Medium", value: "Web"),
-            TicketField(name: "Classification_Name", value: "Application Support"),
-            TicketField(name: "Source", value: "Event Trigger"),
-            TicketField(name: "Category_Name", value: "ElasticSearch"),
-            TicketField(name: "Assigned_WorkGroup_Name", value: "DevOps"),
-        ])
+        #expect(
+            config.defaults == [
+                TicketField(name: "PRIORITY_NAME_VALUE", value: "P3"),
+                TicketField(name: "IMPACT_NAME_VALUE", value: "Medium"),
+                TicketField(name: "URGENCY_NAME_VALUE", value: "Medium"),
+                TicketField(name: "SUP_FUNCTION_VALUE", value: "IT"),
+                TicketField(name: "MEDIUM_VALUE", value: "Web"),
+                TicketField(name: "CLASSIFICATION_NAME_VALUE", value: "Application Support"),
+                TicketField(name: "SOURCE_VALUE", value: "Event Trigger"),
+                TicketField(name: "CATEGORY_NAME_VALUE", value: "ElasticSearch"),
+                TicketField(name: "ASSIGNED_WORK_GROUP_NAME_VALUE", value: "DevOps"),
+            ])
     }
 
     @Test("ADDRESS is an alias of SERVER in the proxy and OpCon sections; names ignore case")
@@ -126,21 +128,25 @@ struct ConfigLoaderTests {
             token=\(Self.token)
             """
         let config = try ConnectorConfigLoader.parse(text: text, path: "c")
-        #expect(config.proxy == {
-            var proxy = ConnectorConfig.Proxy()
-            proxy.enabled = true
-            proxy.host = "proxy.local"
-            proxy.port = 3128
-            return proxy
-        }())
+        #expect(
+            config.proxy
+                == {
+                    var proxy = ConnectorConfig.Proxy()
+                    proxy.enabled = true
+                    proxy.host = "proxy.local"
+                    proxy.port = 3128
+                    return proxy
+                }())
         #expect(config.opcon.server == "opcon.local")
         #expect(config.opcon.port == 9010, "built-in default")
     }
 
-    @Test("booleans read True/False, ON/OFF, yes/no, Y/N, T/F, 1/0 in any case", arguments: [
-        ("True", true), ("FALSE", false), ("on", true), ("Off", false), ("YES", true), ("no", false),
-        ("1", true), ("0", false), ("Y", true), ("n", false), ("t", true), ("F", false),
-    ])
+    @Test(
+        "booleans read True/False, ON/OFF, yes/no, Y/N, T/F, 1/0 in any case",
+        arguments: [
+            ("True", true), ("FALSE", false), ("on", true), ("Off", false), ("YES", true), ("no", false),
+            ("1", true), ("0", false), ("Y", true), ("n", false), ("t", true), ("F", false),
+        ])
     func booleans(text: String, expected: Bool) throws {
         let config = try ConnectorConfigLoader.parse(text: Self.minimal(general: "DEBUG=\(text)"), path: "c")
         #expect(config.general.debug == expected)
@@ -154,13 +160,14 @@ struct ConfigLoaderTests {
         #expect(defaults.general.logFormat == .text)
         #expect(defaults.opcon.timeoutSeconds == 30)
 
-        let text = Self.minimal(general: """
-            DEADLINE_SECONDS=45.5
-            MAX_JOBLOG_BYTES=2048
-            LOG_FORMAT=JSON
-            LOG_MAX_BYTES=4096
-            LOG_KEEP_FILES=3
-            """, opcon: "TIMEOUT_SECONDS=12")
+        let text = Self.minimal(
+            general: """
+                DEADLINE_SECONDS=45.5
+                MAX_JOBLOG_BYTES=2048
+                LOG_FORMAT=JSON
+                LOG_MAX_BYTES=4096
+                LOG_KEEP_FILES=3
+                """, opcon: "TIMEOUT_SECONDS=12")
         let config = try ConnectorConfigLoader.parse(text: text, path: "c")
         #expect(config.general.deadlineSeconds == 45.5)
         #expect(config.general.maxJobLogBytes == 2048)
@@ -181,9 +188,14 @@ struct ConfigLoaderTests {
         #expect(config.general.scrubJobLogs == false)
         #expect(config.warnings.isEmpty, "\(config.warnings)")
 
-        #expect(try ConnectorConfigLoader.parse(text: Self.minimal(general: "SCRUB_JOBLOGS=False"), path: "c").general.scrubJobLogs == false)
-        #expect(throws: ConnectorError.self) { try ConnectorConfigLoader.parse(text: Self.minimal(general: "LOG_EXCERPT_LINES=0"), path: "c") }
-        #expect(throws: ConnectorError.self) { try ConnectorConfigLoader.parse(text: Self.minimal(general: "SCRUB_JOBLOGS=maybe"), path: "c") }
+        #expect(
+            try ConnectorConfigLoader.parse(text: Self.minimal(general: "SCRUB_JOBLOGS=False"), path: "c").general.scrubJobLogs == false)
+        #expect(throws: ConnectorError.self) {
+            try ConnectorConfigLoader.parse(text: Self.minimal(general: "LOG_EXCERPT_LINES=0"), path: "c")
+        }
+        #expect(throws: ConnectorError.self) {
+            try ConnectorConfigLoader.parse(text: Self.minimal(general: "SCRUB_JOBLOGS=maybe"), path: "c")
+        }
     }
 
     @Test("an empty value keeps the built-in default")
@@ -199,24 +211,29 @@ struct ConfigLoaderTests {
 
     @Test("unknown keys, unknown sections and repeated keys are warnings naming file, section and key")
     func warnings() throws {
-        let text = Self.minimal(general: "COLOUR=blue\nJOBLOGDIR=a\nLOG_FILES_DIRECTORY=b") + """
+        let text =
+            Self.minimal(general: "COLOUR=blue\nJOBLOGDIR=a\nLOG_FILES_DIRECTORY=b") + """
 
-            [TICKET DEFINITIONS]
-            TITLE=OpCon Task Failure
-            """
+                [TICKET DEFINITIONS]
+                TITLE=OpCon Task Failure
+                """
         let config = try ConnectorConfigLoader.parse(text: text, path: "/opt/c.config")
         #expect(config.general.jobLogDirectory == "b", "the later alias wins")
         #expect(config.warnings.count == 3)
         #expect(config.warnings.contains { $0.contains("/opt/c.config: [GENERAL] COLOUR") && $0.contains("not a known key") })
         #expect(config.warnings.contains { $0.contains("[GENERAL] LOG_FILES_DIRECTORY (line 4)") && $0.contains("line 3") })
-        #expect(config.warnings.contains { $0.contains("/opt/c.config") && $0.contains("[TICKET DEFINITIONS]")
-            && $0.contains("TITLE") })
+        #expect(
+            config.warnings.contains {
+                $0.contains("/opt/c.config") && $0.contains("[TICKET DEFINITIONS]")
+                    && $0.contains("TITLE")
+            })
     }
 
     // MARK: - Errors
 
-    @Test("each unusable setting is a configuration error naming file, section and key, never the token",
-          arguments: [
+    @Test(
+        "each unusable setting is a configuration error naming file, section and key, never the token",
+        arguments: [
             ("[GENERAL] DEBUG", Self.minimal(general: "DEBUG=maybe"), "maybe"),
             ("[OPCON API CONNECTION] PORT", Self.minimal(opcon: "PORT=ninety"), "1 to 65535"),
             ("[OPCON API CONNECTION] PORT", Self.minimal(opcon: "PORT=70000"), "70000"),
@@ -231,7 +248,7 @@ struct ConfigLoaderTests {
             ("[OPCON API CONNECTION] TOKEN", "[OPCON API CONNECTION]\nSERVER=h", "missing"),
             ("[OPCON API CONNECTION] SERVER", "", "missing"),
             ("[PROXY CONNECTION]", Self.minimal() + "\n[PROXY CONNECTION]\nUSE_PROXY=ON", "PROXY_ADDRESS"),
-          ])
+        ])
     func settingErrors(place: String, text: String, expected: String) {
         let error = thrownError { try ConnectorConfigLoader.parse(text: text, path: "/opt/conn/Connector.config") }
         #expect(error?.exitCode == .configuration)
@@ -259,7 +276,7 @@ struct ConfigLoaderTests {
         let path = try Self.write(data)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let config = try ConnectorConfigLoader.load(path: path)
-        #expect(config.ticketDefaults == [TicketField(name: "Source", value: "Opération")])
+        #expect(config.defaults == [TicketField(name: "SOURCE_VALUE", value: "Opération")])
     }
 
     @Test("a missing file or a directory is a configuration error naming the path")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("The decision (SPEC §5 step 7, §6.1, §6.2)")
@@ -7,10 +8,13 @@ struct DecisionMakerTests {
     let calendar = fixedCalendar()
     let now = moment("2026-11-23T08:30")
 
-    func decide(_ existing: ExistingTicket?, _ rules: DecisionRules = DecisionRules(), documentation: String? = nil,
-                startHour: Int? = 7, at time: Date? = nil) -> Decision {
-        DecisionMaker.decide(existing: existing, rules: rules, documentation: documentation, dailyStartHour: startHour,
-                             now: time ?? now, calendar: calendar)
+    func decide(
+        _ existing: ExistingTicket?, _ rules: DecisionRules = DecisionRules(), documentation: String? = nil,
+        startHour: Int? = 7, at time: Date? = nil
+    ) -> Decision {
+        DecisionMaker.decide(
+            existing: existing, rules: rules, documentation: documentation, dailyStartHour: startHour,
+            now: time ?? now, calendar: calendar)
     }
 
     @Test("no ticket on the job → create")
@@ -67,8 +71,9 @@ struct DecisionMakerTests {
         #expect(reason.contains("2026-11-24 07:00"))
     }
 
-    @Test("once per day: at or after DAILY_START_HOUR on the next day an open or resolved ticket gets a plain new one (no replace)",
-          arguments: [TicketStatus.new, .inProgress, .onHold, .resolved, .other("Assigned")])
+    @Test(
+        "once per day: at or after DAILY_START_HOUR on the next day an open or resolved ticket gets a plain new one (no replace)",
+        arguments: [TicketStatus.new, .inProgress, .onHold, .resolved, .other("Assigned")])
     func afterWindow(status: TicketStatus) {
         let rules = DecisionRules(singleIncidentPerDay: true)
         let earlier = ticket("4507", status)
@@ -81,7 +86,8 @@ struct DecisionMakerTests {
     func afterWindowFinal(status: TicketStatus) {
         let rules = DecisionRules(singleIncidentPerDay: true)
         let finished = ticket("4507", status)
-        #expect(decide(finished, rules, documentation: "Last Incident Date : 2026-11-22", at: moment("2026-11-23T07:00")) == .replace(finished))
+        #expect(
+            decide(finished, rules, documentation: "Last Incident Date : 2026-11-22", at: moment("2026-11-23T07:00")) == .replace(finished))
     }
 
     @Test("once per day without a date line falls back to the state rules")

@@ -1,5 +1,7 @@
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("HTTP deadline")
@@ -24,9 +26,11 @@ struct HTTPDeadlineTests {
             try await Task.sleep(nanoseconds: 60_000_000_000)
             return .json(200, "{}")
         }
-        let client = HTTPClient(transport: transport, middlewares: [
-            DeadlineMiddleware(deadline: Deadline(seconds: 0.2), requestTimeout: 30),
-        ])
+        let client = HTTPClient(
+            transport: transport,
+            middlewares: [
+                DeadlineMiddleware(deadline: Deadline(seconds: 0.2), requestTimeout: 30)
+            ])
         let error = await #expect(throws: TransportError.self) {
             try await client.send(.get("https://opcon.test:9010/api/version"))
         }
@@ -45,9 +49,11 @@ struct HTTPDeadlineTests {
             try await Task.sleep(nanoseconds: 60_000_000_000)
             return .json(200, "{}")
         }
-        let client = HTTPClient(transport: transport, middlewares: [
-            DeadlineMiddleware(deadline: Deadline(seconds: 120), requestTimeout: 0.1),
-        ])
+        let client = HTTPClient(
+            transport: transport,
+            middlewares: [
+                DeadlineMiddleware(deadline: Deadline(seconds: 120), requestTimeout: 0.1)
+            ])
         await #expect(throws: TransportError.timedOut(host: "opcon.test", seconds: 0.1)) {
             try await client.send(.get("https://opcon.test:9010/api/version"))
         }
@@ -81,8 +87,9 @@ struct HTTPDeadlineTests {
             try await Task.sleep(nanoseconds: 60_000_000_000)
             return .json(200, "{}")
         }
-        let http = HTTPStack.make(config: ConnectorConfig(), deadline: Deadline(seconds: 0.3), logger: .silent,
-                                  transport: transport, sleep: { _ in })
+        let http = HTTPStack.make(
+            config: ConnectorConfig(), deadline: Deadline(seconds: 0.3), logger: .silent,
+            transport: transport, sleep: { _ in })
         await #expect(throws: TransportError.self) { try await http.send(.get("https://opcon.test:9010/api/version")) }
         // The first attempt used the whole budget; the retry middleware did not start another.
         #expect(transport.requests.count == 1)

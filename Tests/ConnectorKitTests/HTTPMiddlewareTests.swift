@@ -1,5 +1,7 @@
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("HTTP headers and debug logging")
@@ -32,7 +34,8 @@ struct HTTPMiddlewareTests {
 
     @Test("basic authentication is user:password in base64")
     func basicAuthentication() {
-        #expect(HeaderMiddleware.basicAuthentication(user: "admin", password: "secret").headers["Authorization"] == "Basic YWRtaW46c2VjcmV0")
+        #expect(
+            HeaderMiddleware.basicAuthentication(user: "admin", password: "secret").headers["Authorization"] == "Basic YWRtaW46c2VjcmV0")
     }
 
     @Test("each exchange is logged with method, URL, status and duration, secrets masked and credentials redacted")
@@ -40,9 +43,10 @@ struct HTTPMiddlewareTests {
         let sink = MemoryLogSink()
         let transport = ScriptedTransport { _ in .json(200, "{\"echo\":\"\(secret)\"}") }
         let client = HTTPClient(transport: transport, middlewares: [DebugLoggingMiddleware(logger: debugLogger(sink))])
-        var request = HTTPRequest(method: .post, url: URL(string: "https://snow.test/api/now/table/incident")!,
-                                  headers: ["Authorization": "Basic dXNlcjpodW50ZXIy", "Content-Type": "application/json"],
-                                  body: Data("{\"password\":\"\(secret)\"}".utf8))
+        var request = HTTPRequest(
+            method: .post, url: URL(string: "https://snow.test/api/now/table/incident")!,
+            headers: ["Authorization": "Basic dXNlcjpodW50ZXIy", "Content-Type": "application/json"],
+            body: Data("{\"password\":\"\(secret)\"}".utf8))
         request.setHeader("Proxy-Authorization", "Basic cHJveHk6cHc=")
         _ = try await client.send(request)
 
@@ -89,7 +93,9 @@ struct HTTPMiddlewareTests {
     @Test("failed exchanges are logged with the error")
     func logsFailures() async throws {
         let sink = MemoryLogSink()
-        let transport = ScriptedTransport { _ in throw TransportError.connectionFailed(host: "opcon.test", reason: "the connection was refused") }
+        let transport = ScriptedTransport { _ in
+            throw TransportError.connectionFailed(host: "opcon.test", reason: "the connection was refused")
+        }
         let client = HTTPClient(transport: transport, middlewares: [DebugLoggingMiddleware(logger: debugLogger(sink))])
         await #expect(throws: TransportError.self) { try await client.send(.get("https://opcon.test/api/version")) }
         #expect(sink.messages.contains { $0.contains("GET https://opcon.test/api/version failed after") && $0.contains("refused") })
@@ -103,5 +109,26 @@ struct HTTPMiddlewareTests {
         _ = try await client.send(.get("https://opcon.test/api/version"))
         #expect(sink.entries.isEmpty)
         #expect(transport.requests.count == 1)
+    }
+}
+
+@Suite("explain's write capture")
+struct WriteCaptureTests {
+    @Test("reads go through; writes are recorded in order and answered 200 {} without reaching the transport")
+    func capture() async throws {
+        let sent = Recorder<Int>(0)
+        let capture = WriteCapture()
+        let client = HTTPClient(
+            transport: ScriptedTransport { _ in
+                _ = sent.next()
+                return .json(200, "[]")
+            }, middlewares: [capture])
+        _ = try await client.send(.get("https://itsm.example/api/tickets"))
+        _ = try await client.send(.post("https://itsm.example/api/search", retrySafe: true))
+        let answer = try await client.send(.post("https://itsm.example/api/tickets"))
+        _ = try await client.send(HTTPRequest(method: .put, url: URL(string: "https://itsm.example/api/tickets/1")!))
+        #expect(sent.next() == 2)
+        #expect(answer.status == 200 && answer.bodyText == "{}")
+        #expect(capture.captured.map(\.method) == [.post, .put])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Install directory and the run's clock")
@@ -7,18 +8,24 @@ struct InstallDirectoryTests {
     @Test("--home wins over CONNECTOR_HOME, which wins over the executable's folder")
     func resolutionOrder() {
         let environment = ["CONNECTOR_HOME": "/srv/from-env"]
-        #expect(InstallDirectory.resolve(option: "/srv/from-flag", environment: environment, executablePath: "/opt/c/connector").path == "/srv/from-flag")
+        #expect(
+            InstallDirectory.resolve(option: "/srv/from-flag", environment: environment, executablePath: "/opt/c/connector").path
+                == "/srv/from-flag")
         #expect(InstallDirectory.resolve(option: nil, environment: environment, executablePath: "/opt/c/connector").path == "/srv/from-env")
         #expect(InstallDirectory.resolve(option: nil, environment: [:], executablePath: "/opt/c/connector").path == "/opt/c")
         let relative = InstallDirectory.resolve(option: "trial", environment: [:], executablePath: "/x")
         #expect(relative.path == (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("trial"))
     }
 
-    @Test("without --home or CONNECTOR_HOME: the first of the invoked folder, the real executable's folder and the working directory that holds a Connector.config")
+    @Test(
+        "without --home or CONNECTOR_HOME: the first of the invoked folder, the real executable's folder and the working directory that holds a Connector.config"
+    )
     func fallbacks() {
         func resolve(_ executable: String, holding: Set<String>, running: String? = nil) -> String {
-            InstallDirectory.resolve(option: nil, environment: [:], executablePath: executable, workingDirectory: "/srv/install",
-                                     runningExecutable: running, holdsConfig: { holding.contains($0) }).path
+            InstallDirectory.resolve(
+                option: nil, environment: [:], executablePath: executable, workingDirectory: "/srv/install",
+                runningExecutable: running, holdsConfig: { holding.contains($0) }
+            ).path
         }
         // OpCon's Run Command: the binary elsewhere, the working directory is the install folder.
         #expect(resolve("/opt/build/connector", holding: ["/srv/install"]) == "/srv/install")
@@ -39,8 +46,8 @@ struct InstallDirectoryTests {
         #expect(home.file("templates") == "/opt/connector/templates")
         #expect(home.file("/var/joblogs") == "/var/joblogs")
         #if !os(Windows)
-        #expect(home.file("templates\\") == "/opt/connector/templates", "a Windows-style TemplatesDir")
-        #expect(home.file(".\\joblogs\\2026") == "/opt/connector/joblogs/2026")
+            #expect(home.file("templates\\") == "/opt/connector/templates", "a Windows-style TemplatesDir")
+            #expect(home.file(".\\joblogs\\2026") == "/opt/connector/joblogs/2026")
         #endif
         #expect(home.file("D:\\joblogs") == "D:\\joblogs")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Job logs streamed to files: JSON string spill and the file cut")
@@ -29,7 +30,9 @@ struct JSONStringSpillTests {
     func decodesEscapes() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let text = "line 1\r\nTab\there \"quoted\" back\\slash / é € 😀 \u{7} end"
-        let document: JSONValue = ["id": 7, "result": "success", "jobInstanceActionItems": [["id": 1, "data": .string(text), "files": ["a", "b"]]]]
+        let document: JSONValue = [
+            "id": 7, "result": "success", "jobInstanceActionItems": [["id": 1, "data": .string(text), "files": ["a", "b"]]],
+        ]
         let (parsed, files) = try spill(document.data())
         #expect(files == [Data(text.utf8)])
         let path = try #require(parsed["jobInstanceActionItems"]?[0]?["data"]?.stringValue)
@@ -73,7 +76,8 @@ struct JSONStringSpillTests {
     @Test("only object members named data are spilled; an array under data and other keys stay in the document")
     func onlyTheKey() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (document, files) = try spill(Data(#"{"metadata":"m","data":["not","spilled"],"items":[{"name":"data","data":null},{"data":"yes"}]}"#.utf8))
+        let (document, files) = try spill(
+            Data(#"{"metadata":"m","data":["not","spilled"],"items":[{"name":"data","data":null},{"data":"yes"}]}"#.utf8))
         #expect(files == [Data("yes".utf8)])
         #expect(document["metadata"]?.stringValue == "m")
         #expect(document["data"] == ["not", "spilled"])
@@ -108,8 +112,9 @@ struct JSONStringSpillTests {
         let path = (folder as NSString).appendingPathComponent("log")
         try Data(("HEADER " + String(repeating: "€", count: 5)).utf8).write(to: URL(fileURLWithPath: path))
         let cut = try JobLogCut.cut(file: path, maxBytes: 10)
-        #expect(String(decoding: try cut.readAll(), as: UTF8.self)
-            == "[connector: the first 13 bytes of this log were cut to respect MAX_JOBLOG_BYTES]\n€€€")
+        #expect(
+            String(decoding: try cut.readAll(), as: UTF8.self)
+                == "[connector: the first 13 bytes of this log were cut to respect MAX_JOBLOG_BYTES]\n€€€")
         #expect(cut.parts.last == .file(FileSlice(path: path, offset: 13, length: 9)))
         let whole = try JobLogCut.cut(file: path, maxBytes: 1000)
         #expect(whole.parts == [.file(FileSlice(path: path, offset: 0, length: 22))])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("JSON reading and writing")
@@ -14,13 +15,15 @@ struct JSONValueTests {
         #expect(value.serialized().contains("9007199254740993"))
     }
 
-    @Test("errors give line and column", arguments: [
-        ("{\n  \"rules\": { \"a\": day }\n}", 2, 19),
-        ("[1, 2", 1, 6),
-        ("", 1, 1),
-        ("{\"a\":1,}", 1, 7),
-        ("{\"a\":\"unterminated}", 1, 20),
-    ])
+    @Test(
+        "errors give line and column",
+        arguments: [
+            ("{\n  \"rules\": { \"a\": day }\n}", 2, 19),
+            ("[1, 2", 1, 6),
+            ("", 1, 1),
+            ("{\"a\":1,}", 1, 7),
+            ("{\"a\":\"unterminated}", 1, 20),
+        ])
     func errors(text: String, line: Int, column: Int) {
         do {
             _ = try JSONValue.parse(text)
@@ -31,10 +34,12 @@ struct JSONValueTests {
         }
     }
 
-    @Test("a trailing comma is named as such, at the comma, in arrays and objects", arguments: [
-        ("{\n  \"urls\": [\n    {\"name\": \"incident\"},\n  ]\n}", 3, 25, "an array"),
-        ("{\n  \"rules\": {\"a\": true,\n  }\n}", 2, 22, "an object"),
-    ])
+    @Test(
+        "a trailing comma is named as such, at the comma, in arrays and objects",
+        arguments: [
+            ("{\n  \"urls\": [\n    {\"name\": \"incident\"},\n  ]\n}", 3, 25, "an array"),
+            ("{\n  \"rules\": {\"a\": true,\n  }\n}", 2, 22, "an object"),
+        ])
     func trailingComma(text: String, line: Int, column: Int, container: String) {
         do {
             _ = try JSONValue.parse(text)

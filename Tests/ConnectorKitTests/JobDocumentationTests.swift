@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Documentation lines")
@@ -32,9 +33,11 @@ struct JobDocumentationTests {
     @Test("text written with CR LF (OpCon on Windows) keeps CR LF, so the operator's lines come back unchanged")
     func keepsCRLF() {
         let operatorText = "Call GL on-call\r\nRunbook: KB0042"
-        #expect(JobDocumentation.settingLastIncidentDate("2026-11-23", in: operatorText)
-            == "Last Incident Date : 2026-11-23\r\nCall GL on-call\r\nRunbook: KB0042")
-        #expect(JobDocumentation.settingPreviousTicket("4507", in: "Last Incident Date : 2026-11-22\r\n" + operatorText)
-            == "Last Incident Date : 2026-11-22\r\nPrevious Ticket Number (4507)\r\n" + operatorText)
+        #expect(
+            JobDocumentation.settingLastIncidentDate("2026-11-23", in: operatorText)
+                == "Last Incident Date : 2026-11-23\r\nCall GL on-call\r\nRunbook: KB0042")
+        #expect(
+            JobDocumentation.settingPreviousTicket("4507", in: "Last Incident Date : 2026-11-22\r\n" + operatorText)
+                == "Last Incident Date : 2026-11-22\r\nPrevious Ticket Number (4507)\r\n" + operatorText)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 /// The one pass over each fetched log: lines read in chunks, scrubbed into a file next to the log, fed to the excerpt.
@@ -18,7 +19,8 @@ struct JobLogPreparationTests {
     @Test("lines come out whole, with their terminators, whatever the chunk size", arguments: [1, 2, 3, 7, 4096])
     func lineReader(chunkSize: Int) throws {
         let text = "a\r\n\nbb\rcc\nlast"
-        var reader = try LogLineReader(StreamedBody([.bytes(Data(text.prefix(5).utf8)), .bytes(Data(text.dropFirst(5).utf8))]), chunkSize: chunkSize)
+        var reader = try LogLineReader(
+            StreamedBody([.bytes(Data(text.prefix(5).utf8)), .bytes(Data(text.dropFirst(5).utf8))]), chunkSize: chunkSize)
         var lines: [String] = []
         while let line = reader.next() { lines.append(String(decoding: line, as: UTF8.self)) }
         #expect(lines == ["a\r\n", "\n", "bb\rcc\n", "last"])
@@ -87,7 +89,8 @@ struct JobLogPreparationTests {
         let out = JobLogFile(name: "job.out", data: Data("ok\nERROR once\nend\n".utf8))
         let err = JobLogFile(name: "job.err", data: Data("FAIL 1\nFAIL 2\nfatal\n".utf8))
         let preparation = JobLogPreparation(scrubber: nil, excerptLines: 20)
-        #expect(try preparation.prepare([out, err], directory: nil).excerpt?.hasPrefix("--- job log excerpt (job.err) ---\nFAIL 1") == true)
+        #expect(
+            try preparation.prepare([out, err], directory: nil).excerpt?.hasPrefix("--- job log excerpt (job.err) ---\nFAIL 1") == true)
         let calm = JobLogFile(name: "calm.log", data: Data("fine\n".utf8))
         let quiet = JobLogFile(name: "quiet.log", data: Data("also fine\n".utf8))
         #expect(try preparation.prepare([calm, quiet], directory: nil).excerpt?.hasPrefix("--- job log excerpt (calm.log) ---") == true)

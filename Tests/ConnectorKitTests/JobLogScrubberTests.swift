@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 /// SPEC §5 step 8: the values after the secret keys, and the run's own secrets, become `****`; nothing else changes.

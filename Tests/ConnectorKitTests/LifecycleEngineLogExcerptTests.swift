@@ -1,5 +1,7 @@
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 /// SPEC §5 steps 7, 8 and 11 in the engine: the log is read before the write, the draft carries the excerpt, the write
@@ -15,8 +17,10 @@ struct LifecycleEngineLogExcerptTests {
         let opcon: FakeOpCon
     }
 
-    func rig(templateRules: [String: Bool] = [:], scrub: Bool = true, logDelay: Double = 0, wait: Double = 15,
-             deadline: Deadline? = nil) -> Rig {
+    func rig(
+        templateRules: [String: Bool] = [:], scrub: Bool = true, logDelay: Double = 0, wait: Double = 15,
+        deadline: Deadline? = nil
+    ) -> Rig {
         let home = NSTemporaryDirectory() + "engine-excerpt-\(UUID().uuidString)"
         let backend = FakeBackend()
         let opcon = FakeOpCon(jobs: [sampleJob()])
@@ -31,8 +35,9 @@ struct LifecycleEngineLogExcerptTests {
         config.opcon.server = "opcon.example"
         let masker = SecretMasker()
         masker.register(Self.runSecret)
-        let template = Template(name: "t.json", path: "/t.json", raw: [:], backendID: "fake", rules: templateRules,
-                                attributes: [TicketField(name: "description", value: "job {1} failed")])
+        let template = Template(
+            name: "t.json", path: "/t.json", raw: [:], backendID: "fake", rules: templateRules,
+            attributes: [TicketField(name: "description", value: "job {1} failed")])
         var engine = LifecycleEngine(
             template: template, backend: backend, opcon: opcon, config: config,
             outbox: Outbox(directory: home + "/outbox"), locks: JobLocks(directory: home + "/locks"),
@@ -113,9 +118,12 @@ struct LifecycleEngineLogExcerptTests {
 
     @Test("the wait is at most half of the run's remaining budget")
     func waitBoundedByDeadline() async throws {
-        let rig = rig(templateRules: ["includejoblogattachment": false], logDelay: 30, wait: 15, deadline: Deadline(seconds: 0.4, clock: { 0 }))
+        let rig = rig(
+            templateRules: ["includejoblogattachment": false], logDelay: 30, wait: 15, deadline: Deadline(seconds: 0.4, clock: { 0 }))
         _ = try await rig.engine.handle(sampleEvent())
-        #expect(rig.backend.state.current.created.first?.logExcerpt == "--- no job log excerpt: the job log could not be read from OpCon within 0.2 s ---")
+        #expect(
+            rig.backend.state.current.created.first?.logExcerpt
+                == "--- no job log excerpt: the job log could not be read from OpCon within 0.2 s ---")
     }
 
     @Test("a log OpCon cannot give: one line with OpCon's reason, no attachment")

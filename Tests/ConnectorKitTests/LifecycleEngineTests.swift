@@ -1,5 +1,7 @@
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Lifecycle engine: steps, progress and the outbox (SPEC §5, §7)")
@@ -13,23 +15,30 @@ struct LifecycleEngineTests {
         let home: String
     }
 
-    func rig(job: DailyJob = sampleJob(), rules: DecisionRules = DecisionRules(), templateRules: [String: Bool] = [:],
-             tags: [TagRule] = [], startHour: Int? = 7, now: Date = moment("2026-11-23T08:30"),
-             workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
-             nonWorkingHoursAttributes: [TicketField] = []) -> Rig {
+    func rig(
+        job: DailyJob = sampleJob(), rules: DecisionRules = DecisionRules(), templateRules: [String: Bool] = [:],
+        tags: [TagRule] = [], startHour: Int? = 7, now: Date = moment("2026-11-23T08:30"),
+        workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
+        nonWorkingHoursAttributes: [TicketField] = []
+    ) -> Rig {
         let home = NSTemporaryDirectory() + "engine-\(UUID().uuidString)"
-        var backend = FakeBackend()
-        backend.decisionRules = rules
+        let backend = FakeBackend()
+        // The decision rules are template rules, the same on every backend.
+        var templateRules = templateRules
+        templateRules["alwayscreatenewticket"] = rules.alwaysCreateNewTicket
+        templateRules["allowticketreopen"] = rules.allowReopen
+        templateRules["submitsingleincidentperday"] = rules.singleIncidentPerDay
         let opcon = FakeOpCon(jobs: [job])
         var config = ConnectorConfig()
         config.general.dailyStartHour = startHour
         config.general.maxJobLogBytes = 100
         config.opcon.server = "opcon.example"
         config.opcon.port = 9010
-        let template = Template(name: "t.json", path: "/t.json", raw: [:], backendID: "fake", rules: templateRules,
-                                attributes: [TicketField(name: "description", value: "job {1} failed")],
-                                workingHours: workingHours, workingHoursAttributes: workingHoursAttributes,
-                                nonWorkingHoursAttributes: nonWorkingHoursAttributes, tags: tags)
+        let template = Template(
+            name: "t.json", path: "/t.json", raw: [:], backendID: "fake", rules: templateRules,
+            attributes: [TicketField(name: "description", value: "job {1} failed")],
+            workingHours: workingHours, workingHoursAttributes: workingHoursAttributes,
+            nonWorkingHoursAttributes: nonWorkingHoursAttributes, tags: tags)
         let engine = LifecycleEngine(
             template: template, backend: backend, opcon: opcon, config: config,
             outbox: Outbox(directory: home + "/outbox"), locks: JobLocks(directory: home + "/locks"),
@@ -49,12 +58,14 @@ struct LifecycleEngineTests {
         #expect(rig.engine.outbox.pending().items.isEmpty)
     }
 
-    @Test("working hours are those of the failure: a draft made after the window (an outbox replay) for a failure inside it is routed as working hours",
-          arguments: [("2026-11-23T08:30", "2026-11-23T20:00", "Working"), ("2026-11-23T20:00", "2026-11-23T08:30", "NonWorking")])
+    @Test(
+        "working hours are those of the failure: a draft made after the window (an outbox replay) for a failure inside it is routed as working hours",
+        arguments: [("2026-11-23T08:30", "2026-11-23T20:00", "Working"), ("2026-11-23T20:00", "2026-11-23T08:30", "NonWorking")])
     func workingHoursAtTheFailure(failedAt: String, handledAt: String, expected: String) async throws {
-        let rig = rig(now: moment(handledAt), workingHours: [2: WorkingWindow(start: 480, stop: 1140)],
-                      workingHoursAttributes: [TicketField(name: "urgency", value: "Working")],
-                      nonWorkingHoursAttributes: [TicketField(name: "urgency", value: "NonWorking")])
+        let rig = rig(
+            now: moment(handledAt), workingHours: [2: WorkingWindow(start: 480, stop: 1140)],
+            workingHoursAttributes: [TicketField(name: "urgency", value: "Working")],
+            nonWorkingHoursAttributes: [TicketField(name: "urgency", value: "NonWorking")])
         _ = try await rig.engine.handle(sampleEvent(failedAt: moment(failedAt)))
         let draft = try #require(rig.backend.state.current.created.first)
         #expect(draft.field("urgency") == expected)
@@ -88,7 +99,8 @@ struct LifecycleEngineTests {
 
     @Test("an EXIT tag skips with no call to the ITSM")
     func exitTag() async throws {
-        let rig = rig(job: sampleJob(tags: ["NoTicket"]), tags: [TagRule(indicator: "EXIT", indicatorValue: "NOTICKET", attribute: "", value: "")])
+        let rig = rig(
+            job: sampleJob(tags: ["NoTicket"]), tags: [TagRule(indicator: "EXIT", indicatorValue: "NOTICKET", attribute: "", value: "")])
         let outcome = try await rig.engine.handle(sampleEvent())
         guard case .skipped(let reason) = outcome.status else {
             Issue.record("expected a skip")
@@ -107,11 +119,14 @@ struct LifecycleEngineTests {
         #expect(rig.opcon.state.current.documentationPuts == ["Last Incident Date : 2026-11-23\nCall GL"])
     }
 
-    @Test("once-per-day after the window: a new ticket written back with PUT over the old one, the date line rewritten, no previous-ticket line")
+    @Test(
+        "once-per-day after the window: a new ticket written back with PUT over the old one, the date line rewritten, no previous-ticket line"
+    )
     func createAfterTheWindow() async throws {
         // Now is 2026-11-23 08:30; the window of 2026-11-22 ended at 07:00.
-        let rig = rig(job: sampleJob(documentation: "Last Incident Date : 2026-11-22\nCall GL", ticket: "T1"),
-                      rules: DecisionRules(singleIncidentPerDay: true))
+        let rig = rig(
+            job: sampleJob(documentation: "Last Incident Date : 2026-11-22\nCall GL", ticket: "T1"),
+            rules: DecisionRules(singleIncidentPerDay: true))
         rig.backend.state.update { $0.tickets["T1"] = .inProgress }
         let outcome = try await rig.engine.handle(sampleEvent())
         #expect(outcome.decision == "create")
@@ -130,8 +145,9 @@ struct LifecycleEngineTests {
     @Test("once-per-day is judged at the failure: a failure inside the window replayed after it still updates the ticket")
     func onceADayAtTheFailure() async throws {
         // The window of 2026-11-22 ends 2026-11-23 07:00; the failure was at 06:30, its replay runs at 09:00.
-        let rig = rig(job: sampleJob(documentation: "Last Incident Date : 2026-11-22\nCall GL", ticket: "T1"),
-                      rules: DecisionRules(singleIncidentPerDay: true), now: moment("2026-11-23T09:00"))
+        let rig = rig(
+            job: sampleJob(documentation: "Last Incident Date : 2026-11-22\nCall GL", ticket: "T1"),
+            rules: DecisionRules(singleIncidentPerDay: true), now: moment("2026-11-23T09:00"))
         rig.backend.state.update { $0.tickets["T1"] = .inProgress }
         let outcome = try await rig.engine.handle(sampleEvent(failedAt: moment("2026-11-23T06:30")))
         #expect(outcome.decision == "update")
@@ -173,7 +189,9 @@ struct LifecycleEngineTests {
     @Test("the job log is attached once per file, and a failed fetch still leaves the ticket handled")
     func jobLog() async throws {
         let rig = rig()
-        rig.opcon.state.update { $0.logs = [JobLogFile(name: "a.log", data: Data("A".utf8)), JobLogFile(name: "b.log", data: Data("B".utf8))] }
+        rig.opcon.state.update {
+            $0.logs = [JobLogFile(name: "a.log", data: Data("A".utf8)), JobLogFile(name: "b.log", data: Data("B".utf8))]
+        }
         _ = try await rig.engine.handle(sampleEvent())
         #expect(rig.backend.state.current.attachments.map(\.1.name) == ["a.log", "b.log"])
 
@@ -187,7 +205,9 @@ struct LifecycleEngineTests {
     @Test("an attachment that fails midway resumes with only the files not yet attached")
     func attachResume() async throws {
         let rig = rig()
-        rig.opcon.state.update { $0.logs = [JobLogFile(name: "a.log", data: Data("A".utf8)), JobLogFile(name: "b.log", data: Data("B".utf8))] }
+        rig.opcon.state.update {
+            $0.logs = [JobLogFile(name: "a.log", data: Data("A".utf8)), JobLogFile(name: "b.log", data: Data("B".utf8))]
+        }
         rig.backend.failures.set("attach", [nil, .unavailable("ITSM went away")])
         let first = try await rig.engine.handle(sampleEvent())
         #expect(first.exitCode == .queued)
@@ -236,12 +256,13 @@ struct LifecycleEngineTests {
         #expect(rig.opcon.state.current.writeBacks.first?.0.number == "T77")
     }
 
-    @Test("explain's plan changes nothing and carries the payload")
+    @Test("explain's plan changes nothing and carries the fields")
     func plan() async throws {
         let rig = rig()
         let plan = try await rig.engine.plan(sampleEvent())
         #expect(plan.decision == .create)
-        #expect(plan.payload?["description"] == "job GL LOAD failed")
+        #expect(plan.draft.field("description") == "job GL LOAD failed")
+        #expect(plan.writes.isEmpty)
         #expect(rig.backend.state.current.created.isEmpty)
         #expect(rig.opcon.state.current.writeBacks.isEmpty)
     }

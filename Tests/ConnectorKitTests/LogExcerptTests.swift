@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 /// SPEC §5 step 7: the excerpt block a ticket's text ends with.

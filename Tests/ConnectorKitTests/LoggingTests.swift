@@ -1,13 +1,16 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Logging")
 struct LoggingTests {
     let newYork = TimeZone(identifier: "America/New_York")!
-    let time = Date(timeIntervalSince1970: 1_718_427_881.125) // 2024-06-15 05:04:41.125 UTC, exact in binary
+    let time = Date(timeIntervalSince1970: 1_718_427_881.125)  // 2024-06-15 05:04:41.125 UTC, exact in binary
 
-    func entry(_ message: String, level: LogLevel = .error, job: String? = "20240615|16|1|GL LOAD", template: String? = "basic.json") -> LogEntry {
+    func entry(
+        _ message: String, level: LogLevel = .error, job: String? = "20240615|16|1|GL LOAD", template: String? = "basic.json"
+    ) -> LogEntry {
         LogEntry(time: time, level: level, job: job, template: template, message: message)
     }
 
@@ -23,10 +26,12 @@ struct LoggingTests {
     @Test("a text line has the time with its offset, the level, the job, the template and the message")
     func textLine() {
         let formatter = LogLineFormatter(format: .text, timeZone: newYork)
-        #expect(formatter.line(for: entry("Ticket INC0010042 created")) ==
-            "2024-06-15T01:04:41.125-04:00 ERROR   [20240615|16|1|GL LOAD] [basic.json] Ticket INC0010042 created")
-        #expect(formatter.line(for: entry("started", level: .info, job: nil, template: nil)) ==
-            "2024-06-15T01:04:41.125-04:00 INFO    [-] [-] started")
+        #expect(
+            formatter.line(for: entry("Ticket INC0010042 created"))
+                == "2024-06-15T01:04:41.125-04:00 ERROR   [20240615|16|1|GL LOAD] [basic.json] Ticket INC0010042 created")
+        #expect(
+            formatter.line(for: entry("started", level: .info, job: nil, template: nil))
+                == "2024-06-15T01:04:41.125-04:00 INFO    [-] [-] started")
     }
 
     @Test("a message with line breaks stays on one line")
@@ -41,8 +46,11 @@ struct LoggingTests {
         let line = LogLineFormatter(format: .json, timeZone: newYork).line(for: entry("quote \" and\nbreak", job: nil))
         #expect(!line.contains("\n"))
         let object = try JSONValue.parse(line)
-        #expect(object == ["time": "2024-06-15T01:04:41.125-04:00", "level": "error", "job": nil,
-                           "template": "basic.json", "message": "quote \" and\nbreak"])
+        #expect(
+            object == [
+                "time": "2024-06-15T01:04:41.125-04:00", "level": "error", "job": nil,
+                "template": "basic.json", "message": "quote \" and\nbreak",
+            ])
     }
 
     @Test("the sink creates the log folder and appends lines to connector.log")
@@ -100,7 +108,9 @@ struct LoggingTests {
             }
         }
 
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("connector.log") && !$0.hasSuffix(".lock") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.hasPrefix("connector.log") && !$0.hasSuffix(".lock")
+        }
         #expect(names.count > 2)
         var messages: [String] = []
         for name in names {

@@ -1,5 +1,7 @@
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 /// Builds an OpCon client over a scripted transport, through the real HTTP stack (retries, deadline).
@@ -16,8 +18,10 @@ enum OpConFixture {
         return config
     }
 
-    static func client(_ transport: ScriptedTransport, deadline: Deadline = Deadline(seconds: 120),
-                       sleeper: SleepRecorder = SleepRecorder(), logger: Logger = Logger()) throws -> OpConClient {
+    static func client(
+        _ transport: ScriptedTransport, deadline: Deadline = Deadline(seconds: 120),
+        sleeper: SleepRecorder = SleepRecorder(), logger: Logger = Logger()
+    ) throws -> OpConClient {
         let http = HTTPStack.make(config: config(), deadline: deadline, logger: logger, transport: transport, sleep: sleeper.sleep)
         return try OpConClient(config: config(), token: token, http: http, deadline: deadline, logger: logger, sleep: sleeper.sleep)
     }
@@ -28,22 +32,10 @@ enum OpConFixture {
     }
 
     static func job(id: String, name: String, uid: Int = 48213) -> JSONValue {
-        ["id": .string(id), "uid": .int(uid), "jobNumber": 90412, "name": .string(name),
-         "documentation": ["id": 1, "job": "Call GL on-call."], "status": ["description": "Failed", "category": "Failed"]]
-    }
-}
-
-/// Expects `body` to throw a `ConnectorError` and returns it.
-func connectorError(_ body: () async throws -> Void) async -> ConnectorError? {
-    do {
-        try await body()
-        Issue.record("expected a ConnectorError")
-        return nil
-    } catch let error as ConnectorError {
-        return error
-    } catch {
-        Issue.record("expected a ConnectorError, got \(error)")
-        return nil
+        [
+            "id": .string(id), "uid": .int(uid), "jobNumber": 90412, "name": .string(name),
+            "documentation": ["id": 1, "job": "Call GL on-call."], "status": ["description": "Failed", "category": "Failed"],
+        ]
     }
 }
 
@@ -75,15 +67,20 @@ struct OpConClientTests {
         let event = sampleEvent(job: "GL LOAD")
         let transport = ScriptedTransport { request in
             if request.url.query == nil { return .json(404, "[{\"code\":1001,\"message\":\"Daily job not found\"}]") }
-            return .json(200, [OpConFixture.job(id: "20261123|16|1|GL LOAD 2", name: "GL LOAD 2", uid: 1),
-                               OpConFixture.job(id: "20261123|16|1|GL LOAD", name: "GL LOAD", uid: 2)])
+            return .json(
+                200,
+                [
+                    OpConFixture.job(id: "20261123|16|1|GL LOAD 2", name: "GL LOAD 2", uid: 1),
+                    OpConFixture.job(id: "20261123|16|1|GL LOAD", name: "GL LOAD", uid: 2),
+                ])
         }
         let job = try await OpConFixture.client(transport).dailyJob(for: event)
         #expect(job.uid == 2)
-        #expect(transport.requests.map(OpConFixture.route) == [
-            "GET /api/dailyjobs/20261123%7C16%7C1%7CGL%20LOAD",
-            "GET /api/dailyjobs?dates=2026-11-23&name=GL%20LOAD&scheduleIds=20261123%7C16%7C1&includeDocumentation=true",
-        ])
+        #expect(
+            transport.requests.map(OpConFixture.route) == [
+                "GET /api/dailyjobs/20261123%7C16%7C1%7CGL%20LOAD",
+                "GET /api/dailyjobs?dates=2026-11-23&name=GL%20LOAD&scheduleIds=20261123%7C16%7C1&includeDocumentation=true",
+            ])
     }
 
     @Test("a single-job answer without documentation is completed by the list lookup, which asks for it")
@@ -101,7 +98,8 @@ struct OpConClientTests {
 
         // When the list does not know the job either, the single-job answer stands.
         let alone = ScriptedTransport { request in
-            request.url.query == nil ? .json(200, OpConFixture.job(id: event.dailyJobID, name: event.job).removing("documentation")) : .json(200, "[]")
+            request.url.query == nil
+                ? .json(200, OpConFixture.job(id: event.dailyJobID, name: event.job).removing("documentation")) : .json(200, "[]")
         }
         let found = try await OpConFixture.client(alone).dailyJob(for: event)
         #expect(found.uid == 48213 && found.documentation == nil)
@@ -130,11 +128,13 @@ struct OpConClientTests {
     @Test("the jobs for sync are listed by dates and categories, with documentation")
     func listsJobs() async throws {
         let transport = ScriptedTransport { _ in .json(200, [OpConFixture.job(id: "a", name: "A"), OpConFixture.job(id: "b", name: "B")]) }
-        let jobs = try await OpConFixture.client(transport).dailyJobs(dates: ["2026-11-23", "2026-11-22"], categories: ["Failed", "Under Review"])
+        let jobs = try await OpConFixture.client(transport).dailyJobs(
+            dates: ["2026-11-23", "2026-11-22"], categories: ["Failed", "Under Review"])
         #expect(jobs.map(\.name) == ["A", "B"])
-        #expect(transport.requests.map(OpConFixture.route) == [
-            "GET /api/dailyjobs?dates=2026-11-23,2026-11-22&categories=Failed,Under%20Review&includeDocumentation=true",
-        ])
+        #expect(
+            transport.requests.map(OpConFixture.route) == [
+                "GET /api/dailyjobs?dates=2026-11-23,2026-11-22&categories=Failed,Under%20Review&includeDocumentation=true"
+            ])
     }
 
     @Test("a first ticket is POSTed as record 0")
@@ -152,8 +152,9 @@ struct OpConClientTests {
     @Test("a job that had a ticket gets record 1 replaced with PUT")
     func writeTicketPut() async throws {
         let transport = ScriptedTransport { _ in .json(200, "{\"id\":1}") }
-        try await OpConFixture.client(transport).writeTicket(TicketReference(recordedID: "4507", number: "4507", url: "https://summit.test/4507"),
-                                                              jobUID: 7, hadTicket: true)
+        try await OpConFixture.client(transport).writeTicket(
+            TicketReference(recordedID: "4507", number: "4507", url: "https://summit.test/4507"),
+            jobUID: 7, hadTicket: true)
         #expect(transport.requests.map(OpConFixture.route) == ["PUT /api/dailyjobs/7/incidentTickets/1"])
         #expect(transport.requests.first?.jsonBody == ["id": 1, "ticketId": "4507", "ticketUrl": "https://summit.test/4507"])
     }
@@ -163,22 +164,26 @@ struct OpConClientTests {
         let transport = ScriptedTransport { request in
             request.method == .post ? .json(400, "[{\"message\":\"Incident ticket already exists\"}]") : .json(200, "{}")
         }
-        try await OpConFixture.client(transport).writeTicket(TicketReference(recordedID: "4507", number: "4507", url: ""),
-                                                              jobUID: 7, hadTicket: false)
-        #expect(transport.requests.map(OpConFixture.route) == [
-            "POST /api/dailyjobs/7/incidentTickets", "PUT /api/dailyjobs/7/incidentTickets/1",
-        ])
+        try await OpConFixture.client(transport).writeTicket(
+            TicketReference(recordedID: "4507", number: "4507", url: ""),
+            jobUID: 7, hadTicket: false)
+        #expect(
+            transport.requests.map(OpConFixture.route) == [
+                "POST /api/dailyjobs/7/incidentTickets", "PUT /api/dailyjobs/7/incidentTickets/1",
+            ])
     }
 
     @Test("the documentation PUT sends the job as read, unknown fields and number literals intact")
     func updatesDocumentation() async throws {
-        let original = try JSONValue.parse("""
+        let original = try JSONValue.parse(
+            """
             {"id":"20261123|16|1|GL LOAD","uid":48213,"name":"GL LOAD","bigNumber":9007199254740993,"ratio":2.50,
              "futureField":{"nested":[1,{"deep":null}],"flag":true},
              "documentation":{"id":1,"job":"old text","frequency":"freq doc"}}
             """)
         let transport = ScriptedTransport { request in .json(200, request.body.flatMap { String(data: $0, encoding: .utf8) } ?? "") }
-        let updated = try await OpConFixture.client(transport).updateDocumentation(of: DailyJob(raw: original), to: "Previous Ticket Number (4507)")
+        let updated = try await OpConFixture.client(transport).updateDocumentation(
+            of: DailyJob(raw: original), to: "Previous Ticket Number (4507)")
 
         let request = try #require(transport.requests.first)
         #expect(OpConFixture.route(request) == "PUT /api/dailyjobs/20261123%7C16%7C1%7CGL%20LOAD")
@@ -201,7 +206,8 @@ struct OpConClientTests {
     @Test("version is read without the token; the token check is an authenticated read")
     func checks() async throws {
         let transport = ScriptedTransport { request in
-            request.url.path.hasSuffix("version") ? .json(200, "{\"opConRestApiProductVersion\":\"21.2.0.0\"}") : .json(200, "{\"id\":\"t\"}")
+            request.url.path.hasSuffix("version")
+                ? .json(200, "{\"opConRestApiProductVersion\":\"21.2.0.0\"}") : .json(200, "{\"id\":\"t\"}")
         }
         let client = try OpConFixture.client(transport)
         #expect(try await client.version() == "21.2.0.0")
@@ -252,7 +258,9 @@ struct OpConClientTests {
 struct OpConErrorTests {
     @Test("an ApiError array is reported with the server's message")
     func apiErrorArray() async throws {
-        let transport = ScriptedTransport { _ in .json(400, "[{\"resource\":\"dailyJob\",\"name\":\"id\",\"code\":1001,\"message\":\"Invalid schedule date\"}]") }
+        let transport = ScriptedTransport { _ in
+            .json(400, "[{\"resource\":\"dailyJob\",\"name\":\"id\",\"code\":1001,\"message\":\"Invalid schedule date\"}]")
+        }
         let error = await connectorError { _ = try await OpConFixture.client(transport).dailyJob(for: sampleEvent()) }
         #expect(error?.exitCode == .dataError)
         #expect(error?.message.contains("Invalid schedule date") == true)
@@ -262,10 +270,14 @@ struct OpConErrorTests {
     @Test("RFC 7807 problem details are reported with the server's detail")
     func problemDetails() async throws {
         let transport = ScriptedTransport { _ in
-            .json(400, "{\"type\":\"https://tools.ietf.org/html/rfc7231#section-6.5.1\",\"title\":\"Bad Request\",\"status\":400,\"detail\":\"ticketId is too long\"}")
+            .json(
+                400,
+                "{\"type\":\"https://tools.ietf.org/html/rfc7231#section-6.5.1\",\"title\":\"Bad Request\",\"status\":400,\"detail\":\"ticketId is too long\"}"
+            )
         }
         let error = await connectorError {
-            try await OpConFixture.client(transport).writeTicket(TicketReference(recordedID: "x", number: "x", url: ""), jobUID: 1, hadTicket: true)
+            try await OpConFixture.client(transport).writeTicket(
+                TicketReference(recordedID: "x", number: "x", url: ""), jobUID: 1, hadTicket: true)
         }
         #expect(error?.exitCode == .dataError)
         #expect(error?.message.contains("ticketId is too long") == true)
@@ -297,19 +309,22 @@ struct OpConErrorTests {
         #expect(busyError?.exitCode == .unavailable)
         #expect(busy.requests.count == RetryPolicy.standard.maxAttempts)
 
-        let down = ScriptedTransport { _ in throw TransportError.connectionFailed(host: "opcon.test", reason: "the connection was refused") }
+        let down = ScriptedTransport { _ in throw TransportError.connectionFailed(host: "opcon.test", reason: "the connection was refused")
+        }
         let downError = await connectorError { _ = try await OpConFixture.client(down).dailyJob(for: sampleEvent()) }
         #expect(downError?.exitCode == .unavailable)
         #expect(downError?.message.contains("opcon.test") == true)
     }
 
-    @Test("unusable answers are data errors", arguments: [
-        "<html><head><title>Login - Proxy</title></head><body>sign in</body></html>",
-        "",
-        "{\"id\":\"20261123|16|1|GL LOAD\",\"uid\":",
-        "[1, 2, 3]",
-        "\"just a string\"",
-    ])
+    @Test(
+        "unusable answers are data errors",
+        arguments: [
+            "<html><head><title>Login - Proxy</title></head><body>sign in</body></html>",
+            "",
+            "{\"id\":\"20261123|16|1|GL LOAD\",\"uid\":",
+            "[1, 2, 3]",
+            "\"just a string\"",
+        ])
     func unusableBodies(body: String) async throws {
         let transport = ScriptedTransport { _ in HTTPResponse(status: 200, body: Data(body.utf8)) }
         let error = await connectorError { _ = try await OpConFixture.client(transport).dailyJob(for: sampleEvent()) }
@@ -333,9 +348,9 @@ struct OpConErrorTests {
     }
 }
 
-private extension JSONValue {
+extension JSONValue {
     /// A copy of an object without `key`.
-    func removing(_ key: String) -> JSONValue {
+    fileprivate func removing(_ key: String) -> JSONValue {
         guard case .object(var members) = self else { return self }
         members[key] = nil
         return .object(members)

@@ -1,5 +1,7 @@
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 /// A scripted JORS: LIST answers two files, FILE answers their content; every action is `submitted` on the
@@ -32,17 +34,27 @@ final class ScriptedJORS: @unchecked Sendable {
     private func finished(id: Int, body: JSONValue) -> JSONValue {
         let item = body["jobInstanceActionItems"]?[0] ?? [:]
         if body["action"] == "LIST" {
-            return ["id": .int(id), "action": "LIST", "result": "success",
-                    "jobInstanceActionItems": [["id": item["id"] ?? .null, "result": "success",
-                                                "files": [.string(Self.windowsFile), .string(Self.unixFile)]]]]
+            return [
+                "id": .int(id), "action": "LIST", "result": "success",
+                "jobInstanceActionItems": [
+                    [
+                        "id": item["id"] ?? .null, "result": "success",
+                        "files": [.string(Self.windowsFile), .string(Self.unixFile)],
+                    ]
+                ],
+            ]
         }
         let file = item["jorsRequestParameters"]?.stringValue ?? ""
         guard let data = contents[file] else {
-            return ["id": .int(id), "action": "FILE", "result": "failed",
-                    "jobInstanceActionItems": [["id": item["id"] ?? .null, "result": "failed", "message": "Output not found"]]]
+            return [
+                "id": .int(id), "action": "FILE", "result": "failed",
+                "jobInstanceActionItems": [["id": item["id"] ?? .null, "result": "failed", "message": "Output not found"]],
+            ]
         }
-        return ["id": .int(id), "action": "FILE", "result": "success",
-                "jobInstanceActionItems": [["id": item["id"] ?? .null, "result": "success", "data": .string(data)]]]
+        return [
+            "id": .int(id), "action": "FILE", "result": "success",
+            "jobInstanceActionItems": [["id": item["id"] ?? .null, "result": "success", "data": .string(data)]],
+        ]
     }
 }
 
@@ -50,24 +62,31 @@ final class ScriptedJORS: @unchecked Sendable {
 struct OpConJobLogTests {
     @Test("LIST then FILE per file, each polled from submitted to success; names from the path")
     func fetchesLogs() async throws {
-        let jors = ScriptedJORS(contents: [ScriptedJORS.windowsFile: "Starting GL load...\r\nERROR: ledger locked\r\n",
-                                           ScriptedJORS.unixFile: "stderr line\n"])
+        let jors = ScriptedJORS(contents: [
+            ScriptedJORS.windowsFile: "Starting GL load...\r\nERROR: ledger locked\r\n",
+            ScriptedJORS.unixFile: "stderr line\n",
+        ])
         let transport = ScriptedTransport { jors.handle($0) }
         let sleeper = SleepRecorder()
         let files = try await OpConFixture.client(transport, sleeper: sleeper).jobLogs(jobNumber: 90412, maxBytes: 1_000_000)
 
-        #expect(files == [
-            JobLogFile(name: "GL_LOAD_0000090412.log", data: Data("Starting GL load...\r\nERROR: ledger locked\r\n".utf8)),
-            JobLogFile(name: "gl_load.err", data: Data("stderr line\n".utf8)),
-        ])
-        #expect(transport.requests.map(OpConFixture.route) == [
-            "POST /api/jobinstanceactions", "GET /api/jobinstanceactions/100", "GET /api/jobinstanceactions/100",
-            "POST /api/jobinstanceactions", "GET /api/jobinstanceactions/101", "GET /api/jobinstanceactions/101",
-            "POST /api/jobinstanceactions", "GET /api/jobinstanceactions/102", "GET /api/jobinstanceactions/102",
-        ])
+        #expect(
+            files == [
+                JobLogFile(name: "GL_LOAD_0000090412.log", data: Data("Starting GL load...\r\nERROR: ledger locked\r\n".utf8)),
+                JobLogFile(name: "gl_load.err", data: Data("stderr line\n".utf8)),
+            ])
+        #expect(
+            transport.requests.map(OpConFixture.route) == [
+                "POST /api/jobinstanceactions", "GET /api/jobinstanceactions/100", "GET /api/jobinstanceactions/100",
+                "POST /api/jobinstanceactions", "GET /api/jobinstanceactions/101", "GET /api/jobinstanceactions/101",
+                "POST /api/jobinstanceactions", "GET /api/jobinstanceactions/102", "GET /api/jobinstanceactions/102",
+            ])
         let posts = transport.requests.filter { $0.method == .post }
         #expect(posts[0].jsonBody == ["action": "LIST", "jobInstanceActionItems": [["id": 90412]]])
-        #expect(posts[1].jsonBody == ["action": "FILE", "jobInstanceActionItems": [["id": 90412, "jorsRequestParameters": .string(ScriptedJORS.windowsFile)]]])
+        #expect(
+            posts[1].jsonBody == [
+                "action": "FILE", "jobInstanceActionItems": [["id": 90412, "jorsRequestParameters": .string(ScriptedJORS.windowsFile)]],
+            ])
         #expect(posts.allSatisfy { $0.isRetrySafe })
         // Each action's first GET goes at once; the waits before the next start at 25 ms and double.
         #expect(sleeper.delays == [0.025, 0.025, 0.025])
@@ -123,8 +142,9 @@ struct OpConJobLogTests {
     func cutUnit() {
         let data = Data("0123456789".utf8)
         #expect(JobLogCut.cut(data, maxBytes: 10) == data)
-        #expect(String(decoding: JobLogCut.cut(data, maxBytes: 4), as: UTF8.self)
-            == "[connector: the first 6 bytes of this log were cut to respect MAX_JOBLOG_BYTES]\n6789")
+        #expect(
+            String(decoding: JobLogCut.cut(data, maxBytes: 4), as: UTF8.self)
+                == "[connector: the first 6 bytes of this log were cut to respect MAX_JOBLOG_BYTES]\n6789")
         for limit in 0...20 {
             let cut = JobLogCut.cut(Data("aé€😀bé€😀".utf8), maxBytes: limit)
             #expect(String(data: cut, encoding: .utf8) != nil, "limit \(limit) produced invalid UTF-8")
@@ -145,7 +165,8 @@ struct OpConJobLogTests {
         let jors = ScriptedJORS(contents: [ScriptedJORS.unixFile: "only this one"])
         let sink = MemoryLogSink()
         let logger = Logger(sinks: [sink], minimumLevel: .info)
-        let files = try await OpConFixture.client(ScriptedTransport { jors.handle($0) }, logger: logger).jobLogs(jobNumber: 1, maxBytes: 100)
+        let files = try await OpConFixture.client(ScriptedTransport { jors.handle($0) }, logger: logger).jobLogs(
+            jobNumber: 1, maxBytes: 100)
         #expect(files.map(\.name) == ["gl_load.err"])
         #expect(sink.entries.contains { $0.level == .warning && $0.message.contains("Output not found") })
     }
@@ -153,8 +174,12 @@ struct OpConJobLogTests {
     @Test("a failed listing is a data error with OpCon's reason")
     func failedListing() async throws {
         let transport = ScriptedTransport { request in
-            .json(200, ["id": 7, "action": "LIST", "result": "failed",
-                        "jobInstanceActionItems": [["id": 1, "result": "failed", "message": "Agent does not support JORS"]]])
+            .json(
+                200,
+                [
+                    "id": 7, "action": "LIST", "result": "failed",
+                    "jobInstanceActionItems": [["id": 1, "result": "failed", "message": "Agent does not support JORS"]],
+                ])
         }
         let error = await connectorError { _ = try await OpConFixture.client(transport).jobLogs(jobNumber: 1, maxBytes: 100) }
         #expect(error?.exitCode == .dataError)
@@ -178,10 +203,13 @@ struct OpConJobLogTests {
 
     @Test("the poll backoff is capped at 2 s")
     func pollCap() async throws {
-        let polls = Counter()
+        let polls = Recorder(0)
         let transport = ScriptedTransport { request in
             if request.method == .post { return .json(200, ["id": 9, "result": "submitted"]) }
-            return .json(200, polls.next() < 9 ? ["id": 9, "result": "submitted"] : ["id": 9, "result": "success", "jobs": [["id": "j", "result": "success"]]])
+            return .json(
+                200,
+                polls.next() < 9
+                    ? ["id": 9, "result": "submitted"] : ["id": 9, "result": "success", "jobs": [["id": "j", "result": "success"]]])
         }
         let sleeper = SleepRecorder()
         _ = try await OpConFixture.client(transport, sleeper: sleeper).performJobAction(.markFixed, jobID: "j", reason: "r")
@@ -192,31 +220,47 @@ struct OpConJobLogTests {
     @Test("a job action is posted once and polled until OpCon reports the job's result")
     func jobAction() async throws {
         let jobID = "20261123|16|1|GL LOAD"
-        let polls = Counter()
+        let polls = Recorder(0)
         let transport = ScriptedTransport { request in
             if request.method == .post { return .json(200, ["id": 31, "action": "markUnderReview", "result": "submitted"]) }
             if polls.next() == 0 { return .json(200, ["id": 31, "result": "submitted"]) }
-            return .json(200, ["id": 31, "result": "success",
-                               "jobs": [["id": .string(jobID), "result": "success", "message": .null,
-                                         "status": ["description": "Under Review", "category": "Under Review"]]]])
+            return .json(
+                200,
+                [
+                    "id": 31, "result": "success",
+                    "jobs": [
+                        [
+                            "id": .string(jobID), "result": "success", "message": .null,
+                            "status": ["description": "Under Review", "category": "Under Review"],
+                        ]
+                    ],
+                ])
         }
-        let outcome = try await OpConFixture.client(transport).performJobAction(.markUnderReview, jobID: jobID, reason: "INC0010042 accepted")
-        #expect(outcome == JobActionOutcome(action: .markUnderReview, jobID: jobID, result: "success", message: nil, jobStatus: "Under Review"))
+        let outcome = try await OpConFixture.client(transport).performJobAction(
+            .markUnderReview, jobID: jobID, reason: "INC0010042 accepted")
+        #expect(
+            outcome == JobActionOutcome(action: .markUnderReview, jobID: jobID, result: "success", message: nil, jobStatus: "Under Review"))
         #expect(transport.requests.map(OpConFixture.route) == ["POST /api/jobactions", "GET /api/jobactions/31", "GET /api/jobactions/31"])
-        #expect(transport.requests[0].jsonBody == ["action": "markUnderReview", "jobs": [["id": .string(jobID)]], "reason": "INC0010042 accepted"])
+        #expect(
+            transport.requests[0].jsonBody == [
+                "action": "markUnderReview", "jobs": [["id": .string(jobID)]], "reason": "INC0010042 accepted",
+            ])
         #expect(!transport.requests[0].isRetrySafe)
     }
 
     @Test("a refused job action returns OpCon's reason; a plain POST is not repeated on 503")
     func refusedJobAction() async throws {
         let transport = ScriptedTransport { request in
-            .json(200, ["id": 32, "result": "failed", "jobs": [["id": "j", "result": "failed", "message": "Job is not in a Failed state"]]])
+            .json(
+                200, ["id": 32, "result": "failed", "jobs": [["id": "j", "result": "failed", "message": "Job is not in a Failed state"]]])
         }
         let reason = try await OpConFixture.client(transport).applyJobAction(.markUnderReview, jobID: "j", reason: "r")
         #expect(reason == "Job is not in a Failed state")
 
         // Refused with a 400 and an ApiError instead: still a refusal of this job, with OpCon's words.
-        let rejected = ScriptedTransport { _ in .json(400, "[{\"code\":2002,\"message\":\"Action not allowed for job status Finished OK\"}]") }
+        let rejected = ScriptedTransport { _ in
+            .json(400, "[{\"code\":2002,\"message\":\"Action not allowed for job status Finished OK\"}]")
+        }
         let refusal = try await OpConFixture.client(rejected).applyJobAction(.markFixed, jobID: "j", reason: "r")
         #expect(refusal?.contains("Action not allowed for job status Finished OK") == true)
 

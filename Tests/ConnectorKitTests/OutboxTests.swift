@@ -1,5 +1,7 @@
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Outbox files, delivery and locks (SPEC §7)")
@@ -44,8 +46,9 @@ struct OutboxTests {
         let backend = FakeBackend()
         let opcon = FakeOpCon(jobs: [sampleJob()])
         let template = Template(name: "t.json", path: "/t.json", raw: [:], backendID: "fake")
-        let engine = LifecycleEngine(template: template, backend: backend, opcon: opcon, config: ConnectorConfig(),
-                                     outbox: outbox, locks: locks, logger: .silent, calendar: fixedCalendar(), now: { now })
+        let engine = LifecycleEngine(
+            template: template, backend: backend, opcon: opcon, config: ConnectorConfig(),
+            outbox: outbox, locks: locks, logger: .silent, calendar: fixedCalendar(), now: { now })
         let delivery = OutboxDelivery(outbox: outbox, locks: locks, logger: .silent, now: { now }, engineFor: { _ in engine })
         let report = await delivery.deliver(budget: 10)
         #expect(report.movedToDead == 1)
@@ -63,8 +66,9 @@ struct OutboxTests {
         try outbox.save(OutboxItem(event: sampleEvent(), now: Date()))
         let held = try #require(try locks.tryAcquire(jobID: sampleEvent().dailyJobID))
         defer { held.release() }
-        let delivery = OutboxDelivery(outbox: outbox, locks: locks, logger: .silent,
-                                      engineFor: { _ in throw ConnectorError.internal("must not be built") })
+        let delivery = OutboxDelivery(
+            outbox: outbox, locks: locks, logger: .silent,
+            engineFor: { _ in throw ConnectorError.internal("must not be built") })
         let report = await delivery.deliver(budget: 10)
         #expect(report.waiting == 1)
         #expect(report.delivered.isEmpty)

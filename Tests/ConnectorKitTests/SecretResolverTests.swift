@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Secrets: resolver")
@@ -36,20 +37,20 @@ struct SecretResolverTests {
     }
 
     #if !os(Windows)
-    @Test("a group-readable secret file is refused with a chmod 600 hint, and its content stays out of the message")
-    func groupReadableFile() throws {
-        let path = try Self.secretFile("file-secret-789", mode: 0o640)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let error = thrownError {
-            try SecretResolver(masker: SecretMasker(), environment: [:]).resolve("file:\(path)", field: Self.field)
+        @Test("a group-readable secret file is refused with a chmod 600 hint, and its content stays out of the message")
+        func groupReadableFile() throws {
+            let path = try Self.secretFile("file-secret-789", mode: 0o640)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let error = thrownError {
+                try SecretResolver(masker: SecretMasker(), environment: [:]).resolve("file:\(path)", field: Self.field)
+            }
+            #expect(error?.exitCode == .configuration)
+            #expect(error?.message.contains(Self.field) == true)
+            #expect(error?.message.contains(path) == true)
+            #expect(error?.message.contains("chmod 600") == true)
+            #expect(error?.message.contains("640") == true)
+            #expect(error?.message.contains("file-secret-789") == false)
         }
-        #expect(error?.exitCode == .configuration)
-        #expect(error?.message.contains(Self.field) == true)
-        #expect(error?.message.contains(path) == true)
-        #expect(error?.message.contains("chmod 600") == true)
-        #expect(error?.message.contains("640") == true)
-        #expect(error?.message.contains("file-secret-789") == false)
-    }
     #endif
 
     @Test("a relative file: path is read from the base directory")

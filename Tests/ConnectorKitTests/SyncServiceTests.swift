@@ -1,5 +1,7 @@
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("connector sync --interval as a service (SPEC §6.3)")
@@ -57,8 +59,10 @@ struct SyncServiceTests {
     }
 
     /// A service over fakes whose pauses are recorded instead of slept; it stops after `passes` passes.
-    static func service(_ opcon: FakeOpCon, _ backend: FakeBackend, passes: Int, sink: MemoryLogSink,
-                        waits: Recorder<[Double]>, events: Recorder<[String]>) -> SyncService {
+    static func service(
+        _ opcon: FakeOpCon, _ backend: FakeBackend, passes: Int, sink: MemoryLogSink,
+        waits: Recorder<[Double]>, events: Recorder<[String]>
+    ) -> SyncService {
         let stop = StopRequest()
         let engine = SyncEngineTests.engine(backend, opcon)
         return SyncService(
@@ -74,7 +78,10 @@ struct SyncServiceTests {
                 events.update { $0.append(name) }
             },
             pause: { seconds in
-                let count = waits.update { $0.append(seconds); return $0.count }
+                let count = waits.update {
+                    $0.append(seconds)
+                    return $0.count
+                }
                 if count >= passes { stop.request("test") }
                 return stop.isRequested
             })
@@ -85,8 +92,12 @@ struct SyncServiceTests {
         let opcon = FakeOpCon(jobs: [SyncEngineTests.failedJob("A", ticket: "T1")])
         let backend = FakeBackend()
         backend.state.update { $0.tickets = ["T1": .new] }
-        opcon.failures.set("jobs", [nil, .unavailable("OpCon is unreachable."), .unavailable("OpCon is unreachable."),
-                                    .unavailable("OpCon is unreachable."), nil])
+        opcon.failures.set(
+            "jobs",
+            [
+                nil, .unavailable("OpCon is unreachable."), .unavailable("OpCon is unreachable."),
+                .unavailable("OpCon is unreachable."), nil,
+            ])
         let sink = MemoryLogSink()
         let waits = Recorder<[Double]>([])
         let events = Recorder<[String]>([])
@@ -102,9 +113,11 @@ struct SyncServiceTests {
         #expect(sink.messages.contains { $0.contains("stopped (test) after 5 pass(es)") })
     }
 
-    @Test("refused credentials and configuration errors end the service", arguments: [
-        ConnectorError.permission("OpCon refused the token: check TOKEN"), .configuration("broken template"),
-    ])
+    @Test(
+        "refused credentials and configuration errors end the service",
+        arguments: [
+            ConnectorError.permission("OpCon refused the token: check TOKEN"), .configuration("broken template"),
+        ])
     func fatal(error: ConnectorError) async {
         let opcon = FakeOpCon(jobs: [])
         opcon.failures.set("jobs", [nil, error])

@@ -1,16 +1,19 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Template loading and validation (SPEC §3)")
 struct TemplateLoaderTests {
     static func plugin(_ id: String, marker: String) -> BackendPlugin {
         BackendPlugin(
-            id: id, displayName: id.capitalized, recognizes: { $0[marker] != nil }, knownTemplateKeys: [marker],
-            validate: { template, _ in
-                template.url(named: "incident") == nil ? [TemplateIssue(.error, path: "urls", "needs an entry named incident")] : []
-            },
-            make: { _, _ in throw ConnectorError.internal("not used") })
+            id: id, displayName: id.capitalized, recognizes: { $0[marker] != nil }, templateKeys: [marker],
+            configure: { template, _ in
+                guard template.url(named: "incident") != nil else {
+                    return BackendSetup(failing: [TemplateIssue(.error, path: "urls", "needs an entry named incident")])
+                }
+                return BackendSetup { (_) throws(ConnectorError) -> any TicketBackend in throw .internal("not used") }
+            })
     }
 
     let registry = BackendRegistry([plugin("alpha", marker: "alphaKey"), plugin("beta", marker: "betaKey")])
@@ -42,7 +45,8 @@ struct TemplateLoaderTests {
         #expect(try loader.load(directory + "/named.json", config: ConnectorConfig()).plugin.id == "alpha")
     }
 
-    @Test("-t finds a name ignoring case when one file matches, and a relative path from the install directory, Windows separators included")
+    @Test(
+        "-t finds a name ignoring case when one file matches, and a relative path from the install directory, Windows separators included")
     func templatePaths() throws {
         let install = NSTemporaryDirectory() + "install-\(UUID().uuidString)"
         let templates = install + "/templates"
@@ -53,7 +57,7 @@ struct TemplateLoaderTests {
         #expect(loader.path(for: "SERVICENOW") == templates + "/servicenow.json")
         #expect(loader.path(for: "templates/servicenow.json") == templates + "/servicenow.json", "relative to the install directory")
         #if !os(Windows)
-        #expect(loader.path(for: "templates\\servicenow") == templates + "/servicenow.json")
+            #expect(loader.path(for: "templates\\servicenow") == templates + "/servicenow.json")
         #endif
         // Two files that differ only in case: no guess.
         try "{}".write(toFile: templates + "/ServiceNow.JSON", atomically: false, encoding: .utf8)
@@ -69,16 +73,24 @@ struct TemplateLoaderTests {
         #expect(named.message.contains("\"jira\""))
     }
 
-    @Test("validation errors name the file and the JSON path", arguments: [
-        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": 5}]}"#, "urls[0].value"),
-        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "rules": {"includeTagRouting": "yes"}}"#, "rules.includeTagRouting"),
-        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "attributes": [{"value": "x"}]}"#, "attributes[0].name"),
-        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "workingHours": {"monday": {"start": "8am", "stop": "1900"}}}"#, "workingHours.monday.start"),
-        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "tags": [{"indicatorValue": "X"}]}"#, "tags[0].indicator"),
-        (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "address": {"value": "not a host"}}"#, "address.value"),
-        (#"{"alphaKey": 1}"#, "urls: needs an entry named incident"),
-        (#"{"alphaKey": 1, "rules": {"submitSingleIncidentPerDay": daily}}"#, "line 1 column 57"),
-    ])
+    @Test(
+        "validation errors name the file and the JSON path",
+        arguments: [
+            (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": 5}]}"#, "urls[0].value"),
+            (
+                #"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "rules": {"includeTagRouting": "yes"}}"#,
+                "rules.includeTagRouting"
+            ),
+            (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "attributes": [{"value": "x"}]}"#, "attributes[0].name"),
+            (
+                #"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "workingHours": {"monday": {"start": "8am", "stop": "1900"}}}"#,
+                "workingHours.monday.start"
+            ),
+            (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "tags": [{"indicatorValue": "X"}]}"#, "tags[0].indicator"),
+            (#"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "address": {"value": "not a host"}}"#, "address.value"),
+            (#"{"alphaKey": 1}"#, "urls: needs an entry named incident"),
+            (#"{"alphaKey": 1, "rules": {"submitSingleIncidentPerDay": daily}}"#, "line 1 column 57"),
+        ])
     func pathInMessage(text: String, path: String) throws {
         let error = try #require(try loadError(text))
         #expect(error.exitCode == .configuration)
@@ -88,7 +100,8 @@ struct TemplateLoaderTests {
 
     @Test("the 2024 SMA Summit sample's bare `day` rule value (sma-connectors.md §14.8) loads as true, with a warning naming file and rule")
     func bareDayRule() throws {
-        let (loader, _) = try write("""
+        let (loader, _) = try write(
+            """
             {"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}],
              "rules": {"includeTagRouting": false, "submitSingleIncidentPerDay": day,
                        "includeJobLogAttachment" :day }}
@@ -107,17 +120,19 @@ struct TemplateLoaderTests {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(#"{"rules": {"submitSingleIncidentPerDay": day}}"#) }
     }
 
-    @Test("anything but a bare `day` as a rule's value is still a JSON error naming the file and where it is, in the file as written", arguments: [
-        (#"{"alphaKey": 1, "rules": {"submitSingleIncidentPerDay": Day}}"#, "line 1 column 57"),
-        (#"{"alphaKey": 1, "rules": [day]}"#, "line 1 column 27"),
-        (#"{"alphaKey": 1, "tags": [{"rules": {"a": day}}]}"#, "line 1 column 42"),
-        // The rule is repaired, the same word outside rules is not: the error points at that one.
-        (#"{"alphaKey": 1, "rules": {"a": day}, "address": {"value": day}}"#, "line 1 column 59"),
-        // A later mistake on the same line is placed as in the file, not as in the repaired text.
-        (#"{"alphaKey": 1, "rules": {"a": day}, "urls": [tru]}"#, "line 1 column 47"),
-        (#"{"alphaKey": 1, "rules": {"a": day, "b": day}"#, "line 1 column 46"),
-        ("{\"alphaKey\": 1,\n \"rules\": {\"a\": day},\n \"x\": day}", "line 3 column 7"),
-    ])
+    @Test(
+        "anything but a bare `day` as a rule's value is still a JSON error naming the file and where it is, in the file as written",
+        arguments: [
+            (#"{"alphaKey": 1, "rules": {"submitSingleIncidentPerDay": Day}}"#, "line 1 column 57"),
+            (#"{"alphaKey": 1, "rules": [day]}"#, "line 1 column 27"),
+            (#"{"alphaKey": 1, "tags": [{"rules": {"a": day}}]}"#, "line 1 column 42"),
+            // The rule is repaired, the same word outside rules is not: the error points at that one.
+            (#"{"alphaKey": 1, "rules": {"a": day}, "address": {"value": day}}"#, "line 1 column 59"),
+            // A later mistake on the same line is placed as in the file, not as in the repaired text.
+            (#"{"alphaKey": 1, "rules": {"a": day}, "urls": [tru]}"#, "line 1 column 47"),
+            (#"{"alphaKey": 1, "rules": {"a": day, "b": day}"#, "line 1 column 46"),
+            ("{\"alphaKey\": 1,\n \"rules\": {\"a\": day},\n \"x\": day}", "line 3 column 7"),
+        ])
     func unrepairableJSON(text: String, position: String) throws {
         let error = try #require(try loadError(text))
         #expect(error.exitCode == .configuration)
@@ -128,7 +143,9 @@ struct TemplateLoaderTests {
 
     @Test("unknown keys and plain http are warnings, not errors")
     func warnings() throws {
-        let (loader, _) = try write(#"{"alphaKey": 1, "mystery": true, "address": {"value": "http://127.0.0.1:8080"}, "urls": [{"name": "incident", "value": "x"}]}"#)
+        let (loader, _) = try write(
+            #"{"alphaKey": 1, "mystery": true, "address": {"value": "http://127.0.0.1:8080"}, "urls": [{"name": "incident", "value": "x"}]}"#
+        )
         let loaded = try loader.load("t.json", config: ConnectorConfig())
         #expect(loaded.warnings.contains { $0.contains("mystery") })
         #expect(loaded.warnings.contains { $0.contains("plain http") })
@@ -136,7 +153,8 @@ struct TemplateLoaderTests {
 
     @Test("common parts are parsed: rules, urls, working hours, tags")
     func commonParts() throws {
-        let (loader, _) = try write(#"""
+        let (loader, _) = try write(
+            #"""
             {"alphaKey": 1, "address": {"name": "prod", "value": "acme.example.com"},
              "rules": {"includeTagRouting": true},
              "urls": [{"name": "incident", "value": "api/now/table/incident"}],
@@ -155,7 +173,10 @@ struct TemplateLoaderTests {
     @Test("a missing template names the file and the setting to check")
     func missing() throws {
         let loader = TemplateLoader(registry: registry, directory: "/nonexistent")
-        #expect(throws: ConnectorError.configuration("Template /nonexistent/basic.json does not exist: check -t and TEMPLATES_DIRECTORY in Connector.config.")) {
+        #expect(
+            throws: ConnectorError.configuration(
+                "Template /nonexistent/basic.json does not exist: check -t and TEMPLATES_DIRECTORY in Connector.config.")
+        ) {
             try loader.load("basic.json", config: ConnectorConfig())
         }
     }
@@ -163,8 +184,12 @@ struct TemplateLoaderTests {
     @Test("ServiceAddress: host[:port] means https; full URLs are used as given, never doubled")
     func serviceAddress() {
         #expect(ServiceAddress("acme.service-now.com")?.baseURL == "https://acme.service-now.com")
-        #expect(ServiceAddress("127.0.0.1:8443")?.url(forPath: "/api/now/table/incident")?.absoluteString == "https://127.0.0.1:8443/api/now/table/incident")
-        #expect(ServiceAddress("http://127.0.0.1:9000/")?.url(forPath: "api_integration/x")?.absoluteString == "http://127.0.0.1:9000/api_integration/x")
+        #expect(
+            ServiceAddress("127.0.0.1:8443")?.url(forPath: "/api/now/table/incident")?.absoluteString
+                == "https://127.0.0.1:8443/api/now/table/incident")
+        #expect(
+            ServiceAddress("http://127.0.0.1:9000/")?.url(forPath: "api_integration/x")?.absoluteString
+                == "http://127.0.0.1:9000/api_integration/x")
         #expect(ServiceAddress("http://127.0.0.1:9000")?.isPlainHTTP == true)
         #expect(ServiceAddress("") == nil)
     }

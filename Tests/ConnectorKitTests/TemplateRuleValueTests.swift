@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Template rules given as strings (SPEC §3.2: SMA templates load unchanged)")
@@ -20,8 +21,9 @@ struct TemplateRuleValueTests {
         }
     }
 
-    @Test("\"true\" / \"false\" in any case are read as the boolean, with a warning naming the file and the rule",
-          arguments: [(#""true""#, true), (#""TRUE""#, true), (#""True""#, true), (#""false""#, false), (#""False""#, false)])
+    @Test(
+        "\"true\" / \"false\" in any case are read as the boolean, with a warning naming the file and the rule",
+        arguments: [(#""true""#, true), (#""TRUE""#, true), (#""True""#, true), (#""false""#, false), (#""False""#, false)])
     func quotedBooleans(value: String, expected: Bool) throws {
         let (result, path) = try load(ruleValue: value)
         let loaded = try result.get()
@@ -38,8 +40,9 @@ struct TemplateRuleValueTests {
         #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
     }
 
-    @Test("any other value is still a configuration error naming the file, the JSON path and what was expected",
-          arguments: [#""yes""#, #""on""#, #""1""#, #""""#, "1", "null", "[true]"])
+    @Test(
+        "any other value is still a configuration error naming the file, the JSON path and what was expected",
+        arguments: [#""yes""#, #""on""#, #""1""#, #""""#, "1", "null", "[true]"])
     func otherValues(value: String) throws {
         let (result, path) = try load(ruleValue: value)
         guard case .failure(let error) = result else {

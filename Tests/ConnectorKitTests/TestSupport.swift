@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ConnectorKit
 
 /// A Gregorian calendar in a fixed zone, so working hours and once-a-day windows do not depend on the machine.
@@ -18,8 +19,9 @@ func moment(_ text: String, _ calendar: Calendar = fixedCalendar()) -> Date {
 }
 
 func sampleEvent(job: String = "GL LOAD", failedAt: Date = moment("2026-11-23T08:30")) -> FailureEvent {
-    FailureEvent(agent: "FINAPP01", schedule: "FINANCE", job: job, termination: "Exit Code 2", scheduleDate: "2026-11-23",
-                 scheduleID: 16, scheduleInstance: 1, template: "test.json", failedAt: failedAt)
+    FailureEvent(
+        agent: "FINAPP01", schedule: "FINANCE", job: job, termination: "Exit Code 2", scheduleDate: "2026-11-23",
+        scheduleID: 16, scheduleInstance: 1, template: "test.json", failedAt: failedAt)
 }
 
 func sampleJob(tags: [String] = [], documentation: String? = nil, ticket: String? = nil) -> DailyJob {
@@ -30,13 +32,16 @@ func sampleJob(tags: [String] = [], documentation: String? = nil, ticket: String
         "status": ["description": "Failed", "category": "Failed"],
         "someFutureField": ["nested": [1, 2, 3]],
     ]
-    if let ticket { raw = raw.setting("incidentTicketId", to: .string(ticket)).setting("incidentTicketURL", to: .string("https://itsm/\(ticket)")) }
+    if let ticket {
+        raw = raw.setting("incidentTicketId", to: .string(ticket)).setting("incidentTicketURL", to: .string("https://itsm/\(ticket)"))
+    }
     return DailyJob(raw: raw)
 }
 
 func ticket(_ number: String, _ status: TicketStatus, bySearch: Bool = false) -> ExistingTicket {
-    ExistingTicket(reference: TicketReference(recordedID: number, number: number, url: "https://itsm/\(number)"),
-                   status: status, rawState: "\(status)", foundBySearch: bySearch)
+    ExistingTicket(
+        reference: TicketReference(recordedID: number, number: number, url: "https://itsm/\(number)"),
+        status: status, rawState: "\(status)", foundBySearch: bySearch)
 }
 
 /// The ConnectorError `body` throws, or nil when it succeeds.

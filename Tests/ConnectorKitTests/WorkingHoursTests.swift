@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ConnectorKit
 
 @Suite("Working hours (SPEC §5 step 5)")

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §1.2 `check`: each service's checks within their own limit (at most 15 s), lines printed as they are known,
 /// refused credentials named as such.
@@ -9,7 +10,7 @@ import Testing
 struct CheckCommandTests {
     @Test("a silent OpCon: check ends within 20 s naming OpCon; the ServiceNow check is neither held up nor blamed")
     func silentOpCon() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         install.opcon.isSilent = true
         let run = try await install.run(["check", "-t", "servicenow.json"], timeout: 60)
         #expect(run.exitCode == 69, "\(run)")
@@ -26,16 +27,22 @@ struct CheckCommandTests {
 
     @Test("a refused ServiceNow password: exit 77 within 5 s, naming credentials.password, OpCon still ok, no secret shown")
     func refusedPassword() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let template = try JSONValue.parse(install.read("templates/servicenow.json") ?? "")
-        try install.write("templates/servicenow.json", template.setting("credentials", to: [
-            "user": .string(install.serviceNow.settings.user), "password": "env:CHECK_SNOW_PASSWORD",
-        ]).serialized())
+        try install.write(
+            "templates/servicenow.json",
+            template.setting(
+                "credentials",
+                to: [
+                    "user": .string(install.serviceNow.settings.user), "password": "env:CHECK_SNOW_PASSWORD",
+                ]
+            ).serialized())
         let secret = "wrong-password-0815"
         let run = try await install.run(["check", "-t", "servicenow.json"], environment: ["CHECK_SNOW_PASSWORD": secret])
         #expect(run.exitCode == 77, "\(run)")
         #expect(run.seconds < 5, "\(run.seconds) s")
-        let failed = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("failed  ServiceNow authenticated read") }, "\(run)")
+        let failed = try #require(
+            run.stdout.split(separator: "\n").first { $0.hasPrefix("failed  ServiceNow authenticated read") }, "\(run)")
         #expect(failed.contains("refused the credentials") && failed.contains("credentials.password"), "\(failed)")
         #expect(!failed.contains("unreachable"))
         #expect(run.stdout.contains("ok      OpCon authenticated call"), "\(run)")
@@ -56,20 +63,22 @@ struct CheckCommandTests {
 
     @Test("--json: one document with every check in order, its status, and the exit code")
     func json() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let good = try await install.run(["check", "-t", "summit.json", "--json"])
         #expect(good.exitCode == 0, "\(good)")
         let document = try JSONValue.parse(good.stdout)
         let checks = try #require(document["checks"]?.arrayValue)
-        #expect(checks.compactMap { $0["name"]?.stringValue } == [
-            "Connector.config", "template summit.json", "OpCon token", "OpCon API \(install.opcon.baseURL)", "OpCon authenticated call",
-            "Symphony Summit credentials", "Symphony Summit authenticated read",
-        ])
+        #expect(
+            checks.compactMap { $0["name"]?.stringValue } == [
+                "Connector.config", "template summit.json", "OpCon token", "OpCon API \(install.opcon.baseURL)", "OpCon authenticated call",
+                "Symphony Summit credentials", "Symphony Summit authenticated read",
+            ])
         #expect(checks.allSatisfy { $0["status"]?.stringValue == "ok" })
         #expect(document["exitCode"]?.intValue == 0 && document["ok"]?.boolValue == true)
         #expect(document["warnings"]?.arrayValue?.isEmpty == false, "the simulator's plain http is a warning")
 
-        install.opcon.faults.add(Fault(.status(401, body: "[{\"code\":401,\"message\":\"Invalid token specified\"}]"), count: nil, path: "/api/tokens"))
+        install.opcon.faults.add(
+            Fault(.status(401, body: "[{\"code\":401,\"message\":\"Invalid token specified\"}]"), count: nil, path: "/api/tokens"))
         let refused = try await install.run(["check", "-t", "summit.json", "--json"])
         #expect(refused.exitCode == 77, "\(refused)")
         let failed = try #require(JSONValue.parse(refused.stdout)["checks"]?.arrayValue?.first { $0["status"]?.stringValue == "failed" })

@@ -1,21 +1,23 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// The rough edges a new operator hit on the command line (issue 10), each through the real executable.
 @Suite("The command line an operator types")
 struct CommandLineTests {
     @Test("--home before the subcommand is the install directory, for every command")
     func homeBeforeCommand() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let templates = try await ConnectorProcess.run(["--home", install.home, "templates"], home: nil)
         #expect(templates.exitCode == 0, "\(templates)")
         #expect(templates.stdout.contains("servicenow.json  servicenow  valid"), "\(templates)")
         let check = try await ConnectorProcess.run(["--home=\(install.home)", "check", "-t", "summit.json"], home: nil)
         #expect(check.exitCode == 0, "\(check)")
         let job = install.addFailedJob(job: "HOME FIRST")
-        let failure = try await ConnectorProcess.run(["--home", install.home] + install.failureWords(job, template: "summit.json"), home: nil)
+        let failure = try await ConnectorProcess.run(
+            ["--home", install.home] + install.failureWords(job, template: "summit.json"), home: nil)
         #expect(failure.exitCode == 0, "\(failure)")
         let twice = try await ConnectorProcess.run(["--home", install.home, "templates", "--home", install.home], home: nil)
         #expect(twice.exitCode == 64 && twice.stderr.contains("--home is given twice"), "\(twice)")
@@ -23,7 +25,7 @@ struct CommandLineTests {
 
     @Test("a misspelt option on the failure line is reported as such, with a guess, not as a missing Connector.config")
     func misspeltHome() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "TYPO")
         let run = try await ConnectorProcess.run(install.failureWords(job, template: "summit.json") + ["--hom", install.home], home: nil)
         #expect(run.exitCode == 64, "\(run)")
@@ -33,7 +35,7 @@ struct CommandLineTests {
 
     @Test("errors of a subcommand start with its name once; unknown commands and options get a guess; -V is the version")
     func messages() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let bogus = try await install.run(["check", "-t", "summit.json", "--hmoe", "x"])
         #expect(bogus.exitCode == 64)
         #expect(bogus.stderr == "connector check: unknown option --hmoe. Did you mean --home? See connector check --help.\n", "\(bogus)")
@@ -55,7 +57,7 @@ struct CommandLineTests {
 
     @Test("templates shows each warning, and --json lists templates, backends, validity and warnings")
     func templatesWarnings() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let run = try await install.run(["templates"])
         #expect(run.exitCode == 0, "\(run)")
         let lines = run.stdout.split(separator: "\n")
@@ -72,10 +74,11 @@ struct CommandLineTests {
 
     @Test("a trailing comma in a template is named, at its line, by templates and check")
     func trailingComma() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let text = install.read("templates/servicenow.json") ?? ""
         // The last entry of `urls` gets a comma after it.
-        let broken = text.replacingOccurrences(of: "\"api/now/attachment/file\"\n    }\n  ]", with: "\"api/now/attachment/file\"\n    },\n  ]")
+        let broken = text.replacingOccurrences(
+            of: "\"api/now/attachment/file\"\n    }\n  ]", with: "\"api/now/attachment/file\"\n    },\n  ]")
         #expect(broken != text)
         try install.write("templates/broken.json", broken)
         // The line of the new comma: the one after the attachment url's value.

@@ -1,12 +1,14 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
-@testable import Simulators
 import Testing
 
+@testable import Simulators
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// SPEC §7.2 through the real executable: runs for one job serialise on its lock, runs for different jobs do not.
@@ -82,8 +84,9 @@ struct ConcurrencyTests {
 
         let first = try ConnectorProcess.start(stage.words(held, .summit), home: stage.install.home)
         defer { if first.isRunning { first.send(SIGKILL) } }
-        #expect(try await eventually { stage.opcon.journal.count(method: "POST", path: writeBack) == 1 },
-                "the held run never reached its write-back: \(first.standardError)")
+        #expect(
+            try await eventually { stage.opcon.journal.count(method: "POST", path: writeBack) == 1 },
+            "the held run never reached its write-back: \(first.standardError)")
         let heldTicket = try #require(stage.summit.tickets.first?.number)
 
         let second = try ConnectorProcess.start(stage.words(held, .summit), home: stage.install.home)

@@ -1,14 +1,18 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §7 through the real executable: no run hangs on a silent server; `DEADLINE_SECONDS` bounds the whole run.
 @Suite("The run's deadline")
 struct DeadlineTests {
-    @Test("a silent server (accepts, reads, never answers) → the run ends within DEADLINE_SECONDS with exit 75 and one outbox item",
-          arguments: [OutageCase(down: .serviceNow, backend: .serviceNow), OutageCase(down: .opcon, backend: .serviceNow),
-                      OutageCase(down: .summit, backend: .summit)])
+    @Test(
+        "a silent server (accepts, reads, never answers) → the run ends within DEADLINE_SECONDS with exit 75 and one outbox item",
+        arguments: [
+            OutageCase(down: .serviceNow, backend: .serviceNow), OutageCase(down: .opcon, backend: .serviceNow),
+            OutageCase(down: .summit, backend: .summit),
+        ])
     func silentServer(_ silent: OutageCase) async throws {
         let stage = try OutboxStage(general: ["DEADLINE_SECONDS=5"])
         let job = stage.addJob("HANGS")

@@ -1,8 +1,10 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
-@testable import Simulators
 import Subprocess
 import Testing
+
+@testable import Simulators
 
 /// SPEC §7.4 through the executable: refusals are refusals, job logs stream through files, and libcurl is a
 /// run-time library the binary names when it is missing.
@@ -43,7 +45,7 @@ struct HTTPClientTests {
         let left = (try? FileManager.default.contentsOfDirectory(atPath: stage.install.home + "/joblogs")) ?? []
         #expect(left.isEmpty, "left in joblogs/: \(left)")
 
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let summitJob = install.addFailedJob(job: "BIG SUMMIT LOG", logFiles: ["BIG SUMMIT LOG.log": log])
         let summitRun = try await install.run(install.failureWords(summitJob, template: "summit.json"))
         #expect(summitRun.exitCode == 0, "\(summitRun)")
@@ -53,29 +55,31 @@ struct HTTPClientTests {
 
     @Test("proxy environment variables are ignored: Connector.config alone routes the requests")
     func environmentProxyIgnored() async throws {
-        let proxyRequests = RequestCount()
+        let proxyRequests = Recorder(0)
         let proxy = HTTPServer { _ in
-            proxyRequests.add()
+            proxyRequests.update { $0 += 1 }
             return .text("proxy", status: 502)
         }
         let port = try proxy.start()
         defer { proxy.stop() }
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "NO PROXY")
         let url = "http://127.0.0.1:\(port)"
-        let run = try await install.run(install.failureWords(job, template: "servicenow.json"),
-                                        environment: ["http_proxy": url, "https_proxy": url, "HTTP_PROXY": url, "ALL_PROXY": url])
+        let run = try await install.run(
+            install.failureWords(job, template: "servicenow.json"),
+            environment: ["http_proxy": url, "https_proxy": url, "HTTP_PROXY": url, "ALL_PROXY": url])
         #expect(run.exitCode == 0, "\(run)")
-        #expect(proxyRequests.value == 0, "a request went through the environment's proxy")
+        #expect(proxyRequests.current == 0, "a request went through the environment's proxy")
         #expect(install.serviceNow.incidents.count == 1)
     }
 
     @Test("without libcurl: exit 69 with one sentence naming the library and the package to install")
     func missingLibcurl() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "NO CURL")
-        let run = try await install.run(install.failureWords(job, template: "servicenow.json"),
-                                        environment: ["CONNECTOR_LIBCURL": "/nonexistent/libcurl.so.4"])
+        let run = try await install.run(
+            install.failureWords(job, template: "servicenow.json"),
+            environment: ["CONNECTOR_LIBCURL": "/nonexistent/libcurl.so.4"])
         #expect(run.exitCode == 69, "\(run)")
         #expect(run.stderr.contains("libcurl"))
         #expect(run.stderr.contains("libcurl4"))
@@ -87,21 +91,13 @@ struct HTTPClientTests {
     @Test("the Linux executable does not link FoundationNetworking or libcurl: libcurl is loaded when the first request needs it")
     func noNetworkingLibrariesLinked() async throws {
         #if os(Linux)
-        let ldd = try Subprocess("/usr/bin/ldd", [ConnectorProcess.executable], environment: ["PATH": "/usr/bin:/bin"])
-        // wait() blocks: keep it off Swift concurrency's few threads.
-        let status = await Task.detached { ldd.wait() }.value
-        #expect(status == 0)
-        #expect(ldd.standardOutput.contains("libc.so"), "\(ldd.standardOutput)")
-        #expect(!ldd.standardOutput.contains("FoundationNetworking"), "\(ldd.standardOutput)")
-        #expect(!ldd.standardOutput.contains("libcurl"), "\(ldd.standardOutput)")
+            let ldd = try Subprocess("/usr/bin/ldd", [ConnectorProcess.executable], environment: ["PATH": "/usr/bin:/bin"])
+            // wait() blocks: keep it off Swift concurrency's few threads.
+            let status = await Task.detached { ldd.wait() }.value
+            #expect(status == 0)
+            #expect(ldd.standardOutput.contains("libc.so"), "\(ldd.standardOutput)")
+            #expect(!ldd.standardOutput.contains("FoundationNetworking"), "\(ldd.standardOutput)")
+            #expect(!ldd.standardOutput.contains("libcurl"), "\(ldd.standardOutput)")
         #endif
     }
-}
-
-/// Counts calls from the server's threads.
-final class RequestCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
 }

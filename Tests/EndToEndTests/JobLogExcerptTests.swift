@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §5 steps 7, 8 and 11 through the real executable, on both backends: the excerpt at the end of the ticket's
 /// text, the secrets scrubbed from the excerpt and the attachment, each switch honoured, and a log that never arrives.
@@ -14,7 +15,8 @@ struct JobLogExcerptTests {
     }
 
     /// The same log with the three secrets replaced, every other byte as it was.
-    static let scrubbedLog = "Starting GL load\r\nconnect db password=**** host=db01\r\nERROR 42: ledger locked\r\napi_key: ****\r\n"
+    static let scrubbedLog =
+        "Starting GL load\r\nconnect db password=**** host=db01\r\nERROR 42: ledger locked\r\napi_key: ****\r\n"
         + "calling OpCon with Token ****\r\nÉchec du traitement\r\nstep 3 aborted"
 
     /// The block the ticket's text ends with for that log.
@@ -25,15 +27,18 @@ struct JobLogExcerptTests {
 
     static let later = "2026-11-23T11:40:00Z"
 
-    /// `Connector.config` of the install with `line` added to `[GENERAL]`.
-    static func addGeneralSetting(_ line: String, to install: SimulatedInstall) throws {
-        try install.write("Connector.config", install.services.connectorConfig()
-            .replacingOccurrences(of: "[GENERAL]\n", with: "[GENERAL]\n\(line)\n"))
+    /// Writes the install again with `line` added to `[GENERAL]` of its `Connector.config`.
+    static func addGeneralSetting(_ line: String, to install: InstallUnderTest) throws {
+        var files = install.files
+        files.generalSettings.append(line)
+        try files.write(for: install.services)
     }
 
     // MARK: ServiceNow
 
-    @Test("ServiceNow: the created incident's description and the update's description end with the excerpt; the attachment is scrubbed byte for byte")
+    @Test(
+        "ServiceNow: the created incident's description and the update's description end with the excerpt; the attachment is scrubbed byte for byte"
+    )
     func serviceNowCreateAndUpdate() async throws {
         let stage = try ServiceNowStage()
         let token = stage.opcon.token
@@ -120,8 +125,9 @@ struct JobLogExcerptTests {
     func explainShowsExcerpt() async throws {
         let stage = try ServiceNowStage()
         let job = stage.addJob("GL LOAD 01", logFiles: ["GL LOAD 01.log": Self.log(token: stage.opcon.token)])
-        let run = try await stage.install.run(["explain"] + stage.install.failureWords(job, template: "servicenow.json"),
-                                              environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
+        let run = try await stage.install.run(
+            ["explain"] + stage.install.failureWords(job, template: "servicenow.json"),
+            environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
         #expect(run.exitCode == 0, "\(run)")
         #expect(run.stdout.contains("job log excerpt (the end of the ticket's text):\n" + Self.block("GL LOAD 01.log")), "\(run)")
         #expect(!run.stdout.contains("Hunter2!") && !run.stdout.contains(stage.opcon.token))
@@ -187,7 +193,9 @@ struct JobLogExcerptTests {
         #expect(run.seconds < 10, "\(run.seconds) s")
         let ticket = try stage.onlyTicket()
         let description = try #require(ticket.fields["Description"]?.stringValue)
-        #expect(description.components(separatedBy: "\n").last?.hasPrefix("--- no job log excerpt: the job log could not be read from OpCon within ") == true, "\(description)")
+        #expect(
+            description.components(separatedBy: "\n").last?.hasPrefix(
+                "--- no job log excerpt: the job log could not be read from OpCon within ") == true, "\(description)")
         #expect(ticket.attachments.isEmpty)
     }
 }

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// One bad input: how to break a fresh install, the exit code it must produce, and the text that names the culprit.
 struct BadInput: Sendable, CustomTestStringConvertible {
@@ -9,12 +10,14 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     let exitCode: Int32
     let culprit: String
     /// Breaks the install and returns the argv (and environment) of the run.
-    let setup: @Sendable (SimulatedInstall, DemoJob) throws -> (words: [String], environment: [String: String])
+    let setup: @Sendable (InstallUnderTest, DemoJob) throws -> (words: [String], environment: [String: String])
 
     var testDescription: String { name }
 
-    init(_ name: String, exit: Int32, culprit: String,
-         _ setup: @escaping @Sendable (SimulatedInstall, DemoJob) throws -> (words: [String], environment: [String: String])) {
+    init(
+        _ name: String, exit: Int32, culprit: String,
+        _ setup: @escaping @Sendable (InstallUnderTest, DemoJob) throws -> (words: [String], environment: [String: String])
+    ) {
         self.name = name
         exitCode = exit
         self.culprit = culprit
@@ -35,8 +38,10 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     }
 
     /// A case that rewrites one template.
-    static func template(_ name: String, _ file: String, culprit: String, exit: Int32 = 78,
-                         _ edit: @escaping @Sendable (JSONValue) -> JSONValue) -> BadInput {
+    static func template(
+        _ name: String, _ file: String, culprit: String, exit: Int32 = 78,
+        _ edit: @escaping @Sendable (JSONValue) -> JSONValue
+    ) -> BadInput {
         BadInput(name, exit: exit, culprit: culprit) { install, job in
             let original = try JSONValue.parse(install.read("templates/\(file)") ?? "")
             try install.write("templates/\(file)", edit(original).serialized(pretty: true))
@@ -45,8 +50,10 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     }
 
     /// A case where a simulator misbehaves.
-    static func answer(_ name: String, template: String = "servicenow.json", exit: Int32, culprit: String,
-                       _ break: @escaping @Sendable (SimulatedInstall) -> Void) -> BadInput {
+    static func answer(
+        _ name: String, template: String = "servicenow.json", exit: Int32, culprit: String,
+        _ break: @escaping @Sendable (InstallUnderTest) -> Void
+    ) -> BadInput {
         BadInput(name, exit: exit, culprit: culprit) { install, job in
             `break`(install)
             return (install.failureWords(job, template: template), [:])
@@ -100,7 +107,8 @@ struct MalformedInputTests {
             text.split(separator: "\n").filter { !$0.hasPrefix("TOKEN=") }.joined(separator: "\n")
         },
         .config("TOKEN from an unset variable", culprit: "CONNECTOR_TEST_UNSET_TOKEN") { text in
-            text.split(separator: "\n").map { $0.hasPrefix("TOKEN=") ? "TOKEN=env:CONNECTOR_TEST_UNSET_TOKEN" : String($0) }.joined(separator: "\n")
+            text.split(separator: "\n").map { $0.hasPrefix("TOKEN=") ? "TOKEN=env:CONNECTOR_TEST_UNSET_TOKEN" : String($0) }.joined(
+                separator: "\n")
         },
         BadInput("TOKEN from a group-readable file", exit: 78, culprit: "chmod 600") { install, job in
             try install.write("token.txt", install.opcon.token)
@@ -110,7 +118,9 @@ struct MalformedInputTests {
             try install.write("Connector.config", text)
             return (install.failureWords(job, template: "servicenow.json"), [:])
         },
-        .config("DAILY_START_HOUR out of range", culprit: "DAILY_START_HOUR") { $0.replacingOccurrences(of: "DAILY_START_HOUR=07", with: "DAILY_START_HOUR=25") },
+        .config("DAILY_START_HOUR out of range", culprit: "DAILY_START_HOUR") {
+            $0.replacingOccurrences(of: "DAILY_START_HOUR=07", with: "DAILY_START_HOUR=25")
+        },
         // Templates (exit 78).
         BadInput("a template that does not exist", exit: 78, culprit: "nothere.json") { install, job in
             (install.failureWords(job, template: "nothere.json"), [:])
@@ -120,8 +130,8 @@ struct MalformedInputTests {
             try install.write("templates/servicenow.json", "{ \"rules\": { \"includeJobLogAttachment\": yes } }")
             return (install.failureWords(job, template: "servicenow.json"), [:])
         },
-        BadInput("a template naming an unknown backend", exit: 78, culprit: "jira") { install, job in
-            try install.write("templates/servicenow.json", "{\"connector\": \"jira\"}")
+        BadInput("a template naming an unknown backend", exit: 78, culprit: "zendesk") { install, job in
+            try install.write("templates/servicenow.json", "{\"connector\": \"zendesk\"}")
             return (install.failureWords(job, template: "servicenow.json"), [:])
         },
         .template("a url that is a number", "servicenow.json", culprit: "urls[0].value") { template in
@@ -130,7 +140,9 @@ struct MalformedInputTests {
         .template("ServiceNow credentials without a password", "servicenow.json", culprit: "credentials.password") { template in
             template.setting("credentials", to: ["user": "svc"])
         },
-        .template("a Summit template without viewIncident", "summit.json", culprit: "viewIncident") { $0.settingURL("viewIncident", to: nil) },
+        .template("a Summit template without viewIncident", "summit.json", culprit: "viewIncident") {
+            $0.settingURL("viewIncident", to: nil)
+        },
         .template("a rule that is not a boolean", "summit.json", culprit: "rules.includeJobLogAttachment") { template in
             template.setting("rules", to: (template["rules"] ?? [:]).setting("includeJobLogAttachment", to: "yes"))
         },
@@ -144,7 +156,8 @@ struct MalformedInputTests {
             return (words, [:])
         },
         .config("a token OpCon refuses", culprit: "TOKEN", exit: 77) { text in
-            text.split(separator: "\n").map { $0.hasPrefix("TOKEN=") ? "TOKEN=env:CONNECTOR_TEST_WRONG_TOKEN" : String($0) }.joined(separator: "\n")
+            text.split(separator: "\n").map { $0.hasPrefix("TOKEN=") ? "TOKEN=env:CONNECTOR_TEST_WRONG_TOKEN" : String($0) }.joined(
+                separator: "\n")
         }.withEnvironment(["CONNECTOR_TEST_WRONG_TOKEN": "00000000-dead-beef-0000-000000000000"]),
         .template("a ServiceNow password the instance refuses", "servicenow.json", culprit: "ServiceNow", exit: 77) { template in
             template.setting("credentials", to: ["user": "svc_opcon", "password": "env:CONNECTOR_TEST_SN_PASSWORD"])
@@ -168,10 +181,12 @@ struct MalformedInputTests {
             $0.serviceNow.faults.add(Fault(.status(201, body: ""), count: nil, method: "POST", path: "/api/now/table/incident"))
         },
         .answer("ServiceNow answers the create with truncated JSON", exit: 65, culprit: "ServiceNow") {
-            $0.serviceNow.faults.add(Fault(.status(201, body: "{\"result\": {\"number\": \"INC"), count: nil, method: "POST", path: "/api/now/table/incident"))
+            $0.serviceNow.faults.add(
+                Fault(.status(201, body: "{\"result\": {\"number\": \"INC"), count: nil, method: "POST", path: "/api/now/table/incident"))
         },
         .answer("ServiceNow answers the create with the wrong types", exit: 65, culprit: "ServiceNow") {
-            $0.serviceNow.faults.add(Fault(.status(201, body: "{\"result\": [true]}"), count: nil, method: "POST", path: "/api/now/table/incident"))
+            $0.serviceNow.faults.add(
+                Fault(.status(201, body: "{\"result\": [true]}"), count: nil, method: "POST", path: "/api/now/table/incident"))
         },
         .answer("Summit answers with an in-band error", template: "summit.json", exit: 65, culprit: "Priority_Name") { install in
             install.summit.settings.validatesMasterValues = true
@@ -184,7 +199,7 @@ struct MalformedInputTests {
 
     @Test("each bad input", arguments: cases)
     func badInput(_ input: BadInput) async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(schedule: "FINANCE DAILY", job: "GL_LOAD", logFiles: ["GL_LOAD.log": "ERROR\r\n"])
         let (words, environment) = try input.setup(install, job)
         let run = try await install.run(words, environment: environment)
@@ -197,15 +212,18 @@ struct MalformedInputTests {
 
         let log = install.read("log/connector.log") ?? ""
         for secret in Self.secrets(install) {
-            #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret) && !log.contains(secret),
-                    "\(input.name): a secret was shown")
+            #expect(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret) && !log.contains(secret),
+                "\(input.name): a secret was shown")
         }
     }
 
     /// Every secret of the simulated install, plain and SMA-encoded.
-    static func secrets(_ install: SimulatedInstall) -> [String] {
-        let plain = [install.opcon.token, install.serviceNow.settings.password, install.summit.settings.apiKey,
-                     "not-the-password", "wrong-summit-key", "00000000-dead-beef-0000-000000000000"]
+    static func secrets(_ install: InstallUnderTest) -> [String] {
+        let plain = [
+            install.opcon.token, install.serviceNow.settings.password, install.summit.settings.apiKey,
+            "not-the-password", "wrong-summit-key", "00000000-dead-beef-0000-000000000000",
+        ]
         return plain + plain.map(SMAEncoding.encode)
     }
 
@@ -214,9 +232,11 @@ struct MalformedInputTests {
 
     @Test("an unknown ticket state, a huge job log: handled, exit 0")
     func oddButValid() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
-        try install.write("Connector.config", install.services.connectorConfig().replacingOccurrences(
-            of: "[GENERAL]\n", with: "[GENERAL]\nMAX_JOBLOG_BYTES=1000\n"))
+        let install = try InstallUnderTest(seedDemoJobs: false)
+        try install.write(
+            "Connector.config",
+            install.services.connectorConfig().replacingOccurrences(
+                of: "[GENERAL]\n", with: "[GENERAL]\nMAX_JOBLOG_BYTES=1000\n"))
         let huge = String(repeating: "line of output ü\r\n", count: 100_000)
         let job = install.addFailedJob(job: "HUGE_LOG", logFiles: ["HUGE_LOG.log": huge])
         let first = try await install.run(install.failureWords(job, template: "servicenow.json"))

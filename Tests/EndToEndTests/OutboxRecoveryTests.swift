@@ -1,12 +1,14 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
-@testable import Simulators
 import Testing
 
+@testable import Simulators
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Which service is down while a failure of which backend is handled.
@@ -32,9 +34,12 @@ struct OutboxRecoveryTests {
         run.stderr.split(separator: "\n")
     }
 
-    @Test("service down → exit 75, one outbox item; still down → flush keeps it; up again on the same port → flush → one ticket, written back",
-          arguments: [OutageCase(down: .serviceNow, backend: .serviceNow), OutageCase(down: .opcon, backend: .serviceNow),
-                      OutageCase(down: .opcon, backend: .summit), OutageCase(down: .summit, backend: .summit)])
+    @Test(
+        "service down → exit 75, one outbox item; still down → flush keeps it; up again on the same port → flush → one ticket, written back",
+        arguments: [
+            OutageCase(down: .serviceNow, backend: .serviceNow), OutageCase(down: .opcon, backend: .serviceNow),
+            OutageCase(down: .opcon, backend: .summit), OutageCase(down: .summit, backend: .summit),
+        ])
     func outageThenFlush(_ outage: OutageCase) async throws {
         let stage = try OutboxStage()
         let log = "GL load started\r\nERROR: ledger locked\r\n"
@@ -88,8 +93,9 @@ struct OutboxRecoveryTests {
         #expect(stage.writeCounts == writes, "an empty flush changed something")
     }
 
-    @Test("a step after the ticket fails → the replay continues from the recorded progress: no second ticket, no second update",
-          arguments: Backend.allCases)
+    @Test(
+        "a step after the ticket fails → the replay continues from the recorded progress: no second ticket, no second update",
+        arguments: Backend.allCases)
     func failureAfterTheTicket(_ backend: Backend) async throws {
         let stage = try OutboxStage()
         let log = "step 1\r\nstep 2 FAILED\r\n"
@@ -113,8 +119,10 @@ struct OutboxRecoveryTests {
 
         stage.serviceNow.faults.clear()
         stage.opcon.faults.clear()
-        let creates = { stage.serviceNow.journal.count(method: "POST", path: "/api/now/table/incident")
-            + stage.summit.journal.all.filter { $0.bodyText.contains("IM_LogOrUpdateIncident") }.count }
+        let creates = {
+            stage.serviceNow.journal.count(method: "POST", path: "/api/now/table/incident")
+                + stage.summit.journal.all.filter { $0.bodyText.contains("IM_LogOrUpdateIncident") }.count
+        }
         let createsBefore = creates()
         let writeBacksBefore = stage.opcon.journal.count(method: "POST", path: "/api/dailyjobs/*/incidentTickets")
 
@@ -129,8 +137,9 @@ struct OutboxRecoveryTests {
         #expect(stage.waiting.isEmpty)
     }
 
-    @Test("killed with SIGKILL between the ticket and the write-back → the item remains → the replay finishes without a second ticket",
-          arguments: Backend.allCases, Replay.allCases)
+    @Test(
+        "killed with SIGKILL between the ticket and the write-back → the item remains → the replay finishes without a second ticket",
+        arguments: Backend.allCases, Replay.allCases)
     func killedBetweenTicketAndWriteBack(_ backend: Backend, _ replay: Replay) async throws {
         let stage = try OutboxStage()
         let log = "killed run\r\n"
@@ -170,8 +179,9 @@ struct OutboxRecoveryTests {
         #expect(stage.waiting.isEmpty)
     }
 
-    @Test("an item waits with its ticket written but not written back; the same job fails again → that ticket is updated, not doubled",
-          arguments: Backend.allCases)
+    @Test(
+        "an item waits with its ticket written but not written back; the same job fails again → that ticket is updated, not doubled",
+        arguments: Backend.allCases)
     func sameJobFailsAgain(_ backend: Backend) async throws {
         let stage = try OutboxStage()
         let job = stage.addJob("FAILS_TWICE", log: "first failure\r\n")
@@ -196,8 +206,9 @@ struct OutboxRecoveryTests {
         #expect(stage.opcon.incidentTicketID(of: job.id) == recorded)
     }
 
-    @Test("the ITSM or OpCon down and the outbox unwritable → exit 69 naming the outbox; with the services up the run still works",
-          arguments: [Service.serviceNow, Service.opcon, nil] as [Service?])
+    @Test(
+        "the ITSM or OpCon down and the outbox unwritable → exit 69 naming the outbox; with the services up the run still works",
+        arguments: [Service.serviceNow, Service.opcon, nil] as [Service?])
     func outboxUnwritable(_ down: Service?) async throws {
         let stage = try OutboxStage()
         try stage.install.write("outbox", "a regular file where the outbox folder should be")
@@ -279,7 +290,9 @@ struct OutboxRecoveryTests {
 
         let run = try await stage.fail(job, .summit)
         #expect(run.exitCode == 0, "\(run)")
-        #expect(stage.install.read("log/connector.log")?.contains("1700000000-garbage.json") == true, "the run does not warn about the unreadable item")
+        #expect(
+            stage.install.read("log/connector.log")?.contains("1700000000-garbage.json") == true,
+            "the run does not warn about the unreadable item")
         #expect(stage.summit.tickets.count == 1)
         #expect(stage.waiting == ["1700000000-garbage.json"])
 

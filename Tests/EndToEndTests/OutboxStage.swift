@@ -1,16 +1,17 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// What the robustness suites (outbox, concurrency, deadline, bad input, check/explain) share: a fresh install,
 /// runs of the real executable, outages that keep their port, and readers of `outbox/` and of the simulators.
 final class OutboxStage: Sendable {
-    let install: SimulatedInstall
+    let install: InstallUnderTest
 
     /// A fresh install without the demo jobs; `general` lines are added to `[GENERAL]` of Connector.config.
     init(general: [String] = []) throws {
-        install = try SimulatedInstall(seedDemoJobs: false)
+        install = try InstallUnderTest(seedDemoJobs: false)
         if !general.isEmpty { try writeConfig(general: general) }
     }
 
@@ -22,8 +23,10 @@ final class OutboxStage: Sendable {
     func writeConfig(general: [String]) throws {
         let base = install.services.connectorConfig()
         #expect(base.contains("[GENERAL]\n"))
-        try install.write("Connector.config", base.replacingOccurrences(
-            of: "[GENERAL]\n", with: "[GENERAL]\n" + general.map { $0 + "\n" }.joined()))
+        try install.write(
+            "Connector.config",
+            base.replacingOccurrences(
+                of: "[GENERAL]\n", with: "[GENERAL]\n" + general.map { $0 + "\n" }.joined()))
     }
 
     // MARK: Runs
@@ -36,7 +39,8 @@ final class OutboxStage: Sendable {
     /// The Notification Manager line for `job` with `template`.
     func words(_ job: DemoJob, _ template: Backend) -> [String] { install.failureWords(job, template: template.file) }
 
-    func fail(_ job: DemoJob, _ template: Backend, environment: [String: String] = [:], timeout: Double = 120) async throws -> ConnectorRun {
+    func fail(_ job: DemoJob, _ template: Backend, environment: [String: String] = [:], timeout: Double = 120) async throws -> ConnectorRun
+    {
         try await install.run(words(job, template), environment: environment, timeout: timeout)
     }
 

@@ -1,13 +1,14 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 @Suite("connector check and connector explain")
 struct PreflightAndDryRunTests {
     @Test("check: every precondition ok on a good install", arguments: ["servicenow.json", "summit.json"])
     func checkOK(template: String) async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let run = try await install.run(["check", "-t", template])
         #expect(run.exitCode == 0, "\(run)")
         let lines = run.stdout.split(separator: "\n")
@@ -17,10 +18,12 @@ struct PreflightAndDryRunTests {
 
     @Test("check: each failed precondition is reported with its reason")
     func checkFailures() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         // OpCon refuses the token.
-        try install.write("Connector.config", install.services.connectorConfig().split(separator: "\n")
-            .map { $0.hasPrefix("TOKEN=") ? "TOKEN=env:CHECK_TOKEN" : String($0) }.joined(separator: "\n"))
+        try install.write(
+            "Connector.config",
+            install.services.connectorConfig().split(separator: "\n")
+                .map { $0.hasPrefix("TOKEN=") ? "TOKEN=env:CHECK_TOKEN" : String($0) }.joined(separator: "\n"))
         let badToken = try await install.run(["check", "-t", "servicenow.json"], environment: ["CHECK_TOKEN": "wrong"])
         #expect(badToken.exitCode == 77, "\(badToken)")
         #expect(badToken.stdout.contains("failed  OpCon authenticated call"))
@@ -52,7 +55,7 @@ struct PreflightAndDryRunTests {
 
     @Test("explain prints the decision and the payload with secrets masked, and changes nothing anywhere")
     func explainChangesNothing() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "EXPLAINED", logFiles: ["EXPLAINED.log": "x\r\n"])
         // Job-instance actions are POSTs that only read the agent's files (explain reads the log for its excerpt).
         let opconWrites = { install.opcon.journal.matching().filter { $0.isWrite && !$0.path.hasPrefix("/api/jobinstanceactions") }.count }

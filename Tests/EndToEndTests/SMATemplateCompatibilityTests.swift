@@ -93,7 +93,7 @@ struct SMATemplateCompatibilityTests {
 
     @Test("both SMA samples validate and are recognised by shape (connector templates)")
     func samplesLoad() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         try install.write("templates/basic.json", Self.serviceNow)
         try install.write("templates/summit-basic.json", Self.summit)
         let listed = try await install.run(["templates"])
@@ -104,18 +104,24 @@ struct SMATemplateCompatibilityTests {
 
     @Test("explain reads the SMA ServiceNow sample as the SMA connector would (encoded credentials, {n} texts)")
     func sampleExplains() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         // The sample as written, pointed at the simulator and carrying its credentials in the SMA encoded form.
         let settings = install.serviceNow.settings
         let sample = try JSONValue.parse(Self.serviceNow)
             .setting("address", to: ["name": "simulator", "value": .string(install.serviceNow.baseURL)])
-            .setting("credentials", to: ["user": .string(SMAEncoding.encode(settings.user)),
-                                         "password": .string(SMAEncoding.encode(settings.password))])
+            .setting(
+                "credentials",
+                to: [
+                    "user": .string(SMAEncoding.encode(settings.user)),
+                    "password": .string(SMAEncoding.encode(settings.password)),
+                ])
         try install.write("templates/basic.json", sample.serialized())
         let job = install.addFailedJob(job: "SAMPLE")
         let run = try await install.run(["explain"] + install.failureWords(job, template: "basic.json"))
         #expect(run.exitCode == 0, "\(run)")
-        #expect(run.stdout.contains("\"short_description\": \"OpCon Task Failure (schedule FINANCE job SAMPLE server WINAGENT01 error code Exit Code 1)\""))
+        #expect(
+            run.stdout.contains(
+                "\"short_description\": \"OpCon Task Failure (schedule FINANCE job SAMPLE server WINAGENT01 error code Exit Code 1)\""))
         #expect(!run.stdout.contains("\"state\""))  // the empty placeholder attribute is not sent
     }
 }

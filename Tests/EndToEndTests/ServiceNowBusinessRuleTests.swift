@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §6.2, the round trip through the SMA ServiceNow application: the connector creates the incident with
 /// `correlation_display`/`correlation_id`, an analyst moves it, the simulator's business rules split the correlation id

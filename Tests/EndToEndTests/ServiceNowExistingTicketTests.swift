@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §6.2, a job that already records an incident: each ServiceNow state leads to an update, a reopen or a
 /// replacement, and `alwaysCreateNewTicket` / `allowTicketReopen` change that. The job fails a second time at 10:40.
@@ -20,8 +21,9 @@ struct ServiceNowExistingTicketTests {
         return try stage.serviceNow.setState(state, of: try #require(incident["sys_id"]))
     }
 
-    @Test("New, In Progress, On Hold: the description becomes the new failure; state, incident and job ticket stay",
-          arguments: ["1", "2", "3"])
+    @Test(
+        "New, In Progress, On Hold: the description becomes the new failure; state, incident and job ticket stay",
+        arguments: ["1", "2", "3"])
     func openIncidentUpdated(state: String) async throws {
         let stage = try ServiceNowStage()
         let job = stage.addJob("GL LOAD 01", logFiles: ["GL LOAD 01.log": "again\r\n"])
@@ -43,8 +45,9 @@ struct ServiceNowExistingTicketTests {
         #expect(stage.serviceNow.attachments(of: before["sys_id"]!).count == 2, "each failure attaches its log")
     }
 
-    @Test("Resolved: reopened to incidentReopenState (default 2) with the failure as a work note; description kept",
-          arguments: zip([nil, 1, 2] as [Int?], ["2", "1", "2"]))
+    @Test(
+        "Resolved: reopened to incidentReopenState (default 2) with the failure as a work note; description kept",
+        arguments: zip([nil, 1, 2] as [Int?], ["2", "1", "2"]))
     func resolvedIncidentReopened(reopenState: Int?, expected: String) async throws {
         let stage = try ServiceNowStage()
         try stage.editTemplate { template in
@@ -71,8 +74,9 @@ struct ServiceNowExistingTicketTests {
         #expect(stage.incidentPosts == 1)
     }
 
-    @Test("Closed, Canceled: a new incident names the old one, the job documentation says the same, the job's ticket is replaced",
-          arguments: ["7", "8"])
+    @Test(
+        "Closed, Canceled: a new incident names the old one, the job documentation says the same, the job's ticket is replaced",
+        arguments: ["7", "8"])
     func finalIncidentReplaced(state: String) async throws {
         let stage = try ServiceNowStage()
         let job = stage.addJob("GL LOAD 01", documentation: "Call the GL team.\nThen rerun.", logFiles: ["GL LOAD 01.log": "x\r\n"])
@@ -86,7 +90,9 @@ struct ServiceNowExistingTicketTests {
         let new = try #require(incidents.last)
         #expect(new["number"] != oldNumber)
         #expect(again.stdout.hasPrefix("replace: ticket \(new["number"]!)"), "\(again)")
-        #expect(withoutLogExcerpt(new["description"]) == stage.description(of: job, at: Self.laterText) + "\nPrevious Ticket Number (\(oldNumber))")
+        #expect(
+            withoutLogExcerpt(new["description"]) == stage.description(of: job, at: Self.laterText)
+                + "\nPrevious Ticket Number (\(oldNumber))")
         #expect(new["correlation_id"] == old["correlation_id"])
         #expect(new["state"] == "1")
         #expect(stage.opcon.documentation(of: job.id) == "Previous Ticket Number (\(oldNumber))\nCall the GL team.\nThen rerun.")
@@ -166,7 +172,9 @@ struct ServiceNowExistingTicketTests {
         #expect(stage.serviceNow.incidents.count == 3)
         let replacement = try #require(stage.serviceNow.incidents.last)
         #expect(third.stdout.hasPrefix("replace: ticket \(replacement["number"]!)"), "\(third)")
-        #expect(withoutLogExcerpt(replacement["description"])?.hasSuffix("\nPrevious Ticket Number (\(newestNumber))") == true, "\(replacement)")
+        #expect(
+            withoutLogExcerpt(replacement["description"])?.hasSuffix("\nPrevious Ticket Number (\(newestNumber))") == true, "\(replacement)"
+        )
         #expect(stage.opcon.documentation(of: job.id) == "Previous Ticket Number (\(newestNumber))\nCall the GL team.")
         #expect(stage.opcon.incidentTicketID(of: job.id) == ServiceNowStage.recordedID(replacement))
         let untouched = try #require(stage.serviceNow.incident(oldestNumber))
@@ -198,10 +206,13 @@ struct ServiceNowExistingTicketTests {
     func recordedIncidentGone() async throws {
         let stage = try ServiceNowStage()
         let gone = "INC0099999/" + String(repeating: "0f", count: 16)
-        let job = stage.addJob("GONE", extraFields: [
-            "incidentTicketId": .string(gone),
-            "incidentTicketURL": .string("\(stage.serviceNow.baseURL)/nav_to.do?uri=incident.do?sys_id=\(String(repeating: "0f", count: 16))"),
-        ])
+        let job = stage.addJob(
+            "GONE",
+            extraFields: [
+                "incidentTicketId": .string(gone),
+                "incidentTicketURL": .string(
+                    "\(stage.serviceNow.baseURL)/nav_to.do?uri=incident.do?sys_id=\(String(repeating: "0f", count: 16))"),
+            ])
         let run = try await stage.fail(job)
         #expect(run.exitCode == 0, "\(run)")
         let incident = try stage.onlyIncident()

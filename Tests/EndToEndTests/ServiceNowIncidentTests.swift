@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §5 and §6.2 for a first failure: what the created incident holds, the attached job log, and what is written
 /// back into the OpCon job. Each test runs the real executable against fresh simulators.
@@ -15,20 +16,26 @@ struct ServiceNowIncidentTests {
             .setting("workingHours", to: ServiceNowStage.workingHours(start: "0800", stop: "1800"))
             .setting("workingHoursAttributes", to: ServiceNowStage.attributes(["urgency": "1", "assignment_group": "Batch Day Shift"]))
             .setting("nonWorkingHoursAttributes", to: ServiceNowStage.attributes(["urgency": "3", "assignment_group": "Batch On Call"]))
-            .setting("tags", to: [
-                ["indicator": "TAG_START", "indicatorValue": "GL", "attribute": "assignment_group", "value": "General Ledger"],
-                ["indicator": "TAG_END", "indicatorValue": "ROUTE1", "attribute": "category", "value": "software"],
-                ["indicator": "DEFAULT", "indicatorValue": "", "attribute": "category", "value": "inquiry"],
-                ["indicator": "DEFAULT", "indicatorValue": "", "attribute": "assignment_group", "value": "Service Desk"],
-            ])
+            .setting(
+                "tags",
+                to: [
+                    ["indicator": "TAG_START", "indicatorValue": "GL", "attribute": "assignment_group", "value": "General Ledger"],
+                    ["indicator": "TAG_END", "indicatorValue": "ROUTE1", "attribute": "category", "value": "software"],
+                    ["indicator": "DEFAULT", "indicatorValue": "", "attribute": "category", "value": "inquiry"],
+                    ["indicator": "DEFAULT", "indicatorValue": "", "attribute": "assignment_group", "value": "Service Desk"],
+                ]
+            )
             // The SMA attribute table's typo: the connector must still send SMA_OPCON.
-            .setting("attributes", to: ServiceNowStage.attributes([
-                "short_description": "OpCon Task Failure (schedule {0} job {1} server {2} error code {3})",
-                "description": "Technical data of the OpCon batch (schedule ({0}) job ({1}) server ({2}) error code ({3}) date ({4}) JOBID={5})",
-                "correlation_id": "",
-                "correlation_display": "SMA_OPEN",
-                "impact": "2",
-            ]))
+            .setting(
+                "attributes",
+                to: ServiceNowStage.attributes([
+                    "short_description": "OpCon Task Failure (schedule {0} job {1} server {2} error code {3})",
+                    "description":
+                        "Technical data of the OpCon batch (schedule ({0}) job ({1}) server ({2}) error code ({3}) date ({4}) JOBID={5})",
+                    "correlation_id": "",
+                    "correlation_display": "SMA_OPEN",
+                    "impact": "2",
+                ]))
     }
 
     @Test("placeholders {0}…{5} in local time, working-hours attributes, tag routing over them, and the exact correlation pair")
@@ -37,15 +44,21 @@ struct ServiceNowIncidentTests {
         try stage.editTemplate(Self.routedTemplate)
         try stage.setCallbackAddress(server: "opcon.example.com", port: 9443)
         let paris = ["TZ": "Europe/Paris"]
-        let job = stage.addJob("GL LOAD 01", schedule: "FINANCE DAILY", agent: "FINAPP01", termination: "Exit Code 2",
-                               tags: ["gl-Nightly"], extraFields: ["uniqueJobId": "U-0004711"])
+        let job = stage.addJob(
+            "GL LOAD 01", schedule: "FINANCE DAILY", agent: "FINAPP01", termination: "Exit Code 2",
+            tags: ["gl-Nightly"], extraFields: ["uniqueJobId": "U-0004711"])
 
         // 07:30 UTC is 08:30 in Paris: working hours there, though not in UTC.
         let run = try await stage.fail(job, at: "2026-11-23T07:30:00Z", environment: paris)
         #expect(run.exitCode == 0, "\(run)")
         let incident = try stage.onlyIncident()
-        #expect(incident["short_description"] == "OpCon Task Failure (schedule FINANCE DAILY job GL LOAD 01 server FINAPP01 error code Exit Code 2)")
-        #expect(withoutLogExcerpt(incident["description"]) == "Technical data of the OpCon batch (schedule (FINANCE DAILY) job (GL LOAD 01) server (FINAPP01) error code (Exit Code 2) date (23-11-2026 08:30) JOBID=U-0004711)")
+        #expect(
+            incident["short_description"]
+                == "OpCon Task Failure (schedule FINANCE DAILY job GL LOAD 01 server FINAPP01 error code Exit Code 2)")
+        #expect(
+            withoutLogExcerpt(incident["description"])
+                == "Technical data of the OpCon batch (schedule (FINANCE DAILY) job (GL LOAD 01) server (FINAPP01) error code (Exit Code 2) date (23-11-2026 08:30) JOBID=U-0004711)"
+        )
         #expect(incident["impact"] == "2")
         #expect(incident["urgency"] == "1")
         #expect(incident["assignment_group"] == "General Ledger")
@@ -63,7 +76,9 @@ struct ServiceNowIncidentTests {
         #expect(night["urgency"] == "3")
         #expect(night["assignment_group"] == "Service Desk")
         #expect(night["category"] == "inquiry")
-        #expect(withoutLogExcerpt(night["description"])?.hasSuffix("date (23-11-2026 20:30) JOBID=\(jobNumber))") == true, "\(night["description"] ?? "")")
+        #expect(
+            withoutLogExcerpt(night["description"])?.hasSuffix("date (23-11-2026 20:30) JOBID=\(jobNumber))") == true,
+            "\(night["description"] ?? "")")
         #expect(night["correlation_id"] == "opcon.example.com:9443,20261123|78|1|AP EXPORT")
 
         // A TAG_END match (any case) routes its field; DEFAULT still fills the other; urgency keeps working hours.
@@ -113,8 +128,9 @@ struct ServiceNowIncidentTests {
         #expect(run.stderr.isEmpty, "\(run)")
     }
 
-    @Test("with includeJobLogAttachment off nothing is attached (the log is read for the excerpt); with includeLogExcerpt off too, no job output is requested",
-          arguments: [true, false])
+    @Test(
+        "with includeJobLogAttachment off nothing is attached (the log is read for the excerpt); with includeLogExcerpt off too, no job output is requested",
+        arguments: [true, false])
     func noAttachment(excerpt: Bool) async throws {
         let stage = try ServiceNowStage(rules: ["includeJobLogAttachment": false, "includeLogExcerpt": excerpt])
         let job = stage.addJob("QUIET", logFiles: ["QUIET.log": "secret ledger dump\r\n"])
@@ -136,7 +152,8 @@ struct ServiceNowIncidentTests {
         #expect(run.exitCode == 0, "\(run)")
 
         let incident = try stage.onlyIncident()
-        let number = try #require(incident["number"]), sysID = try #require(incident["sys_id"])
+        let number = try #require(incident["number"])
+        let sysID = try #require(incident["sys_id"])
         #expect(number.hasPrefix("INC"))
         #expect(sysID.count == 32)
         #expect(stage.opcon.incidentTicketID(of: job.id) == "\(number)/\(sysID)")
@@ -158,10 +175,11 @@ struct ServiceNowIncidentTests {
         let credentials = ["SERVICENOW_USER": stage.serviceNow.settings.user, "SERVICENOW_PASSWORD": stage.serviceNow.settings.password]
 
         let log = "Loading payroll…\r\nERROR: file missing\r\n"
-        let job = stage.addJob("PAYROLL LOAD", schedule: "HR", agent: "HRAPP01", termination: "Exit Code 9",
-                               tags: ["PAYROLL_CRITICAL"],
-                               documentation: "Runbook 12.\n<ServiceNowInstructions>Rerun after the HR export.</ServiceNowInstructions>",
-                               logFiles: ["PAYROLL LOAD.log": log])
+        let job = stage.addJob(
+            "PAYROLL LOAD", schedule: "HR", agent: "HRAPP01", termination: "Exit Code 9",
+            tags: ["PAYROLL_CRITICAL"],
+            documentation: "Runbook 12.\n<ServiceNowInstructions>Rerun after the HR export.</ServiceNowInstructions>",
+            logFiles: ["PAYROLL LOAD.log": log])
         let run = try await stage.fail(job, environment: credentials)  // Monday 09:15: working hours
         #expect(run.exitCode == 0, "\(run)")
         #expect(!run.stderr.contains(stage.serviceNow.settings.password))
@@ -169,7 +187,10 @@ struct ServiceNowIncidentTests {
         let incident = try stage.onlyIncident()
         let unique = try #require(stage.opcon.job(job.id)?["uniqueJobId"]?.stringValue)
         #expect(incident["short_description"] == "OpCon job PAYROLL LOAD failed (schedule HR, agent HRAPP01, termination Exit Code 9)")
-        #expect(withoutLogExcerpt(incident["description"]) == "OpCon job PAYROLL LOAD of schedule HR failed on agent HRAPP01 with termination Exit Code 9 at 23-11-2026 09:15. Unique job id: \(unique).\nRerun after the HR export.")
+        #expect(
+            withoutLogExcerpt(incident["description"])
+                == "OpCon job PAYROLL LOAD of schedule HR failed on agent HRAPP01 with termination Exit Code 9 at 23-11-2026 09:15. Unique job id: \(unique).\nRerun after the HR export."
+        )
         #expect(incident["impact"] == "2")
         #expect(incident["contact_type"] == "Integration")
         #expect(incident["category"] == "payroll")  // TAG_START PAYROLL

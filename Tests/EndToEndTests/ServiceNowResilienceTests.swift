@@ -1,7 +1,9 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §6.2 and §7 on the ServiceNow side: never two incidents for one failure, whether ServiceNow rate-limits the
 /// create, stores it and then fails the answer, or a run dies after creating it and before writing it back.
@@ -82,11 +84,12 @@ struct ServiceNowResilienceTests {
         let stage = try ServiceNowStage()
         let job = stage.addJob("ORPHAN 01", logFiles: ["ORPHAN 01.log": "x\r\n"])
         // What a run that died before its write-back leaves: the incident exists, the job does not know it.
-        let orphan = try stage.serviceNow.createIncident([
-            "short_description": "opened by a run that died", "description": "first failure",
-            "correlation_display": "SMA_OPCON", "correlation_id": "127.0.0.1:\(try #require(stage.opcon.port)),\(job.id)",
-            "state": "2",
-        ], user: "svc_opcon")
+        let orphan = try stage.serviceNow.createIncident(
+            [
+                "short_description": "opened by a run that died", "description": "first failure",
+                "correlation_display": "SMA_OPCON", "correlation_id": "127.0.0.1:\(try #require(stage.opcon.port)),\(job.id)",
+                "state": "2",
+            ], user: "svc_opcon")
         // Another job's incident and a closed one of this job must not be taken.
         try stage.serviceNow.createIncident([
             "correlation_display": "SMA_OPCON", "correlation_id": "127.0.0.1:\(stage.opcon.port!),20261123|77|1|ORPHAN 02",
@@ -149,10 +152,11 @@ struct ServiceNowResilienceTests {
         _ = try await stage.fail(job)
         let old = try stage.onlyIncident()
         try stage.serviceNow.setState("7", of: old["sys_id"]!)
-        let replacement = try stage.serviceNow.createIncident([
-            "description": "opened by the interrupted run\nPrevious Ticket Number (\(old["number"]!))",
-            "correlation_display": "SMA_OPCON", "correlation_id": old["correlation_id"]!,
-        ], user: "svc_opcon")
+        let replacement = try stage.serviceNow.createIncident(
+            [
+                "description": "opened by the interrupted run\nPrevious Ticket Number (\(old["number"]!))",
+                "correlation_display": "SMA_OPCON", "correlation_id": old["correlation_id"]!,
+            ], user: "svc_opcon")
 
         let run = try await stage.fail(job, at: "2026-11-23T10:40:00Z")
         #expect(run.exitCode == 0, "\(run)")

@@ -1,12 +1,13 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// What the ServiceNow and sync end-to-end suites share: a fresh install wired to the simulators, jobs that fail on a
 /// fixed Monday, runs of the real executable with a pinned clock, and readers of the simulators' state.
 final class ServiceNowStage: Sendable {
-    let install: SimulatedInstall
+    let install: InstallUnderTest
 
     /// Monday 23 November 2026: every job of these suites fails on this day.
     static let day = "2026-11-23"
@@ -18,7 +19,7 @@ final class ServiceNowStage: Sendable {
     /// A fresh install. The SMA business rules are off unless a test turns them on, so that no callback moves a
     /// job behind a test's back.
     init(rules: [String: Bool] = [:], businessRules: BusinessRuleSwitches = .allOff) throws {
-        install = try SimulatedInstall(serviceNowRules: rules, seedDemoJobs: false)
+        install = try InstallUnderTest(serviceNowRules: rules, seedDemoJobs: false)
         install.serviceNow.settings.businessRules = businessRules
     }
 
@@ -60,19 +61,24 @@ final class ServiceNowStage: Sendable {
 
     /// Adds a failed job on `day` and returns it as Notification Manager describes it. `extraFields` replace members
     /// of the job OpCon returns (e.g. `uniqueJobId`).
-    func addJob(_ job: String, schedule: String = "FINANCE", scheduleID: Int = 77, agent: String = "WINAGENT01",
-                termination: String = "Exit Code 1", tags: [String] = [], documentation: String? = nil,
-                logFiles: KeyValuePairs<String, String> = [:], day: String = ServiceNowStage.day,
-                status: OpConJobStatus = .failed, extraFields: [String: JSONValue] = [:]) -> DemoJob {
-        let id = opcon.addJob(date: day, scheduleID: scheduleID, schedule: schedule, job: job, agent: agent, tags: tags,
-                              documentation: documentation, status: status, termination: termination, logFiles: logFiles,
-                              extraFields: extraFields)
-        return DemoJob(id: id, date: day, scheduleID: scheduleID, instance: 1, schedule: schedule, job: job, agent: agent,
-                       termination: termination, tags: tags)
+    func addJob(
+        _ job: String, schedule: String = "FINANCE", scheduleID: Int = 77, agent: String = "WINAGENT01",
+        termination: String = "Exit Code 1", tags: [String] = [], documentation: String? = nil,
+        logFiles: KeyValuePairs<String, String> = [:], day: String = ServiceNowStage.day,
+        status: OpConJobStatus = .failed, extraFields: [String: JSONValue] = [:]
+    ) -> DemoJob {
+        let id = opcon.addJob(
+            date: day, scheduleID: scheduleID, schedule: schedule, job: job, agent: agent, tags: tags,
+            documentation: documentation, status: status, termination: termination, logFiles: logFiles,
+            extraFields: extraFields)
+        return DemoJob(
+            id: id, date: day, scheduleID: scheduleID, instance: 1, schedule: schedule, job: job, agent: agent,
+            termination: termination, tags: tags)
     }
 
     /// Runs the Notification Manager line for `job` with the clock pinned to `moment` (TZ=UTC unless overridden).
-    func fail(_ job: DemoJob, at moment: String = ServiceNowStage.morning, environment: [String: String] = [:]) async throws -> ConnectorRun {
+    func fail(_ job: DemoJob, at moment: String = ServiceNowStage.morning, environment: [String: String] = [:]) async throws -> ConnectorRun
+    {
         var environment = environment
         environment["CONNECTOR_NOW"] = moment
         return try await install.run(install.failureWords(job, template: "servicenow.json"), environment: environment)
@@ -88,7 +94,8 @@ final class ServiceNowStage: Sendable {
     /// The one incident of the instance; records an issue when there is not exactly one.
     func onlyIncident(sourceLocation: SourceLocation = #_sourceLocation) throws -> ServiceNowRecord {
         let incidents = serviceNow.incidents
-        #expect(incidents.count == 1, "expected one incident, found \(incidents.map { $0["number"] ?? "?" })", sourceLocation: sourceLocation)
+        #expect(
+            incidents.count == 1, "expected one incident, found \(incidents.map { $0["number"] ?? "?" })", sourceLocation: sourceLocation)
         return try #require(incidents.first, sourceLocation: sourceLocation)
     }
 
@@ -103,7 +110,8 @@ final class ServiceNowStage: Sendable {
     /// The simulator template's `description` attribute expanded for `job`.
     func description(of job: DemoJob, at time: String = ServiceNowStage.morningText) -> String {
         let unique = opcon.job(job.id)?["uniqueJobId"]?.stringValue ?? ""
-        return "Technical data of the OpCon batch (schedule (\(job.schedule)) job (\(job.job)) server (\(job.agent)) error code (\(job.termination)) date (\(time)) JOBID=\(unique))"
+        return
+            "Technical data of the OpCon batch (schedule (\(job.schedule)) job (\(job.job)) server (\(job.agent)) error code (\(job.termination)) date (\(time)) JOBID=\(unique))"
     }
 
     /// How many requests OpCon received on the job's incident-ticket resource with `method`.

@@ -1,12 +1,13 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Simulators
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("connector simulate")

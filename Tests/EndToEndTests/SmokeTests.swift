@@ -25,9 +25,10 @@ struct SmokeTests {
 
     @Test("a Notification Manager line with split words creates a ServiceNow incident and writes it back")
     func serviceNowFailure() async throws {
-        let install = try SimulatedInstall()
-        let job = install.addFailedJob(schedule: "FINANCE DAILY", job: "GL LOAD 01", agent: "FINAPP01",
-                                       termination: "Exit Code 2", logFiles: ["GL LOAD 01.log": "line 1\r\nERROR\r\n"])
+        let install = try InstallUnderTest()
+        let job = install.addFailedJob(
+            schedule: "FINANCE DAILY", job: "GL LOAD 01", agent: "FINAPP01",
+            termination: "Exit Code 2", logFiles: ["GL LOAD 01.log": "line 1\r\nERROR\r\n"])
         let run = try await install.run(install.failureWords(job, template: "servicenow.json"))
         #expect(run.exitCode == 0, "\(run)")
         let incident = try #require(install.serviceNow.incidents.first)
@@ -42,27 +43,30 @@ struct SmokeTests {
 
     @Test("run as OpCon runs SMA's connectors: the binary elsewhere, the install folder as working directory, no CONNECTOR_HOME")
     func workingDirectoryIsTheInstall() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let job = install.addFailedJob(job: "FROM THE WORKING DIRECTORY")
         var environment = ConnectorProcess.environment(home: nil, [:])
         environment["CONNECTOR_HOME"] = nil
-        let child = try Subprocess(ConnectorProcess.executable, install.failureWords(job, template: "summit.json"),
-                                   environment: environment, workingDirectory: install.home)
+        let child = try Subprocess(
+            ConnectorProcess.executable, install.failureWords(job, template: "summit.json"),
+            environment: environment, workingDirectory: install.home)
         let run = try await child.finish()
         #expect(run.exitCode == 0, "\(run)")
         #expect(install.summit.tickets.count == 1)
         #expect(install.read("log/connector.log")?.contains("decision create") == true)
 
         // Elsewhere, with no Connector.config in sight, the error says where it looked.
-        let lost = try await Subprocess(ConnectorProcess.executable, install.failureWords(job, template: "summit.json"),
-                                        environment: environment, workingDirectory: NSTemporaryDirectory()).finish()
+        let lost = try await Subprocess(
+            ConnectorProcess.executable, install.failureWords(job, template: "summit.json"),
+            environment: environment, workingDirectory: NSTemporaryDirectory()
+        ).finish()
         #expect(lost.exitCode == 78)
         #expect(lost.stderr.contains("Connector.config not found") && lost.stderr.contains("working directory"), "\(lost)")
     }
 
     @Test("a failure before the run starts (usage) is printed once on stderr and written to the install's log")
     func earlyFailureLogged() async throws {
-        let install = try SimulatedInstall(seedDemoJobs: false)
+        let install = try InstallUnderTest(seedDemoJobs: false)
         let run = try await install.run(["-a", "FINAPP01", "-s", "FINANCE", "-t", "servicenow.json"])
         #expect(run.exitCode == 64)
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run)")

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// The Summit side of the other commands: `-i` (SMA compatibility), `sync` (SPEC §6.3), and the repository's
 /// worked-example template against the simulator.
@@ -11,9 +12,14 @@ struct SummitCommandTests {
     func showIncident() async throws {
         let stage = try SummitStage(rules: ["includeAssignToTag": true])
         try stage.editTemplate(rules: ["includeAssignToTag": true]) { template in
-            template.setting("tags", to: [
-                ["indicator": "ASSIGNTO", "indicatorValue": "ASSIGNTO", "attribute": "Assigned_Engineer_Email", "value": "@example.com"],
-            ])
+            template.setting(
+                "tags",
+                to: [
+                    [
+                        "indicator": "ASSIGNTO", "indicatorValue": "ASSIGNTO", "attribute": "Assigned_Engineer_Email",
+                        "value": "@example.com",
+                    ]
+                ])
         }
         let job = stage.addJob("SHOWN", schedule: "FINANCE DAILY", tags: ["WRKGRP_Payroll", "ASSIGNTO_jdoe"])
         _ = try await stage.fail(job)
@@ -24,8 +30,8 @@ struct SummitCommandTests {
         let shown = try await stage.run(["-i", String(number), "-t", "summit.json"])
         #expect(shown.exitCode == 0, "\(shown)")
         let lines = shown.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains("Incident:  \(number)"), "\(shown)")
-        #expect(lines.contains("Status:    In-Progress"), "\(shown)")
+        #expect(lines.contains("Ticket:    \(number)"), "\(shown)")
+        #expect(lines.contains("State:     In Progress (In-Progress)"), "\(shown)")
         #expect(lines.contains("Subject:   OpCon job SHOWN failed (schedule FINANCE DAILY)"), "\(shown)")
         #expect(lines.contains("Workgroup: Payroll"), "\(shown)")
         #expect(lines.contains("Engineer:  jdoe@example.com"), "\(shown)")
@@ -42,7 +48,9 @@ struct SummitCommandTests {
         #expect(foreign.stderr.contains("INC0010001"), "\(foreign)")
     }
 
-    @Test("sync: In-Progress → Under Review, Resolved → Fixed, Cancelled → Cancelled; other states and jobs untouched; a second pass does nothing")
+    @Test(
+        "sync: In-Progress → Under Review, Resolved → Fixed, Cancelled → Cancelled; other states and jobs untouched; a second pass does nothing"
+    )
     func sync() async throws {
         let stage = try SummitStage()
         let review = stage.addJob("REVIEW", scheduleID: 71)
@@ -76,8 +84,10 @@ struct SummitCommandTests {
         #expect(stage.opcon.status(of: fixFromReview.id) == .fixed)
         #expect(stage.opcon.status(of: reviewedAlready.id) == .underReview)
         let actions = stage.opcon.jobActions.map { "\($0.action) \($0.jobID)" }.sorted()
-        #expect(actions == ["cancel \(cancel.id)", "markFixed \(fix.id)", "markFixed \(fixFromReview.id)", "markUnderReview \(review.id)"].sorted(),
-                "\(actions)")
+        #expect(
+            actions
+                == ["cancel \(cancel.id)", "markFixed \(fix.id)", "markFixed \(fixFromReview.id)", "markUnderReview \(review.id)"].sorted(),
+            "\(actions)")
         #expect(pass.stdout.contains("4 action(s)"), "\(pass)")
 
         let again = try await stage.sync()
@@ -119,14 +129,20 @@ struct SummitCommandTests {
         let key = ["SUMMIT_API_KEY": stage.summit.settings.apiKey]
 
         // Monday 10:00 is inside the template's working hours; FIN_AP routes to Finance-Batch by TAG_START.
-        let job = stage.addJob("AP_EXPORT", schedule: "FINANCE DAILY", agent: "FINAPP01", termination: "Exit Code 2",
-                               tags: ["FIN_AP", "CATNAME_Payables"], documentation: "Runbook AP-7", logFiles: ["AP_EXPORT.log": "done?\r\nno\r\n"])
+        let job = stage.addJob(
+            "AP_EXPORT", schedule: "FINANCE DAILY", agent: "FINAPP01", termination: "Exit Code 2",
+            tags: ["FIN_AP", "CATNAME_Payables"], documentation: "Runbook AP-7", logFiles: ["AP_EXPORT.log": "done?\r\nno\r\n"])
         let run = try await stage.fail(job, at: "2026-11-23T10:00:00Z", environment: key)
         #expect(run.exitCode == 0, "\(run)")
         let ticket = try stage.onlyTicket()
         #expect(ticket.symptom == "OpCon job AP_EXPORT failed (schedule FINANCE DAILY)")
-        #expect(withoutLogExcerpt(ticket.description) == "OpCon job AP_EXPORT of schedule FINANCE DAILY failed on agent FINAPP01 with Exit Code 2 (schedule date 2026-11-23)")
-        #expect(ticket.workLog == ["Reported by the OpCon connector: job AP_EXPORT, schedule FINANCE DAILY, date 2026-11-23, agent FINAPP01, termination Exit Code 2"])
+        #expect(
+            withoutLogExcerpt(ticket.description)
+                == "OpCon job AP_EXPORT of schedule FINANCE DAILY failed on agent FINAPP01 with Exit Code 2 (schedule date 2026-11-23)")
+        #expect(
+            ticket.workLog == [
+                "Reported by the OpCon connector: job AP_EXPORT, schedule FINANCE DAILY, date 2026-11-23, agent FINAPP01, termination Exit Code 2"
+            ])
         #expect(ticket.field("Urgency_Name") == "High")
         #expect(ticket.field("Impact_Name") == "Low")
         #expect(ticket.field("Caller_EmailID") == "opcon-bot@example.com")
@@ -136,7 +152,8 @@ struct SummitCommandTests {
         #expect(ticket.customFields.map(\.value) == ["AP_EXPORT", "FINANCE DAILY", "Yes"])
         #expect(ticket.attachments.first?.data == Data("done?\r\nno\r\n".utf8))
         #expect(stage.opcon.incidentTicketID(of: job.id) == String(ticket.number))
-        #expect(stage.opcon.incidentTicketURL(of: job.id) == "https://\(authority)/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=\(ticket.number)")
+        #expect(
+            stage.opcon.incidentTicketURL(of: job.id) == "https://\(authority)/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=\(ticket.number)")
         #expect(stage.opcon.documentation(of: job.id) == "Last Incident Date : 2026-11-23\nRunbook AP-7")
 
         // Saturday 12:00 is outside its hours (Saturday 08:00–11:00); a NOTICKET tag stops a third ticket.

@@ -1,7 +1,9 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// Summit answers HTTP 200 whatever happened and puts failures in `Errors` (SPEC §6.1): a refused API key is a
 /// permission error (exit 77) that never shows the key; any other text is a data error (exit 65) that shows it.
@@ -72,8 +74,9 @@ struct SummitErrorTests {
         #expect(run.exitCode == 77, "\(run)")
         #expect(run.stderr.contains("credentials.apiKey"), "\(run)")
         Self.expectNowhere(wrong, run, stage)
-        #expect(!stage.serviceNames.isEmpty && stage.serviceNames.allSatisfy { $0 == "IM_GetIncidentDetailsAndChangeHistory" },
-                "only the read was sent: \(stage.serviceNames)")
+        #expect(
+            !stage.serviceNames.isEmpty && stage.serviceNames.allSatisfy { $0 == "IM_GetIncidentDetailsAndChangeHistory" },
+            "only the read was sent: \(stage.serviceNames)")
         #expect(stage.summit.ticket(open.number) == open)
     }
 
@@ -144,12 +147,16 @@ struct SummitErrorTests {
     @Test("an upload refused in-band: exit 65 with the text, and the ticket already written stays on the job")
     func uploadRefused() async throws {
         let stage = try SummitStage()
-        stage.summit.faults.add(Fault(.status(200, body: #"{"Errors":"File extension .log is not allowed.","Message":""}"#),
-                                      count: 1, path: SummitStage.uploadPath))
+        stage.summit.faults.add(
+            Fault(
+                .status(200, body: #"{"Errors":"File extension .log is not allowed.","Message":""}"#),
+                count: 1, path: SummitStage.uploadPath))
         let job = stage.addJob("UPLOAD", logFiles: ["UPLOAD.log": "x\r\n"])
         let run = try await stage.fail(job)
         #expect(run.exitCode == 65, "\(run)")
-        #expect(run.stderr.contains("attach UPLOAD.log to incident \(try stage.onlyTicket().number): File extension .log is not allowed.\n"), "\(run)")
+        #expect(
+            run.stderr.contains("attach UPLOAD.log to incident \(try stage.onlyTicket().number): File extension .log is not allowed.\n"),
+            "\(run)")
         #expect(Self.failureLines(run).count == 1, "\(run)")
         let ticket = try stage.onlyTicket()
         #expect(stage.opcon.incidentTicketID(of: job.id) == String(ticket.number))

@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §5 step 10 and §6.1 for Summit: each job-log file uploaded byte for byte through
 /// `Summit_UploadAttachmentBase64Encoded`, and an over-size log cut to its end with a header line.
@@ -57,8 +58,9 @@ struct SummitJobLogTests {
         #expect(header.contains("MAX_JOBLOG_BYTES"), "header: \(header)")
     }
 
-    @Test("with includeJobLogAttachment off nothing is uploaded; with includeLogExcerpt off too the log is not even fetched",
-          arguments: [true, false])
+    @Test(
+        "with includeJobLogAttachment off nothing is uploaded; with includeLogExcerpt off too the log is not even fetched",
+        arguments: [true, false])
     func attachmentOff(excerpt: Bool) async throws {
         let stage = try SummitStage(rules: ["includeJobLogAttachment": false, "includeLogExcerpt": excerpt])
         let job = stage.addJob("QUIET_LOG", logFiles: ["QUIET_LOG.log": "x\r\n"])

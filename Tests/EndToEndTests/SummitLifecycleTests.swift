@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §6.1 for a job that already has a Summit ticket: update while it is open, reopen when Resolved, replace when
 /// Closed or Cancelled, and the write-back of the ticket into the OpCon job.
@@ -30,7 +31,9 @@ struct SummitLifecycleTests {
         #expect(try await stage.fail(job).exitCode == 0)
         let number = try stage.onlyTicket().number
 
-        for (status, termination) in [("New", "Exit Code 3"), ("In-Progress", "Exit Code 4"), ("Pending", "Exit Code 5"), ("Assigned", "Exit Code 6")] {
+        for (status, termination) in [
+            ("New", "Exit Code 3"), ("In-Progress", "Exit Code 4"), ("Pending", "Exit Code 5"), ("Assigned", "Exit Code 6"),
+        ] {
             if status != "New" { try stage.summit.setStatus(status, of: number) }
             var again = job
             again.termination = termination
@@ -40,7 +43,10 @@ struct SummitLifecycleTests {
             let ticket = try stage.onlyTicket()
             #expect(ticket.status == status, "an update keeps the status \(status)")
             #expect(ticket.reopened == false)
-            #expect(withoutLogExcerpt(ticket.workLog.last) == "OpCon Task Failure ( date \(SummitStage.day) schedule FINANCE job GL_LOAD server WINAGENT01 error code \(termination) )")
+            #expect(
+                withoutLogExcerpt(ticket.workLog.last)
+                    == "OpCon Task Failure ( date \(SummitStage.day) schedule FINANCE job GL_LOAD server WINAGENT01 error code \(termination) )"
+            )
         }
         let ticket = try stage.onlyTicket()
         #expect(ticket.workLog.count == 5)
@@ -52,7 +58,9 @@ struct SummitLifecycleTests {
         #expect(updates.count == 4)
         #expect(updates.allSatisfy { $0["Status"] == nil }, "a plain update sends no Status: \(updates)")
         #expect(stage.opcon.incidentTicketID(of: job.id) == String(number))
-        #expect(stage.opcon.journal.count(method: "PUT", path: "/api/dailyjobs/*/incidentTickets") == 0, "the same ticket is not written back again")
+        #expect(
+            stage.opcon.journal.count(method: "PUT", path: "/api/dailyjobs/*/incidentTickets") == 0,
+            "the same ticket is not written back again")
     }
 
     @Test("a Resolved ticket is reopened as In-Progress by default, or as variables.reopenStatus")
@@ -79,7 +87,10 @@ struct SummitLifecycleTests {
         let assigned = try stage.onlyTicket()
         #expect(assigned.status == "Assigned")
         #expect(assigned.workLog.count == 3)
-        #expect(assigned.changeHistory.filter { $0.column == "Status" }.map(\.newValue) == ["In-Progress", "Resolved", "In-Progress", "Resolved", "Assigned"])
+        #expect(
+            assigned.changeHistory.filter { $0.column == "Status" }.map(\.newValue) == [
+                "In-Progress", "Resolved", "In-Progress", "Resolved", "Assigned",
+            ])
     }
 
     @Test("a Closed, then a Cancelled ticket is replaced: a new ticket naming the old one, in Summit and in the job")
@@ -102,8 +113,9 @@ struct SummitLifecycleTests {
             #expect(withoutLogExcerpt(new.description)?.hasSuffix("\nPrevious Ticket Number (\(previous))") == true)
             #expect(stage.opcon.incidentTicketID(of: job.id) == String(new.number))
             #expect(stage.opcon.incidentTicketURL(of: job.id) == stage.link(new.number))
-            #expect(stage.opcon.documentation(of: job.id) == "Previous Ticket Number (\(previous))\nCall the GL team.\nEscalate after 2 h.",
-                    "one previous-ticket line, the operator's text kept")
+            #expect(
+                stage.opcon.documentation(of: job.id) == "Previous Ticket Number (\(previous))\nCall the GL team.\nEscalate after 2 h.",
+                "one previous-ticket line, the operator's text kept")
             let old = try #require(stage.summit.ticket(previous))
             #expect(old.status == final, "the old ticket is left as it is")
             #expect(old.workLog.count == 1)

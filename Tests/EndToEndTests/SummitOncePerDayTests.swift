@@ -1,14 +1,17 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §6.1 `submitSingleIncidentPerDay` with `DAILY_START_HOUR`, the clock pinned with `CONNECTOR_NOW`.
 @Suite("Summit end to end: one incident per operations day")
 struct SummitOncePerDayTests {
     static let oncePerDay = ["submitSingleIncidentPerDay": true]
 
-    @Test("the first failure writes Last Incident Date; before DAILY_START_HOUR next day it updates; from then on a plain new ticket, written back over the old one, and the line rewritten")
+    @Test(
+        "the first failure writes Last Incident Date; before DAILY_START_HOUR next day it updates; from then on a plain new ticket, written back over the old one, and the line rewritten"
+    )
     func window() async throws {
         let stage = try SummitStage(rules: Self.oncePerDay, dailyStartHour: 9)
         let job = stage.addJob("DAILY", documentation: "Call the GL team.")

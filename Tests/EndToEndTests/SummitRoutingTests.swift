@@ -1,7 +1,8 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §5 steps 4–6 and §6.1 for Summit: the EXIT tag, every source of a field value in its precedence, and the
 /// `@EV_*` placeholders, through the real executable against the Summit and OpCon simulators.
@@ -12,28 +13,45 @@ struct SummitRoutingTests {
     /// midnight), Wednesday 0000–0000 (a non-working day), other days absent (non-working).
     static func layeredTemplate(_ template: JSONValue) -> JSONValue {
         template
-            .setting("attributes", to: SummitStage.attributes([
-                "Priority_Name": "P2", "Impact_Name": "High", "Urgency_Name": "Low", "Assigned_WorkGroup_Name": "Service Desk",
-            ]))
-            .setting("workingHours", to: [
-                "monday": ["start": "0800", "stop": "1800"],
-                "tuesday": ["start": "2200", "stop": "0600"],
-                "wednesday": ["start": "0000", "stop": "0000"],
-            ])
-            .setting("workingHoursAttributes", to: SummitStage.attributes([
-                "Urgency_Name": "High", "Assigned_WorkGroup_Name": "Day Shift",
-            ]))
-            .setting("nonWorkingHoursAttributes", to: SummitStage.attributes([
-                "Urgency_Name": "Medium", "Impact_Name": "Low", "Assigned_WorkGroup_Name": "On Call",
-            ]))
-            .setting("tags", to: [
-                ["indicator": "EXIT", "indicatorValue": "NOTICKET", "attribute": "", "value": ""],
-                ["indicator": "TAG_START", "indicatorValue": "FIN", "attribute": "Assigned_WorkGroup_Name", "value": "Finance-Batch"],
-                ["indicator": "TAG_END", "indicatorValue": "_HR", "attribute": "Assigned_WorkGroup_Name", "value": "HR-Systems"],
-                ["indicator": "TAG_END", "indicatorValue": "_GL", "attribute": "Category_Name", "value": "Ledger"],
-                ["indicator": "ASSIGNTO", "indicatorValue": "ASSIGNTO", "attribute": "Assigned_Engineer_Email", "value": "@example.com"],
-                ["indicator": "DEFAULT", "indicatorValue": "DEFAULT", "attribute": "Assigned_WorkGroup_Name", "value": "Batch Desk"],
-            ])
+            .setting(
+                "attributes",
+                to: SummitStage.attributes([
+                    "Priority_Name": "P2", "Impact_Name": "High", "Urgency_Name": "Low", "Assigned_WorkGroup_Name": "Service Desk",
+                ])
+            )
+            .setting(
+                "workingHours",
+                to: [
+                    "monday": ["start": "0800", "stop": "1800"],
+                    "tuesday": ["start": "2200", "stop": "0600"],
+                    "wednesday": ["start": "0000", "stop": "0000"],
+                ]
+            )
+            .setting(
+                "workingHoursAttributes",
+                to: SummitStage.attributes([
+                    "Urgency_Name": "High", "Assigned_WorkGroup_Name": "Day Shift",
+                ])
+            )
+            .setting(
+                "nonWorkingHoursAttributes",
+                to: SummitStage.attributes([
+                    "Urgency_Name": "Medium", "Impact_Name": "Low", "Assigned_WorkGroup_Name": "On Call",
+                ])
+            )
+            .setting(
+                "tags",
+                to: [
+                    ["indicator": "EXIT", "indicatorValue": "NOTICKET", "attribute": "", "value": ""],
+                    ["indicator": "TAG_START", "indicatorValue": "FIN", "attribute": "Assigned_WorkGroup_Name", "value": "Finance-Batch"],
+                    ["indicator": "TAG_END", "indicatorValue": "_HR", "attribute": "Assigned_WorkGroup_Name", "value": "HR-Systems"],
+                    ["indicator": "TAG_END", "indicatorValue": "_GL", "attribute": "Category_Name", "value": "Ledger"],
+                    [
+                        "indicator": "ASSIGNTO", "indicatorValue": "ASSIGNTO", "attribute": "Assigned_Engineer_Email",
+                        "value": "@example.com",
+                    ],
+                    ["indicator": "DEFAULT", "indicatorValue": "DEFAULT", "attribute": "Assigned_WorkGroup_Name", "value": "Batch Desk"],
+                ])
     }
 
     static let allRouting: [String: Bool] = [
@@ -154,8 +172,12 @@ struct SummitRoutingTests {
     func prefixTags() async throws {
         let stage = try SummitStage()
         try stage.editTemplate(rules: Self.allRouting, Self.layeredTemplate)
-        let job = stage.addJob("PREFIXED", tags: ["FIN_HR", "AP_GL", "wrkgrp_Payroll Team", "CATNAME_Month End", "ASSIGNTO_jdoe",
-                                                  "WRKGRP_Second", "ASSIGNTO_other"])
+        let job = stage.addJob(
+            "PREFIXED",
+            tags: [
+                "FIN_HR", "AP_GL", "wrkgrp_Payroll Team", "CATNAME_Month End", "ASSIGNTO_jdoe",
+                "WRKGRP_Second", "ASSIGNTO_other",
+            ])
         let run = try await stage.fail(job, at: "2026-11-23T09:15:00Z")
         #expect(run.exitCode == 0, "\(run)")
         let ticket = try stage.ticket(of: job)
@@ -176,8 +198,11 @@ struct SummitRoutingTests {
     @Test("with their rules off, tag routing and the prefix tags change nothing")
     func rulesOff() async throws {
         let stage = try SummitStage()
-        try stage.editTemplate(rules: ["includeTagRouting": false, "includeWorkGroupNameTag": false, "includeCategoryNameTag": false,
-                                       "includeAssignToTag": false], Self.layeredTemplate)
+        try stage.editTemplate(
+            rules: [
+                "includeTagRouting": false, "includeWorkGroupNameTag": false, "includeCategoryNameTag": false,
+                "includeAssignToTag": false,
+            ], Self.layeredTemplate)
         let job = stage.addJob("UNROUTED", tags: ["FIN_HR", "AP_GL", "WRKGRP_Payroll", "CATNAME_Month End", "ASSIGNTO_jdoe"])
         let run = try await stage.fail(job, at: "2026-11-23T09:15:00Z")
         #expect(run.exitCode == 0, "\(run)")
@@ -196,11 +221,13 @@ struct SummitRoutingTests {
                 .setting("ticketDescription", to: "Job @EV_JOB of @ev_schedule on @EV_Agent ended with @EV_ErrorCode (@EV_Date).")
                 .setting("ticketInformation", to: "Work log: @EV_Schedule / @EV_Job / @EV_agent / @EV_errorcode / @EV_DATE")
                 .setting("attributes", to: SummitStage.attributes(["Symptom": "Batch failure: @EV_Job", "Impact_Name": "Low"]))
-                .setting("customAttributes", to: [
-                    ["groupName": "Batch", "name": "Where", "value": "@EV_Schedule/@EV_Job"],
-                    ["name": "Agent", "value": "@ev_agent"],
-                    ["groupName": "Other Details", "name": "Code", "value": "@EV_errorcode on @EV_Date"],
-                ])
+                .setting(
+                    "customAttributes",
+                    to: [
+                        ["groupName": "Batch", "name": "Where", "value": "@EV_Schedule/@EV_Job"],
+                        ["name": "Agent", "value": "@ev_agent"],
+                        ["groupName": "Other Details", "name": "Code", "value": "@EV_errorcode on @EV_Date"],
+                    ])
         }
         let job = stage.addJob("GL LOAD 01", schedule: "FINANCE DAILY", agent: "FINAPP01", termination: "Exit Code 2")
         // Notification Manager passes the multi-word names as separate words and this date as MM/dd/yyyy.
@@ -213,11 +240,12 @@ struct SummitRoutingTests {
         #expect(ticket.symptom == "Batch failure: GL LOAD 01")
         #expect(withoutLogExcerpt(ticket.description) == "Job GL LOAD 01 of FINANCE DAILY on FINAPP01 ended with Exit Code 2 (2026-11-23).")
         #expect(ticket.workLog == ["Work log: FINANCE DAILY / GL LOAD 01 / FINAPP01 / Exit Code 2 / 2026-11-23"])
-        #expect(ticket.customFields == [
-            SummitCustomField(groupName: "Batch", name: "Where", value: "FINANCE DAILY/GL LOAD 01"),
-            SummitCustomField(groupName: "Other Details", name: "Agent", value: "FINAPP01"),
-            SummitCustomField(groupName: "Other Details", name: "Code", value: "Exit Code 2 on 2026-11-23"),
-        ])
+        #expect(
+            ticket.customFields == [
+                SummitCustomField(groupName: "Batch", name: "Where", value: "FINANCE DAILY/GL LOAD 01"),
+                SummitCustomField(groupName: "Other Details", name: "Agent", value: "FINAPP01"),
+                SummitCustomField(groupName: "Other Details", name: "Code", value: "Exit Code 2 on 2026-11-23"),
+            ])
         #expect(!ticket.fields.values.contains { ($0.scalarText ?? "").contains("@EV_") })
     }
 

@@ -1,12 +1,13 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// What the Symphony Summit end-to-end suites share: a fresh install wired to the simulators, jobs that fail on a
 /// fixed Monday, runs of the real executable with a pinned clock, and readers of the simulators' state.
 final class SummitStage: Sendable {
-    let install: SimulatedInstall
+    let install: InstallUnderTest
 
     /// Monday 23 November 2026: the jobs of these suites fail on this day unless a test says otherwise.
     static let day = "2026-11-23"
@@ -19,7 +20,7 @@ final class SummitStage: Sendable {
 
     /// A fresh install without demo jobs; `rules` override single rules of the simulator's Summit template.
     init(rules: [String: Bool] = [:], dailyStartHour: Int = 7) throws {
-        install = try SimulatedInstall(summitRules: rules, dailyStartHour: dailyStartHour, seedDemoJobs: false)
+        install = try InstallUnderTest(summitRules: rules, dailyStartHour: dailyStartHour, seedDemoJobs: false)
     }
 
     var opcon: OpConSimulator { install.opcon }
@@ -53,26 +54,32 @@ final class SummitStage: Sendable {
 
     /// Adds a failed job on `day` and returns it as Notification Manager describes it. `ticket` is a Summit number
     /// already recorded as the job's Incident Ticket ID (with this template's link).
-    func addJob(_ job: String, schedule: String = "FINANCE", scheduleID: Int = 77, agent: String = "WINAGENT01",
-                termination: String = "Exit Code 1", tags: [String] = [], documentation: String? = nil,
-                logFiles: KeyValuePairs<String, String> = [:], day: String = SummitStage.day,
-                status: OpConJobStatus = .failed, ticket: Int? = nil) -> DemoJob {
+    func addJob(
+        _ job: String, schedule: String = "FINANCE", scheduleID: Int = 77, agent: String = "WINAGENT01",
+        termination: String = "Exit Code 1", tags: [String] = [], documentation: String? = nil,
+        logFiles: KeyValuePairs<String, String> = [:], day: String = SummitStage.day,
+        status: OpConJobStatus = .failed, ticket: Int? = nil
+    ) -> DemoJob {
         var extraFields: [String: JSONValue] = [:]
         if let ticket {
             extraFields["incidentTicketId"] = .string(String(ticket))
             extraFields["incidentTicketURL"] = .string(link(ticket))
         }
-        let id = opcon.addJob(date: day, scheduleID: scheduleID, schedule: schedule, job: job, agent: agent, tags: tags,
-                              documentation: documentation, status: status, termination: termination, logFiles: logFiles,
-                              extraFields: extraFields)
-        return DemoJob(id: id, date: day, scheduleID: scheduleID, instance: 1, schedule: schedule, job: job, agent: agent,
-                       termination: termination, tags: tags)
+        let id = opcon.addJob(
+            date: day, scheduleID: scheduleID, schedule: schedule, job: job, agent: agent, tags: tags,
+            documentation: documentation, status: status, termination: termination, logFiles: logFiles,
+            extraFields: extraFields)
+        return DemoJob(
+            id: id, date: day, scheduleID: scheduleID, instance: 1, schedule: schedule, job: job, agent: agent,
+            termination: termination, tags: tags)
     }
 
     /// Runs the Notification Manager line for `job` against `template` with the clock pinned to `moment` (TZ=UTC
     /// unless `environment` says otherwise).
-    func fail(_ job: DemoJob, at moment: String = SummitStage.morning, template: String = "summit.json",
-              environment: [String: String] = [:]) async throws -> ConnectorRun {
+    func fail(
+        _ job: DemoJob, at moment: String = SummitStage.morning, template: String = "summit.json",
+        environment: [String: String] = [:]
+    ) async throws -> ConnectorRun {
         try await run(install.failureWords(job, template: template), at: moment, environment: environment)
     }
 
@@ -92,7 +99,8 @@ final class SummitStage: Sendable {
 
     /// The Summit ticket whose number OpCon holds as the job's Incident Ticket ID.
     func ticket(of job: DemoJob, sourceLocation: SourceLocation = #_sourceLocation) throws -> SummitTicket {
-        let recorded = try #require(opcon.incidentTicketID(of: job.id), "job \(job.id) has no Incident Ticket ID", sourceLocation: sourceLocation)
+        let recorded = try #require(
+            opcon.incidentTicketID(of: job.id), "job \(job.id) has no Incident Ticket ID", sourceLocation: sourceLocation)
         let number = try #require(Int(recorded), "Incident Ticket ID \(recorded) is not a Summit number", sourceLocation: sourceLocation)
         return try #require(summit.ticket(number), "Summit has no ticket \(number)", sourceLocation: sourceLocation)
     }

@@ -1,15 +1,18 @@
 import ConnectorKit
 import Foundation
-@testable import Simulators
 import Testing
+
+@testable import Simulators
 
 /// SPEC §6.3: `connector sync -t servicenow.json --once` with every SMA business rule switched off, so OpCon only
 /// hears about the incidents through sync. Each pass is a separate run of the executable.
 @Suite("connector sync end to end: ServiceNow incident states become OpCon job actions")
 struct SyncServiceNowTests {
     /// A failed job whose incident the connector opened and the analyst then moved to `state` (nil: left New).
-    func ticketedJob(_ stage: ServiceNowStage, _ name: String, scheduleID: Int, day: String = ServiceNowStage.day,
-                     state: String?) async throws -> (job: DemoJob, number: String) {
+    func ticketedJob(
+        _ stage: ServiceNowStage, _ name: String, scheduleID: Int, day: String = ServiceNowStage.day,
+        state: String?
+    ) async throws -> (job: DemoJob, number: String) {
         let job = stage.addJob(name, scheduleID: scheduleID, day: day)
         let run = try await stage.fail(job)
         #expect(run.exitCode == 0, "\(run)")
@@ -95,10 +98,12 @@ struct SyncServiceNowTests {
         let (older, _) = try await ticketedJob(stage, "OLDER", scheduleID: 78, day: "2026-11-21", state: "6")
         // A ticket of another ServiceNow instance and a Summit ticket on today's failed jobs.
         let otherSysID = String(repeating: "ab", count: 16)
-        let foreign = stage.addJob("FOREIGN", scheduleID: 79, extraFields: [
-            "incidentTicketId": .string("INC0010001/\(otherSysID)"),
-            "incidentTicketURL": .string("https://other.service-now.com/nav_to.do?uri=incident.do?sys_id=\(otherSysID)"),
-        ])
+        let foreign = stage.addJob(
+            "FOREIGN", scheduleID: 79,
+            extraFields: [
+                "incidentTicketId": .string("INC0010001/\(otherSysID)"),
+                "incidentTicketURL": .string("https://other.service-now.com/nav_to.do?uri=incident.do?sys_id=\(otherSysID)"),
+            ])
         let summit = stage.addJob("SUMMIT", scheduleID: 80, extraFields: ["incidentTicketId": "4711"])
         let seen = stage.serviceNow.journal.requests
 

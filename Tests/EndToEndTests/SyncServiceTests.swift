@@ -1,12 +1,14 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
-@testable import Simulators
 import Testing
 
+@testable import Simulators
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// SPEC §6.3: `connector sync --interval S` as a long-running service, and `--once --json`, through the real executable.
@@ -16,18 +18,21 @@ struct SyncServiceTests {
     func stage(deadlineSeconds: Int = 3) async throws -> (ServiceNowStage, DemoJob, ServiceNowRecord) {
         let stage = try ServiceNowStage()
         let config = stage.install.services.connectorConfig()
-        try stage.install.write("Connector.config", config.replacingOccurrences(of: "[GENERAL]\n", with: "[GENERAL]\nDEADLINE_SECONDS=\(deadlineSeconds)\n"))
+        try stage.install.write(
+            "Connector.config", config.replacingOccurrences(of: "[GENERAL]\n", with: "[GENERAL]\nDEADLINE_SECONDS=\(deadlineSeconds)\n"))
         let job = stage.addJob("SERVICE JOB", scheduleID: 77)
         let run = try await stage.fail(job)
         #expect(run.exitCode == 0, "\(run)")
         return (stage, job, try stage.onlyIncident())
     }
 
-    @Test("--interval 1 with DEADLINE_SECONDS=3: runs past the deadline, survives OpCon down for 4 s, applies the action, exits 0 on SIGTERM")
+    @Test(
+        "--interval 1 with DEADLINE_SECONDS=3: runs past the deadline, survives OpCon down for 4 s, applies the action, exits 0 on SIGTERM")
     func serviceSurvivesAnOutage() async throws {
         let (stage, job, incident) = try await stage()
-        let service = try ConnectorProcess.start(["sync", "-t", "servicenow.json", "--interval", "1"], home: stage.install.home,
-                                                 environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
+        let service = try ConnectorProcess.start(
+            ["sync", "-t", "servicenow.json", "--interval", "1"], home: stage.install.home,
+            environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
         defer { if service.isRunning { service.send(SIGKILL) } }
         let started = Date()
         #expect(try await eventually(seconds: 10) { service.standardOutput.contains("sync pass: ") }, "\(service.standardOutput)")
@@ -73,8 +78,9 @@ struct SyncServiceTests {
         try stage.editTemplate { template in
             template.setting("credentials", to: ["user": .string(stage.serviceNow.settings.user), "password": "env:SYNC_SNOW_PASSWORD"])
         }
-        let service = try ConnectorProcess.start(["sync", "-t", "servicenow.json", "--interval", "1"], home: stage.install.home,
-                                                 environment: ["SYNC_SNOW_PASSWORD": secret])
+        let service = try ConnectorProcess.start(
+            ["sync", "-t", "servicenow.json", "--interval", "1"], home: stage.install.home,
+            environment: ["SYNC_SNOW_PASSWORD": secret])
         defer { if service.isRunning { service.send(SIGKILL) } }
         let run = try await service.finish(timeout: 20)
         #expect(run.exitCode == 77, "\(run)")
@@ -88,8 +94,9 @@ struct SyncServiceTests {
     func onceJSON() async throws {
         let (stage, job, incident) = try await stage(deadlineSeconds: 5)
         try stage.serviceNow.setState("6", of: incident["sys_id"]!)
-        let run = try await stage.install.run(["sync", "-t", "servicenow.json", "--once", "--json"],
-                                              environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
+        let run = try await stage.install.run(
+            ["sync", "-t", "servicenow.json", "--once", "--json"],
+            environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
         #expect(run.exitCode == 0, "\(run)")
         let document = try JSONValue.parse(run.stdout)
         #expect(document["exitCode"]?.intValue == 0)
@@ -101,8 +108,9 @@ struct SyncServiceTests {
 
         let outage = try Outage(stage.opcon)
         defer { try? outage.end() }
-        let down = try await stage.install.run(["sync", "-t", "servicenow.json", "--once", "--json"],
-                                               environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
+        let down = try await stage.install.run(
+            ["sync", "-t", "servicenow.json", "--once", "--json"],
+            environment: ["CONNECTOR_NOW": ServiceNowStage.morning])
         #expect(down.exitCode == 69, "\(down)")
         let failure = try JSONValue.parse(down.stdout)
         #expect(failure["exitCode"]?.intValue == 69)

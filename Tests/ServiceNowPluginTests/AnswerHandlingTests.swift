@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -9,9 +10,9 @@ struct AnswerHandlingTests {
     private func outcome(of answer: ScriptedTransport.Answer, logger: Logger = .silent) async throws -> ConnectorError? {
         let backend = Fixture.backend(ScriptedTransport([answer]), settings: try Fixture.settings(), logger: logger)
         do {
-            try await backend.update(Fixture.existing(.new, state: "1"), with: Fixture.draft())
+            try await backend.update(Fixture.existing(.new, state: "1"), with: Fixture.draft(), reopening: false)
             return nil
-        } catch let error as ConnectorError {
+        } catch {
             return error
         }
     }
@@ -21,7 +22,7 @@ struct AnswerHandlingTests {
         let body = #"{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}"#
         let refused = try await outcome(of: .json(401, body))
         #expect(refused?.message.contains("refused the credentials") == true, "\(String(describing: refused))")
-        #expect(refused?.message.contains("credentials.user and credentials.password in the ServiceNow template") == true)
+        #expect(refused?.message.contains("credentials.user and credentials.password in /templates/servicenow.json") == true)
         let forbidden = try await outcome(of: .json(403, #"{"error":{"message":"Operation Failed","detail":"ACL"},"status":"failure"}"#))
         #expect(forbidden?.message.contains("the account in credentials.user") == true, "\(String(describing: forbidden))")
         #expect(forbidden?.message.contains("Operation Failed") == true)
@@ -29,10 +30,14 @@ struct AnswerHandlingTests {
 
     @Test(arguments: [401, 403])
     func refusedCredentialsArePermissionErrorsThatNeverShowTheCredentials(status: Int) async throws {
-        let sink = CollectingSink()
+        let sink = MemoryLogSink()
         let masker = SecretMasker()
         let logger = Logger(sinks: [sink], minimumLevel: .debug, masker: masker)
-        let error = try await outcome(of: .json(status, #"{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}"#), logger: logger)
+        let error = try await outcome(
+            of: .json(
+                status,
+                #"{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"}"#),
+            logger: logger)
         #expect(error?.exitCode == .permission)
         #expect(error?.message.contains("User Not Authenticated") == true)
         #expect(error?.message.contains(Fixture.password) == false)
@@ -41,12 +46,20 @@ struct AnswerHandlingTests {
 
     @Test func anHTMLPageIsADataErrorThatNamesThePage() async throws {
         let error = try await outcome(of: .text(200, "<html><head><title>Instance Hibernating page</title></head><body>...</body></html>"))
-        #expect(error == .data("ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an HTML page (Instance Hibernating page) instead of JSON; check that the instance is awake and address.value is right."))
+        #expect(
+            error
+                == .data(
+                    "ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an HTML page (Instance Hibernating page) instead of JSON; check that the service is up and address.value is right."
+                ))
     }
 
     @Test func anEmptyBodyIsADataError() async throws {
         let error = try await outcome(of: .text(200, "", contentType: "application/json"))
-        #expect(error == .data("ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an empty body instead of JSON."))
+        #expect(
+            error
+                == .data(
+                    "ServiceNow (acme.service-now.com) answered the request to update incident INC0010042 (HTTP 200) with an empty body instead of JSON."
+                ))
     }
 
     @Test func truncatedJSONIsADataError() async throws {
@@ -56,8 +69,16 @@ struct AnswerHandlingTests {
     }
 
     @Test func anInBandErrorEnvelopeIsADataErrorWithTheServiceMessage() async throws {
-        let error = try await outcome(of: .json(200, #"{"error":{"message":"Operation Failed","detail":"Data Policy Exception: Short description is mandatory"},"status":"failure"}"#))
-        #expect(error == .data("ServiceNow (acme.service-now.com) could not update incident INC0010042: Operation Failed: Data Policy Exception: Short description is mandatory."))
+        let error = try await outcome(
+            of: .json(
+                200,
+                #"{"error":{"message":"Operation Failed","detail":"Data Policy Exception: Short description is mandatory"},"status":"failure"}"#
+            ))
+        #expect(
+            error
+                == .data(
+                    "ServiceNow (acme.service-now.com) could not update incident INC0010042: Operation Failed: Data Policy Exception: Short description is mandatory."
+                ))
     }
 
     @Test func aServerErrorOnAnUpdateIsUnavailable() async throws {
@@ -66,12 +87,20 @@ struct AnswerHandlingTests {
     }
 
     @Test func anUnreachableInstanceIsUnavailable() async throws {
-        let error = try await outcome(of: .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection refused")))
-        #expect(error == .unavailable("ServiceNow (acme.service-now.com) is unreachable: could not connect to acme.service-now.com: connection refused."))
+        let error = try await outcome(
+            of: .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection refused")))
+        #expect(
+            error
+                == .unavailable(
+                    "ServiceNow (acme.service-now.com) is unreachable: could not connect to acme.service-now.com: connection refused."))
     }
 
     @Test func aMissingRecordOnUpdateIsADataError() async throws {
-        let error = try await outcome(of: .json(404, #"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#))
+        let error = try await outcome(
+            of: .json(
+                404,
+                #"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#
+            ))
         #expect(error?.exitCode == .dataError)
         #expect(error?.message.contains("No Record found") == true)
     }

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -18,11 +19,13 @@ struct CreationSafetyTests {
 
         #expect(ticket == Fixture.reference())
         #expect(transport.requests.map(\.method) == [.post, .get])
-        #expect(transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix("sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on") == true)
+        #expect(
+            transport.requests[1].url.query?.removingPercentEncoding?.hasPrefix(
+                "sysparm_query=correlation_id=\(Fixture.correlationID)^active=true^stateNOT IN6,7,8^ORDERBYDESCsys_created_on") == true)
     }
 
     @Test func anUnconfirmedPostThatDidNotLandIsSentAgain() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .failure(TransportError.timedOut(host: "acme.service-now.com", seconds: 30)),
             .json(200, #"{"result":[]}"#),
@@ -35,38 +38,45 @@ struct CreationSafetyTests {
         #expect(ticket.number == "INC0010042")
         #expect(transport.requests.map(\.method) == [.post, .get, .post])
         #expect(transport.requests[0].body == transport.requests[2].body)
-        #expect(pauses.values.count == 1)
+        #expect(pauses.current.count == 1)
     }
 
     @Test func attemptsAreBoundedAndTheFinalErrorSaysNoIncidentExists() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .json(500, "{}"), .json(200, #"{"result":[]}"#),
-            .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")), .json(200, #"{"result":[]}"#),
+            .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection reset")),
+            .json(200, #"{"result":[]}"#),
+            .json(502, "{}"), .json(200, #"{"result":[]}"#),
             .text(504, "<html><title>Gateway Timeout</title></html>"), .json(200, #"{"result":[]}"#),
         ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, maxPostAttempts: 3)
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses)
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .unavailable)
-            #expect(error.message == "ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 504: an HTML page (Gateway Timeout)), and no incident with this job's correlation_id exists; gave up after 3 attempts.")
+            #expect(
+                error.message
+                    == "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 504: an HTML page (Gateway Timeout)), and it did not land; gave up after 4 attempts."
+            )
         }
-        #expect(transport.requests.map(\.method) == [.post, .get, .post, .get, .post, .get])
-        #expect(pauses.values == [0.5, 1.0])
+        #expect(transport.requests.map(\.method) == [.post, .get, .post, .get, .post, .get, .post, .get])
+        #expect(pauses.current == [0.2, 0.4, 0.8])
     }
 
     @Test func withoutCorrelationAnUnconfirmedPostIsNeverRepeated() async throws {
-        let transport = ScriptedTransport([.json(500, #"{"error":{"message":"Transaction cancelled","detail":"maximum execution time exceeded"},"status":"failure"}"#)])
+        let transport = ScriptedTransport([
+            .json(500, #"{"error":{"message":"Transaction cancelled","detail":"maximum execution time exceeded"},"status":"failure"}"#)
+        ])
         let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": false]))
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .unavailable)
             #expect(error.message.contains("HTTP 500: Transaction cancelled: maximum execution time exceeded"))
-            #expect(error.message.contains("includeCorrelationId"))
+            #expect(error.message.contains("It is not sent again"))
         }
         #expect(transport.requests.count == 1)
     }
@@ -91,15 +101,17 @@ struct CreationSafetyTests {
         #expect(ticket.number == "INC0010043")
         #expect(ticket.internalID == newSysID)
         #expect(transport.requests.map(\.method) == [.get, .post, .get, .post, .get])
-        #expect(transport.requests[2].url.query?.hasSuffix("sysparm_limit=2") == true)
+        #expect(transport.requests[2].url.query?.hasSuffix("sysparm_limit=100") == true)
     }
 
-    static let rateLimited = #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#
+    static let rateLimited =
+        #"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#
 
-    @Test("429 is sent again after the wait it asks (or the backoff, when longer), without a lookup, with or without correlation",
-          arguments: [true, false])
+    @Test(
+        "429 is sent again after the wait it asks (never less than the policy's base delay), or the backoff without one; no lookup, with or without correlation",
+        arguments: [true, false])
     func rateLimitedCreatesAreSentAgainAfterTheWaitTheyAsk(correlation: Bool) async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .json(429, Self.rateLimited, headers: ["Retry-After": "2"]),
             .json(429, Self.rateLimited, headers: ["Retry-After": "3"]),
@@ -107,19 +119,20 @@ struct CreationSafetyTests {
             .json(429, Self.rateLimited, headers: ["Retry-After": "1"]),
             Fixture.created(),
         ])
-        let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": correlation]), pauses: pauses)
+        let backend = Fixture.backend(
+            transport, settings: try Fixture.settings(rules: ["includeCorrelationId": correlation]), pauses: pauses)
 
         let ticket = try await backend.create(Fixture.draft())
 
         #expect(ticket == Fixture.reference())
         #expect(transport.requests.map(\.method) == [.post, .post, .post, .post, .post], "a 429 needs no lookup: nothing was stored")
         #expect(Set(transport.requests.map(\.body)).count == 1, "the same incident every time")
-        // Retry-After 2 and 3 win over the backoff (0.5, 1); without one, the backoff (2); Retry-After 1 loses to 4.
-        #expect(pauses.values == [2, 3, 2, 4])
+        // Retry-After 2 and 3 are waited as asked; without one, the policy's first backoff (0.2 s); then Retry-After 1.
+        #expect(pauses.current == [2, 3, 0.2, 1])
     }
 
     @Test func anUnconfirmedCreateWaitsForItsRetryAfterWhenThatIsLongerThanTheBackoff() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport([
             .json(503, "{}", headers: ["Retry-After": "5"]), .json(200, #"{"result":[]}"#), Fixture.created(),
         ])
@@ -128,11 +141,11 @@ struct CreationSafetyTests {
         _ = try await backend.create(Fixture.draft())
 
         #expect(transport.requests.map(\.method) == [.post, .get, .post])
-        #expect(pauses.values == [5])
+        #expect(pauses.current == [5])
     }
 
     @Test func attemptsGoOnWhileTheDeadlineAllowsRatherThanStoppingAfterThree() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let unconfirmed: [ScriptedTransport.Answer] = [.json(503, "{}", headers: ["Retry-After": "1"]), .json(200, #"{"result":[]}"#)]
         let transport = ScriptedTransport(Array(repeating: unconfirmed, count: 5).flatMap { $0 } + [Fixture.created()])
         let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, deadlineSeconds: 120)
@@ -141,36 +154,49 @@ struct CreationSafetyTests {
 
         #expect(ticket.number == "INC0010042")
         #expect(transport.requests.filter { $0.method == .post }.count == 6)
-        #expect(pauses.values == [1, 1, 2, 4, 8])
+        #expect(pauses.current == [1, 1, 1, 1, 1])
     }
 
     @Test func theDeadlineEndsTheAttemptsWhenTheNextWaitWouldPassIt() async throws {
-        let pauses = Recorder<Double>()
+        let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport(Array(repeating: .json(429, Self.rateLimited, headers: ["Retry-After": "30"]), count: 10))
         let backend = Fixture.backend(transport, settings: try Fixture.settings(), pauses: pauses, deadlineSeconds: 100)
         do {
             _ = try await backend.create(Fixture.draft())
             Issue.record("create should fail")
-        } catch let error as ConnectorError {
-            #expect(error == .unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."))
+        } catch {
+            #expect(
+                error
+                    == .unavailable(
+                        "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 4 attempts: the next, 30 s from now, would be past the run's deadline (10 s left)."
+                    ))
         }
-        #expect(pauses.values == [30, 30, 30])
+        #expect(pauses.current == [30, 30, 30])
         #expect(transport.requests.count == 4)
     }
 
     @Test func aRateLimitThatOutlastsTheDeadlineIsUnavailableAtOnce() async throws {
         let transport = ScriptedTransport([.json(429, Self.rateLimited, headers: ["Retry-After": "3600"])])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.unavailable("ServiceNow (acme.service-now.com) did not create the incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 1 attempt: the next, 3600 s from now, would be past the run's deadline (120 s left).")) {
+        await #expect(
+            throws: ConnectorError.unavailable(
+                "ServiceNow (acme.service-now.com) could not create an incident (last: HTTP 429: Rate limit exceeded: Rate limit of 100 requests per hour for Table API exceeded); gave up after 1 attempt: the next, 3600 s from now, would be past the run's deadline (120 s left)."
+            )
+        ) {
             _ = try await backend.create(Fixture.draft())
         }
         #expect(transport.requests.count == 1)
     }
 
     @Test func aRejectedPostIsNotRepeated() async throws {
-        let transport = ScriptedTransport([.json(400, #"{"error":{"message":"Invalid field","detail":"urgency: bad value"},"status":"failure"}"#)])
+        let transport = ScriptedTransport([
+            .json(400, #"{"error":{"message":"Invalid field","detail":"urgency: bad value"},"status":"failure"}"#)
+        ])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) could not create an incident (HTTP 400: Invalid field: urgency: bad value).")) {
+        await #expect(
+            throws: ConnectorError.data(
+                "ServiceNow (acme.service-now.com) could not create an incident (HTTP 400: Invalid field: urgency: bad value).")
+        ) {
             _ = try await backend.create(Fixture.draft())
         }
         #expect(transport.requests.count == 1)
@@ -184,8 +210,13 @@ struct CreationSafetyTests {
     }
 
     @Test func aCreateAnswerWithoutTheSysIDNamesTheNotation() async throws {
-        let backend = Fixture.backend(ScriptedTransport([.json(201, #"{"result":{"number":"INC0010042"}}"#)]), settings: try Fixture.settings())
-        await #expect(throws: ConnectorError.data("ServiceNow (acme.service-now.com) created an incident but its answer has no sys_id at result.sys_id, so it cannot be recorded on the job; check parseNotations (incidentnumber, incidentsysid).")) {
+        let backend = Fixture.backend(
+            ScriptedTransport([.json(201, #"{"result":{"number":"INC0010042"}}"#)]), settings: try Fixture.settings())
+        await #expect(
+            throws: ConnectorError.data(
+                "ServiceNow (acme.service-now.com) created an incident but its answer has no sys_id at result.sys_id, so it cannot be recorded on the job; check parseNotations (incidentnumber, incidentsysid)."
+            )
+        ) {
             _ = try await backend.create(Fixture.draft())
         }
     }

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 

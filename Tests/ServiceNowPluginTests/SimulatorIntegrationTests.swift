@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import CurlHTTP
 import Foundation
 import Simulators
@@ -16,6 +17,12 @@ struct SimulatorIntegrationTests {
     struct Instance {
         let simulator: ServiceNowSimulator
         let backend: ServiceNowBackend
+        /// The template's decision rules, which the finder follows.
+        let rules: DecisionRules
+
+        func find(recordedID: String?, draft: TicketDraft) async throws -> ExistingTicket? {
+            try await Fixture.find(backend, recordedID: recordedID, draft: draft, rules: rules)
+        }
 
         init(rules: [String: Bool] = [:], businessRules: BusinessRuleSwitches = .allOff) throws {
             var settings = ServiceNowSettings()
@@ -25,12 +32,17 @@ struct SimulatorIntegrationTests {
             simulator = ServiceNowSimulator(settings: settings)
             try simulator.start()
             let deadline = Deadline(seconds: 60)
-            let http = HTTPStack.make(config: ConnectorConfig(), deadline: deadline, logger: .silent,
-                                      transport: try CurlTransport(), sleep: { _ in })
+            let http = HTTPStack.make(
+                config: ConnectorConfig(), deadline: deadline, logger: .silent,
+                transport: try CurlTransport(), sleep: { _ in })
+            let environment = BackendEnvironment(
+                http: http, secrets: SecretResolver(masker: SecretMasker(), environment: [:]), logger: .silent, config: ConnectorConfig(),
+                template: Template(name: "servicenow.json", path: "servicenow.json", raw: [:], backendID: "servicenow"),
+                deadline: deadline, pause: { _ in })
             backend = ServiceNowBackend(
                 settings: try Fixture.settings(rules: rules, address: simulator.baseURL), user: Fixture.user,
-                password: Fixture.password, http: http, logger: .silent, masker: SecretMasker(), deadline: deadline,
-                pause: { _ in })
+                password: Fixture.password, environment: environment)
+            self.rules = DecisionRules(template: try Fixture.load(Fixture.templateJSON(rules: rules)).template)
         }
 
         func stop() { simulator.stop() }
@@ -61,11 +73,11 @@ struct SimulatorIntegrationTests {
         #expect(ticket.url == "\(sim.baseURL)/nav_to.do?uri=incident.do?sys_id=\(ticket.internalID)")
 
         // the job's ticket read back; an open one is updated without a state change
-        let found = try #require(try await backend.findTicket(recordedID: ticket.recordedID, draft: draft()))
+        let found = try #require(try await Fixture.find(backend, recordedID: ticket.recordedID, draft: draft()))
         #expect(found.status == .new)
         var second = draft()
         second.fields = second.fields.map { $0.name == "description" ? TicketField(name: "description", value: "second failure") : $0 }
-        try await backend.update(found, with: second)
+        try await backend.update(found, with: second, reopening: false)
         #expect(sim.incident(ticket.number)?["description"] == "second failure")
         #expect(sim.incident(ticket.number)?["state"] == "1")
 
@@ -73,7 +85,7 @@ struct SimulatorIntegrationTests {
         try sim.setState("6", of: ticket.number)
         let resolved = try #require(try await backend.ticketStatus(recordedID: ticket.recordedID))
         #expect(resolved.status == .resolved)
-        try await backend.reopen(resolved, with: draft())
+        try await backend.update(resolved, with: draft(), reopening: true)
         #expect(sim.incident(ticket.number)?["state"] == "2")
         #expect(sim.journalEntries(of: ticket.number).contains { $0.element == "work_notes" && $0.value == draft().failureLine })
 
@@ -87,7 +99,7 @@ struct SimulatorIntegrationTests {
 
         // closed: the recorded ticket is reported closed, and its replacement names it
         try sim.setState("7", of: ticket.number)
-        let closed = try #require(try await backend.findTicket(recordedID: ticket.recordedID, draft: draft()))
+        let closed = try #require(try await Fixture.find(backend, recordedID: ticket.recordedID, draft: draft()))
         #expect(closed.status == .closed)
         #expect(!closed.foundBySearch)
         let replacement = try await backend.create(draft(previous: closed.reference))
@@ -95,7 +107,7 @@ struct SimulatorIntegrationTests {
         #expect(sim.incident(replacement.number)?["description"]?.hasSuffix("\nPrevious Ticket Number (\(ticket.number))") == true)
 
         // the replacement is what a later run finds when it was never written back
-        let adopted = try #require(try await backend.findTicket(recordedID: ticket.recordedID, draft: draft()))
+        let adopted = try #require(try await Fixture.find(backend, recordedID: ticket.recordedID, draft: draft()))
         #expect(adopted.reference == replacement)
         #expect(adopted.foundBySearch)
     }
@@ -104,27 +116,32 @@ struct SimulatorIntegrationTests {
         let instance = try Instance()
         defer { instance.stop() }
         try instance.simulator.createIncident(["short_description": "no correlation at all"])
-        try instance.simulator.createIncident(["short_description": "another job", "correlation_id": "127.0.0.1:1,20240921|123|1|PAYROLL 02"])
+        try instance.simulator.createIncident([
+            "short_description": "another job", "correlation_id": "127.0.0.1:1,20240921|123|1|PAYROLL 02",
+        ])
 
-        #expect(try await instance.backend.findTicket(recordedID: nil, draft: draft()) == nil)
+        #expect(try await instance.find(recordedID: nil, draft: draft()) == nil)
         let ticket = try await instance.backend.create(draft())
-        let found = try await instance.backend.findTicket(recordedID: nil, draft: draft())
+        let found = try await instance.find(recordedID: nil, draft: draft())
         #expect(found?.reference == ticket)
         #expect(found?.foundBySearch == true)
     }
 
-    @Test("only an open incident of this job is taken for one an interrupted run left: Resolved ones stay active, and are skipped",
-          arguments: [("1", true), ("2", true), ("3", true), ("6", false), ("7", false), ("8", false)])
+    @Test(
+        "only an open incident of this job is taken for one an interrupted run left: Resolved ones stay active, and are skipped",
+        arguments: [("1", true), ("2", true), ("3", true), ("6", false), ("7", false), ("8", false)])
     func theCorrelationSearchFindsOpenIncidentsOnly(state: String, found: Bool) async throws {
         let instance = try Instance()
         defer { instance.stop() }
-        var fields = ["short_description": "this job", "correlation_display": "SMA_OPCON", "correlation_id": Self.correlationID,
-                      "state": state]
+        var fields = [
+            "short_description": "this job", "correlation_display": "SMA_OPCON", "correlation_id": Self.correlationID,
+            "state": state,
+        ]
         if ["6", "7"].contains(state) { fields.merge(["close_code": "Solution provided", "close_notes": "done"]) { $1 } }
         let incident = try instance.simulator.createIncident(fields)
         #expect(incident["active"] == (["7", "8"].contains(state) ? "false" : "true"))
 
-        let ticket = try await instance.backend.findTicket(recordedID: nil, draft: draft())
+        let ticket = try await instance.find(recordedID: nil, draft: draft())
         #expect((ticket?.reference.internalID == incident["sys_id"]) == found, "\(String(describing: ticket))")
         #expect((ticket == nil) == !found)
     }
@@ -185,7 +202,7 @@ struct SimulatorIntegrationTests {
         do {
             try await instance.backend.verifyAccess()
             Issue.record("verifyAccess should fail")
-        } catch let error as ConnectorError {
+        } catch {
             #expect(error.exitCode == .permission)
             #expect(error.message.contains("User Not Authenticated"))
             #expect(!error.message.contains(Fixture.password))
@@ -212,8 +229,8 @@ struct SimulatorIntegrationTests {
         defer { instance.stop() }
         let ticket = try await instance.backend.create(draft())
         try await instance.backend.verifyAccess()
-        let text = try await instance.backend.describeTicket(number: ticket.number)
-        #expect(text.contains("Incident \(ticket.number)"))
-        #expect(text.contains("State: New (1)"))
+        let text = try await instance.backend.describeTicket(number: ticket.number, service: "ServiceNow")
+        #expect(text.contains("Ticket:            \(ticket.number)"))
+        #expect(text.contains("State:             New (1)"))
     }
 }

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -11,10 +12,8 @@ struct TemplateValidationTests {
         do {
             _ = try Fixture.load(json)
             return nil
-        } catch let error as ConnectorError {
-            return error.message
         } catch {
-            return "\(error)"
+            return (error as? ConnectorError)?.message ?? "\(error)"
         }
     }
 
@@ -27,13 +26,13 @@ struct TemplateValidationTests {
         #expect(settings.incidentPath == "api/now/table/incident")
         #expect(settings.attachmentPath == "api/now/attachment/file")
         #expect(settings.reopenState == "2")
-        #expect(settings.resolvedAction == .markFixed)
         #expect(settings.includeCorrelationID)
-        #expect(settings.userSetting == "env:SNOW_USER")
+        #expect(loaded.template.raw["credentials"]?["user"]?.stringValue == "env:SNOW_USER")
     }
 
     @Test func getincidentDefaultsToTheIncidentURL() throws {
-        let json = Fixture.templateJSON().replacingOccurrences(of: #"{ "name": "getincident", "value": "api/now/table/incident" },"#, with: "")
+        let json = Fixture.templateJSON().replacingOccurrences(
+            of: #"{ "name": "getincident", "value": "api/now/table/incident" },"#, with: "")
         let settings = try ServiceNowTemplateSettings(template: Fixture.load(json).template)
         #expect(settings.getIncidentPath == "api/now/table/incident")
     }
@@ -71,13 +70,14 @@ struct TemplateValidationTests {
 
     @Test func credentialsAreRequired() {
         let json = Fixture.templateJSON().replacingOccurrences(of: #""password": "env:SNOW_PASSWORD""#, with: #""password": """#)
-        #expect(loadError(json)?.contains("credentials.password: expected a non-empty string") == true)
+        #expect(loadError(json)?.contains("credentials.password: must be a non-empty string") == true)
         let noUser = Fixture.templateJSON().replacingOccurrences(of: #""user": "env:SNOW_USER", "#, with: "")
-        #expect(loadError(noUser)?.contains("credentials.user: required") == true)
+        #expect(loadError(noUser)?.contains("credentials.user: is required") == true)
     }
 
     @Test func anAddressIsRequired() {
-        let json = Fixture.templateJSON().replacingOccurrences(of: #""address": { "name": "production", "value": "https://acme.service-now.com" },"#, with: "")
+        let json = Fixture.templateJSON().replacingOccurrences(
+            of: #""address": { "name": "production", "value": "https://acme.service-now.com" },"#, with: "")
         #expect(loadError(json)?.contains("address.value: the ServiceNow instance is required") == true)
     }
 
@@ -103,20 +103,24 @@ struct TemplateValidationTests {
     }
 
     @Test func customParseNotationsAreUsed() throws {
-        let json = Fixture.templateJSON().replacingOccurrences(of: #""notation": "result.number""#, with: #""notation": "result.record.number""#)
+        let json = Fixture.templateJSON().replacingOccurrences(
+            of: #""notation": "result.number""#, with: #""notation": "result.record.number""#)
         let settings = try ServiceNowTemplateSettings(template: Fixture.load(json).template)
         #expect(settings.notations.path(.incidentNumber) == "result.record.number")
         #expect(settings.notations.path(.incidentSysID) == "result.sys_id")
     }
 
     @Test func resolvedActionAcceptsMarkFixedOrRestart() throws {
-        #expect(try Fixture.settings(extra: #""resolvedAction": "restart""#).resolvedAction == .restart)
-        #expect(try Fixture.settings(extra: #""resolvedAction": "markFixed""#).resolvedAction == .markFixed)
-        #expect(loadError(Fixture.templateJSON(extra: #""resolvedAction": "release""#))?.contains(#"resolvedAction: expected "markFixed" or "restart", found "release""#) == true)
+        #expect(try Fixture.load(Fixture.templateJSON(extra: #""resolvedAction": "restart""#)).warnings.isEmpty)
+        #expect(try Fixture.load(Fixture.templateJSON(extra: #""resolvedAction": "markFixed""#)).warnings.isEmpty)
+        #expect(
+            loadError(Fixture.templateJSON(extra: #""resolvedAction": "release""#))?.contains(
+                #"resolvedAction: must be "markFixed" or "restart", found "release""#) == true)
     }
 
     @Test func aQuotedIncludeCorrelationIdSwitchesCorrelationOnWithAWarning() throws {
-        let json = Fixture.templateJSON().replacingOccurrences(of: #""includeCorrelationId": true"#, with: #""includeCorrelationId": "TRUE""#)
+        let json = Fixture.templateJSON().replacingOccurrences(
+            of: #""includeCorrelationId": true"#, with: #""includeCorrelationId": "TRUE""#)
         #expect(json.contains(#""includeCorrelationId": "TRUE""#))
         let loaded = try Fixture.load(json)
         #expect(try ServiceNowTemplateSettings(template: loaded.template).includeCorrelationID)
@@ -144,7 +148,10 @@ struct TemplateValidationTests {
     }
 
     @Test func documentationRoutingNeedsTheXMLRuleAndATag() {
-        let message = loadError(Fixture.templateJSON(rules: ["routingByDocumentationContent": true], extra: #""documentationRouting": { "routingAttribute": "assignment_group" }"#))
+        let message = loadError(
+            Fixture.templateJSON(
+                rules: ["routingByDocumentationContent": true],
+                extra: #""documentationRouting": { "routingAttribute": "assignment_group" }"#))
         #expect(message?.contains("rules.routingByDocumentationContent: needs rules.extractXmlContentFromJobDescription") == true)
         #expect(message?.contains("jobDescriptionXmlTag.xmlTag") == true)
     }
@@ -155,19 +162,22 @@ struct RecognitionTests {
     @Test func parseNotationsOrAnApiNowURLMeanServiceNow() throws {
         #expect(ServiceNowPlugin.recognizes(try JSONValue.parse(#"{"parseNotations": []}"#)))
         #expect(ServiceNowPlugin.recognizes(try JSONValue.parse(#"{"urls": [{"name": "incident", "value": "api/now/table/incident"}]}"#)))
-        #expect(!ServiceNowPlugin.recognizes(try JSONValue.parse(#"{"urls": [{"name": "incident", "value": "Summit_RESTWCF.svc"}], "ticketDescription": "x"}"#)))
+        #expect(
+            !ServiceNowPlugin.recognizes(
+                try JSONValue.parse(#"{"urls": [{"name": "incident", "value": "Summit_RESTWCF.svc"}], "ticketDescription": "x"}"#)))
     }
 
     @Test func thePluginIsNamedServiceNow() {
         #expect(ServiceNowPlugin.plugin.id == "servicenow")
         #expect(ServiceNowPlugin.plugin.displayName == "ServiceNow")
-        #expect(ServiceNowPlugin.plugin.knownTemplateKeys.contains("resolvedAction"))
+        #expect(ServiceNowPlugin.plugin.templateKeys.contains("parseNotations"))
+        #expect(ServiceNowPlugin.plugin.requiredCredentials == ["user", "password"])
     }
 }
 
 @Suite("The example template")
 struct ExampleTemplateTests {
-    /// `templates/servicenow.json` in this repository.
+    /// `templates/servicenow.jsonBody` in this repository.
     private var examplePath: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("templates/servicenow.json").path
@@ -180,8 +190,8 @@ struct ExampleTemplateTests {
         #expect(loaded.warnings.isEmpty)
         let settings = try ServiceNowTemplateSettings(template: loaded.template)
         #expect(settings.includeCorrelationID)
-        #expect(settings.userSetting.hasPrefix("env:"))
-        #expect(settings.passwordSetting.hasPrefix("env:"))
+        #expect(loaded.template.raw["credentials"]?["user"]?.stringValue?.hasPrefix("env:") == true)
+        #expect(loaded.template.raw["credentials"]?["password"]?.stringValue?.hasPrefix("env:") == true)
         #expect(settings.documentationXMLTag == "ServiceNowInstructions")
         #expect(settings.documentationRouting?.routingAttribute == "assignment_group")
         #expect(loaded.template.tags.map(\.indicator) == ["EXIT", "TAG_START", "TAG_END", "DEFAULT"])

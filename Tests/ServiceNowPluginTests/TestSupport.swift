@@ -1,93 +1,9 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
 @testable import ServiceNowPlugin
-
-/// A transport that records every request and answers from a script, in order.
-final class ScriptedTransport: ClientTransport, @unchecked Sendable {
-    enum Answer {
-        case response(HTTPResponse)
-        case failure(any Error)
-    }
-
-    private let lock = NSLock()
-    private var script: [Answer]
-    private var recorded: [HTTPRequest] = []
-
-    init(_ script: [Answer]) { self.script = script }
-
-    var requests: [HTTPRequest] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recorded
-    }
-
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let next: Answer? = lock.withLock {
-            recorded.append(request)
-            return script.isEmpty ? nil : script.removeFirst()
-        }
-        switch next {
-        case .response(let response): return response
-        case .failure(let error): throw error
-        case nil: throw TransportError.connectionFailed(host: request.url.host ?? "?", reason: "unexpected request \(request.method.rawValue) \(request.url.absoluteString)")
-        }
-    }
-}
-
-/// Collects log entries so tests can check what was (and was not) written.
-final class CollectingSink: LogSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [LogEntry] = []
-    var entries: [LogEntry] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-    func write(_ entry: LogEntry) {
-        lock.lock()
-        stored.append(entry)
-        lock.unlock()
-    }
-}
-
-/// A monotonic clock the test moves by hand, for a `Deadline`.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seconds: Double = 1000
-
-    var now: Deadline.Clock { { [self] in lock.withLock { seconds } } }
-    func advance(_ delta: Double) { lock.withLock { seconds += delta } }
-}
-
-/// Values recorded from concurrent code (the waits the backend asks for, what a middleware saw).
-final class Recorder<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Value] = []
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-    func record(_ value: Value) {
-        lock.lock()
-        stored.append(value)
-        lock.unlock()
-    }
-}
-
-extension ScriptedTransport.Answer {
-    /// A JSON answer.
-    static func json(_ status: Int, _ text: String, headers: [String: String] = [:]) -> Self {
-        .response(HTTPResponse(status: status, headers: ["Content-Type": "application/json"].merging(headers) { _, new in new }, body: Data(text.utf8)))
-    }
-
-    /// A non-JSON answer.
-    static func text(_ status: Int, _ text: String, contentType: String = "text/html") -> Self {
-        .response(HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Data(text.utf8)))
-    }
-}
 
 enum Fixture {
     static let sysID = "9d385017c611228701d22104cc95c371"
@@ -138,43 +54,72 @@ enum Fixture {
         return try loader.load(name, config: ConnectorConfig())
     }
 
-    static func settings(rules: [String: Bool] = [:], extra: String = "", address: String = "https://acme.service-now.com") throws -> ServiceNowTemplateSettings {
+    static func settings(
+        rules: [String: Bool] = [:], extra: String = "", address: String = "https://acme.service-now.com"
+    ) throws -> ServiceNowTemplateSettings {
         try ServiceNowTemplateSettings(template: load(templateJSON(rules: rules, extra: extra, address: address)).template)
     }
 
     /// A backend talking to `transport` with resolved credentials; waits are recorded in `pauses` and move `clock`,
     /// on which the run's deadline of `deadlineSeconds` is measured.
-    static func backend(_ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<Double> = Recorder(),
-                        logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
-                        deadlineSeconds: Double = 120, maxPostAttempts: Int = 20) -> ServiceNowBackend {
-        ServiceNowBackend(settings: settings, user: user, password: password, http: HTTPClient(transport: transport),
-                          logger: logger, masker: masker, deadline: Deadline(seconds: deadlineSeconds, clock: clock.now),
-                          pause: { pauses.record($0); clock.advance($0) }, maxPostAttempts: maxPostAttempts)
+    static func backend(
+        _ transport: ScriptedTransport, settings: ServiceNowTemplateSettings, pauses: Recorder<[Double]> = Recorder(),
+        logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
+        deadlineSeconds: Double = 120
+    ) -> ServiceNowBackend {
+        let environment = BackendEnvironment(
+            http: HTTPClient(transport: transport), secrets: SecretResolver(masker: masker, environment: [:]), logger: logger,
+            config: ConnectorConfig(),
+            template: Template(name: "servicenow.json", path: "/templates/servicenow.json", raw: [:], backendID: "servicenow"),
+            deadline: Deadline(seconds: deadlineSeconds, clock: clock.now),
+            pause: {
+                pauses.record($0)
+                clock.advance($0)
+            })
+        return ServiceNowBackend(settings: settings, user: user, password: password, environment: environment)
+    }
+
+    /// The ticket the engine's finder settles on for a job that records `recordedID` (nil: none recorded).
+    static func find(
+        _ backend: ServiceNowBackend, recordedID: String?, draft: TicketDraft, rules: DecisionRules = DecisionRules(),
+        logger: Logger = .silent
+    ) async throws -> ExistingTicket? {
+        try await TicketFinder(backend: backend, rules: rules, logger: logger, service: "ServiceNow").find(
+            recordedID: recordedID, draft: draft)
     }
 
     static let failedAt = Date(timeIntervalSince1970: 1_726_902_780)  // 2024-09-21 07:13 UTC, a Saturday
 
-    static func draft(fields: [TicketField]? = nil, previous: TicketReference? = nil, correlationID: String = correlationID,
-                      documentation: String? = nil) -> TicketDraft {
-        let event = FailureEvent(agent: "WIN01", schedule: "NIGHTLY", job: "PAYROLL 01", termination: "Exit Code 2",
-                                 scheduleDate: "2024-09-21", scheduleID: 123, scheduleInstance: 1,
-                                 template: "servicenow.json", failedAt: failedAt)
+    static func draft(
+        fields: [TicketField]? = nil, previous: TicketReference? = nil, correlationID: String = correlationID,
+        documentation: String? = nil
+    ) -> TicketDraft {
+        let event = FailureEvent(
+            agent: "WIN01", schedule: "NIGHTLY", job: "PAYROLL 01", termination: "Exit Code 2",
+            scheduleDate: "2024-09-21", scheduleID: 123, scheduleInstance: 1,
+            template: "servicenow.json", failedAt: failedAt)
         var raw: JSONValue = ["id": "20240921|123|1|PAYROLL 01", "uid": 42, "jobNumber": 4711, "uniqueJobId": "U-4711"]
         if let documentation { raw = raw.setting("documentation", to: ["job": .string(documentation)]) }
         let defaultFields = [
-            TicketField(name: "short_description", value: "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)"),
-            TicketField(name: "description", value: "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"),
+            TicketField(
+                name: "short_description", value: "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)"
+            ),
+            TicketField(
+                name: "description",
+                value: "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"),
             TicketField(name: "correlation_id", value: ""),
             TicketField(name: "state", value: ""),
             TicketField(name: "urgency", value: "2"),
         ]
-        return TicketDraft(event: event, job: DailyJob(raw: raw), fields: fields ?? defaultFields, previousTicket: previous,
-                           correlationID: correlationID, timeZone: TimeZone(identifier: "UTC")!)
+        return TicketDraft(
+            event: event, job: DailyJob(raw: raw), fields: fields ?? defaultFields, previousTicket: previous,
+            correlationID: correlationID, timeZone: TimeZone(identifier: "UTC")!)
     }
 
     static func reference(number: String = "INC0010042", sysID: String = sysID) -> TicketReference {
-        TicketReference(recordedID: "\(number)/\(sysID)", number: number,
-                        url: "https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=\(sysID)", internalID: sysID)
+        TicketReference(
+            recordedID: "\(number)/\(sysID)", number: number,
+            url: "https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=\(sysID)", internalID: sysID)
     }
 
     static func existing(_ status: TicketStatus, state: String, number: String = "INC0010042", sysID: String = sysID) -> ExistingTicket {
@@ -191,9 +136,4 @@ enum Fixture {
         let items = rows.map { #"{"number":"\#($0.0)","sys_id":"\#($0.1)","state":"\#($0.2)","active":"true"}"# }
         return .json(200, #"{"result":[\#(items.joined(separator: ","))]}"#)
     }
-}
-
-extension HTTPRequest {
-    /// The body parsed as JSON (tests only).
-    var json: JSONValue? { body.flatMap { try? JSONValue.parse($0) } }
 }

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
 
@@ -17,14 +18,16 @@ struct WireFormatTests {
         #expect(request.method == .post)
         #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/table/incident")
         #expect(request.header("Accept") == "application/json")
-        #expect(request.header("Content-Type") == "application/json")
-        #expect(request.json == [
-            "short_description": "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)",
-            "description": "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711",
-            "urgency": "2",
-            "correlation_display": "SMA_OPCON",
-            "correlation_id": "opcon.example:9010,20240921|123|1|PAYROLL 01",
-        ])
+        #expect(request.header("Content-Type") == "application/json; charset=utf-8")
+        #expect(
+            request.jsonBody == [
+                "short_description": "OpCon Task Failure (schedule NIGHTLY job PAYROLL 01 server WIN01 error code Exit Code 2)",
+                "description":
+                    "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711",
+                "urgency": "2",
+                "correlation_display": "SMA_OPCON",
+                "correlation_id": "opcon.example:9010,20240921|123|1|PAYROLL 01",
+            ])
         #expect(ticket == Fixture.reference())
         #expect(ticket.recordedID == "INC0010042/\(Fixture.sysID)")
         #expect(ticket.url == "https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=\(Fixture.sysID)")
@@ -45,20 +48,24 @@ struct WireFormatTests {
     @Test func theAuthorizationHeaderIsAddedBelowTheSharedMiddlewares() async throws {
         // Stands for the shared retry and debug-logging middlewares: they must never see the credentials.
         struct Peek: ClientMiddleware {
-            let seen: Recorder<Bool>
-            func intercept(_ request: HTTPRequest, next: @Sendable (HTTPRequest) async throws -> HTTPResponse) async throws -> HTTPResponse {
+            let seen: Recorder<[Bool]>
+            func intercept(_ request: HTTPRequest, next: @Sendable (HTTPRequest) async throws -> HTTPResponse) async throws -> HTTPResponse
+            {
                 seen.record(request.header("Authorization") != nil)
                 return try await next(request)
             }
         }
-        let seen = Recorder<Bool>()
+        let seen = Recorder<[Bool]>()
         let transport = ScriptedTransport([Fixture.created()])
+        let environment = BackendEnvironment(
+            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]),
+            secrets: SecretResolver(masker: SecretMasker(), environment: [:]),
+            logger: .silent, config: ConnectorConfig(),
+            template: Template(name: "t.json", path: "t.json", raw: [:], backendID: "servicenow"))
         let backend = ServiceNowBackend(
-            settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password,
-            http: HTTPClient(transport: transport, middlewares: [Peek(seen: seen)]), logger: .silent, masker: SecretMasker(),
-            deadline: Deadline(seconds: 120))
+            settings: try Fixture.settings(), user: Fixture.user, password: Fixture.password, environment: environment)
         _ = try await backend.create(Fixture.draft())
-        #expect(seen.values == [false])
+        #expect(seen.current == [false])
         #expect(transport.requests.first?.header("Authorization")?.hasPrefix("Basic ") == true)
     }
 
@@ -67,7 +74,7 @@ struct WireFormatTests {
         let backend = Fixture.backend(transport, settings: try Fixture.settings(rules: ["includeCorrelationId": false]))
         _ = try await backend.create(Fixture.draft())
 
-        let body = try #require(transport.requests.first?.json?.objectValue)
+        let body = try #require(transport.requests.first?.jsonBody?.objectValue)
         #expect(body["correlation_id"] == nil)
         #expect(body["correlation_display"] == nil)
         #expect(body["state"] == nil)
@@ -81,19 +88,26 @@ struct WireFormatTests {
         _ = try await backend.create(Fixture.draft(previous: previous))
 
         let post = try #require(transport.requests.last)
-        let description = post.json?["description"]?.stringValue
-        #expect(description == "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711\nPrevious Ticket Number (INC0010024)")
+        let description = post.jsonBody?["description"]?.stringValue
+        #expect(
+            description
+                == "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711\nPrevious Ticket Number (INC0010024)"
+        )
     }
 
     @Test func updateWritesTheNewFailureIntoTheDescriptionWithoutAStateChange() async throws {
         let transport = ScriptedTransport([.json(200, #"{"result":{"sys_id":"\#(Fixture.sysID)","state":"2"}}"#)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
-        try await backend.update(Fixture.existing(.inProgress, state: "2"), with: Fixture.draft())
+        try await backend.update(Fixture.existing(.inProgress, state: "2"), with: Fixture.draft(), reopening: false)
 
         let request = try #require(transport.requests.first)
         #expect(request.method == .put)
         #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/table/incident/\(Fixture.sysID)")
-        #expect(request.json == ["description": "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"])
+        #expect(
+            request.jsonBody == [
+                "description":
+                    "Schedule (NIGHTLY) job (PAYROLL 01) server (WIN01) error code (Exit Code 2) date (21-09-2024 07:13) JOBID=U-4711"
+            ])
     }
 
     @Test(arguments: [(nil, "2"), ("1", "1"), ("2", "2")] as [(String?, String)])
@@ -102,23 +116,28 @@ struct WireFormatTests {
         let transport = ScriptedTransport([.json(200, #"{"result":{"sys_id":"\#(Fixture.sysID)","state":"\#(expected)"}}"#)])
         let backend = Fixture.backend(transport, settings: try Fixture.settings(extra: extra))
         let draft = Fixture.draft()
-        try await backend.reopen(Fixture.existing(.resolved, state: "6"), with: draft)
+        try await backend.update(Fixture.existing(.resolved, state: "6"), with: draft, reopening: true)
 
         let request = try #require(transport.requests.first)
         #expect(request.method == .put)
         #expect(request.url.path == "/api/now/table/incident/\(Fixture.sysID)")
-        #expect(request.json == ["state": .string(expected), "work_notes": .string(draft.failureLine)])
+        #expect(request.jsonBody == ["state": .string(expected), "work_notes": .string(draft.failureLine)])
     }
 
     @Test func attachSendsTheRawBytesAsPlainTextWithAnEncodedFileName() async throws {
-        let transport = ScriptedTransport([.json(201, #"{"result":{"sys_id":"6ea10fe64f411200adf9f8e18110c739","file_name":"PAYROLL 01|log.txt"}}"#)])
+        let transport = ScriptedTransport([
+            .json(201, #"{"result":{"sys_id":"6ea10fe64f411200adf9f8e18110c739","file_name":"PAYROLL 01|log.txt"}}"#)
+        ])
         let backend = Fixture.backend(transport, settings: try Fixture.settings())
         let bytes = Data("line 1\nline 2 ü\n".utf8)
         try await backend.attach(JobLogFile(name: "PAYROLL 01|log.txt", data: bytes), to: Fixture.reference())
 
         let request = try #require(transport.requests.first)
         #expect(request.method == .post)
-        #expect(request.url.absoluteString == "https://acme.service-now.com/api/now/attachment/file?table_name=incident&table_sys_id=\(Fixture.sysID)&file_name=PAYROLL%2001%7Clog.txt")
+        #expect(
+            request.url.absoluteString
+                == "https://acme.service-now.com/api/now/attachment/file?table_name=incident&table_sys_id=\(Fixture.sysID)&file_name=PAYROLL%2001%7Clog.txt"
+        )
         #expect(request.header("Content-Type") == "text/plain")
         #expect(request.header("Accept") == "application/json")
         #expect(request.streamedBody != nil, "a job log is streamed from where it is kept, not copied into memory")
@@ -152,19 +171,18 @@ struct WireFormatTests {
         ])
         let backend = Fixture.backend(transport, settings: settings)
         _ = try await backend.create(draft)
-        try await backend.update(Fixture.existing(.new, state: "1"), with: draft)
-        try await backend.reopen(Fixture.existing(.resolved, state: "6"), with: draft)
+        try await backend.update(Fixture.existing(.new, state: "1"), with: draft, reopening: false)
+        try await backend.update(Fixture.existing(.resolved, state: "6"), with: draft, reopening: true)
         var replacing = draft
         replacing.previousTicket = previous.reference
         _ = try await backend.create(replacing)
 
-        let sent = transport.requests.filter { $0.method != .get }.map(\.json)
-        #expect(sent[0] == backend.previewPayload(for: .create, draft: draft))
-        #expect(sent[1] == backend.previewPayload(for: .update(Fixture.existing(.new, state: "1")), draft: draft))
-        #expect(sent[2] == backend.previewPayload(for: .reopen(Fixture.existing(.resolved, state: "6")), draft: draft))
-        // The engine fills previousTicket for a replace; the preview does it itself when asked before that.
-        #expect(sent[3] == backend.previewPayload(for: .replace(previous), draft: draft))
-        #expect(backend.previewPayload(for: .skip(reason: "EXIT tag"), draft: draft) == .null)
+        let sent = transport.requests.filter { $0.method != .get }.map(\.jsonBody)
+        let payloads = IncidentPayloads(settings: settings)
+        #expect(sent[0] == payloads.create(draft))
+        #expect(sent[1] == payloads.update(draft))
+        #expect(sent[2] == payloads.reopen(draft))
+        #expect(sent[3] == payloads.create(replacing))
     }
 
     @Test func documentationInstructionsAreAddedAndRouteTheIncident() async throws {
@@ -174,16 +192,17 @@ struct WireFormatTests {
             "documentationRouting": { "routingAttribute": "assignment_group", "workingHoursWithDoc": "Payroll Ops",
               "workingHoursWithoutDoc": "Service Desk", "nonWorkingHoursWithDoc": "On Call", "nonWorkingHoursWithoutDoc": "" }
             """
-        let settings = try Fixture.settings(rules: ["extractXmlContentFromJobDescription": true, "routingByDocumentationContent": true], extra: extra)
-        let backend = Fixture.backend(ScriptedTransport([]), settings: settings)
+        let settings = try Fixture.settings(
+            rules: ["extractXmlContentFromJobDescription": true, "routingByDocumentationContent": true], extra: extra)
+        let payloads = IncidentPayloads(settings: settings)
 
         let documented = Fixture.draft(documentation: "Runs after GL.\n<snow>Call the payroll team first.</snow>")
-        let withDoc = try #require(backend.previewPayload(for: .create, draft: documented).objectValue)
+        let withDoc = try #require(payloads.create(documented).objectValue)
         #expect(withDoc["assignment_group"] == "Payroll Ops")
         #expect(withDoc["description"]?.stringValue?.hasSuffix("JOBID=U-4711\nCall the payroll team first.") == true)
-        #expect(backend.previewPayload(for: .update(Fixture.existing(.new, state: "1")), draft: documented)["description"]?.stringValue?.hasSuffix("\nCall the payroll team first.") == true)
+        #expect(payloads.update(documented)["description"]?.stringValue?.hasSuffix("\nCall the payroll team first.") == true)
 
-        let undocumented = try #require(backend.previewPayload(for: .create, draft: Fixture.draft()).objectValue)
+        let undocumented = try #require(payloads.create(Fixture.draft()).objectValue)
         #expect(undocumented["assignment_group"] == "Service Desk")
         #expect(undocumented["description"]?.stringValue?.hasSuffix("JOBID=U-4711") == true)
     }

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Simulators
 import Testing
@@ -12,7 +13,8 @@ struct FaultPlanTests {
         return sim
     }
 
-    @Test func theNextAnswersFailWithStatusRetryAfterAndBody() throws {
+    @Test("the next answers fail with the status, Retry-After and body asked for, then the service answers normally")
+    func theNextAnswersFailWithStatusRetryAfterAndBody() throws {
         let sim = try started()
         defer { sim.stop() }
         sim.faults.failNext(2, status: 503, retryAfter: 7)
@@ -30,19 +32,23 @@ struct FaultPlanTests {
         #expect(custom.headers["Content-Type"]?.hasPrefix("application/json") == true)
     }
 
-    @Test func aRouteFilterLimitsTheFaultToMatchingRequests() throws {
+    @Test("a route filter limits a fault to the requests that match it")
+    func aRouteFilterLimitsTheFaultToMatchingRequests() throws {
         let sim = try started()
         defer { sim.stop() }
         let uid = try #require(sim.job(sim.jobIDs[0])?["uid"]?.intValue)
         sim.faults.failNext(status: 502, method: "POST", path: "/api/dailyjobs/*/incidentTickets")
         let path = sim.baseURL + "/api/dailyjobs/\(uid)/incidentTickets"
         #expect(try call("GET", path, headers: opconAuth()).status == 200)  // wrong method
-        #expect(try call("POST", sim.baseURL + "/api/jobactions", json: ["action": "cancel", "jobs": [["id": "x"]]], headers: opconAuth()).status == 200)
+        #expect(
+            try call("POST", sim.baseURL + "/api/jobactions", json: ["action": "cancel", "jobs": [["id": "x"]]], headers: opconAuth())
+                .status == 200)
         #expect(try call("POST", path, json: ["id": 0, "ticketId": "T1"], headers: opconAuth()).status == 502)
         #expect(try call("POST", path, json: ["id": 0, "ticketId": "T1"], headers: opconAuth()).status == 201)
     }
 
-    @Test func htmlPagesSilenceDropsAndLatency() throws {
+    @Test("a fault can answer with an HTML page, stay silent, drop the connection or add latency")
+    func htmlPagesSilenceDropsAndLatency() throws {
         let sim = try started()
         defer { sim.stop() }
         sim.faults.add(Fault(.htmlError(502)))
@@ -62,7 +68,8 @@ struct FaultPlanTests {
         #expect(sim.faults.pending.isEmpty)
     }
 
-    @Test func aSilentServiceReadsRequestsAndNeverAnswers() throws {
+    @Test("a silent service reads requests and never answers them")
+    func aSilentServiceReadsRequestsAndNeverAnswers() throws {
         let sim = try started()
         defer { sim.stop() }
         sim.isSilent = true
@@ -72,18 +79,21 @@ struct FaultPlanTests {
         #expect(try call("GET", sim.baseURL + "/api/version").status == 200)
     }
 
-    @Test func commitThenFailDoesTheWorkButAnswersWithAnError() throws {
+    @Test("commit-then-fail does the work but answers with an error")
+    func commitThenFailDoesTheWorkButAnswersWithAnError() throws {
         let sim = try started()
         defer { sim.stop() }
         let id = sim.jobIDs[0]
         let uid = try #require(sim.job(id)?["uid"]?.intValue)
         sim.faults.add(Fault(.commitThenFail(500), method: "POST"))
-        let response = try call("POST", sim.baseURL + "/api/dailyjobs/\(uid)/incidentTickets", json: ["id": 0, "ticketId": "T1"], headers: opconAuth())
+        let response = try call(
+            "POST", sim.baseURL + "/api/dailyjobs/\(uid)/incidentTickets", json: ["id": 0, "ticketId": "T1"], headers: opconAuth())
         #expect(response.status == 500)
         #expect(sim.incidentTicketID(of: id) == "T1")
     }
 
-    @Test func persistentFaultsLastUntilCleared() throws {
+    @Test("a persistent fault lasts until it is cleared")
+    func persistentFaultsLastUntilCleared() throws {
         let sim = try started()
         defer { sim.stop() }
         sim.faults.add(Fault(.status(503), count: nil))
@@ -92,13 +102,16 @@ struct FaultPlanTests {
         #expect(try call("GET", sim.baseURL + "/api/version").status == 200)
     }
 
-    @Test func faultsAreSetThroughTheControlAPI() throws {
+    @Test("faults are set through the control API, which refuses kinds it does not know")
+    func faultsAreSetThroughTheControlAPI() throws {
         let sim = try started()
         defer { sim.stop() }
-        let added = try call("POST", sim.baseURL + "/_sim/faults", json: [
-            ["kind": "status", "status": 429, "retryAfter": 3, "count": 2, "method": "GET", "path": "/api/version"],
-            ["kind": "html", "status": 504, "persistent": true, "path": "/api/dailyjobs"],
-        ])
+        let added = try call(
+            "POST", sim.baseURL + "/_sim/faults",
+            json: [
+                ["kind": "status", "status": 429, "retryAfter": 3, "count": 2, "method": "GET", "path": "/api/version"],
+                ["kind": "html", "status": 504, "persistent": true, "path": "/api/dailyjobs"],
+            ])
         #expect(added.status == 200)
         #expect(added.json?["pending"] == 2)
         let limited = try call("GET", sim.baseURL + "/api/version")
@@ -116,14 +129,15 @@ struct FaultPlanTests {
         #expect(try call("POST", sim.baseURL + "/_sim/faults", json: ["kind": "status"]).status == 400)
     }
 
-    @Test func theServiceCanGoDownAndComeBackOnTheSamePort() throws {
+    @Test("the service can go down and come back on the same port")
+    func theServiceCanGoDownAndComeBackOnTheSamePort() throws {
         let sim = try started()
         defer { sim.stop() }
         let port = try #require(sim.port)
         let answer = try call("POST", sim.baseURL + "/_sim/down", json: ["seconds": .number("0.5")])
         #expect(answer.status == 200)
-        #expect(eventually { (try? SimHTTPConnection(host: "127.0.0.1", port: port)) == nil })
-        #expect(eventually { sim.port == port })
+        #expect(eventually(seconds: 5) { (try? SimHTTPConnection(host: "127.0.0.1", port: port)) == nil })
+        #expect(eventually(seconds: 5) { sim.port == port })
         #expect(try call("GET", "http://127.0.0.1:\(port)/api/version").status == 200)
 
         sim.stop()
@@ -132,7 +146,8 @@ struct FaultPlanTests {
         #expect(try call("GET", sim.baseURL + "/api/version").status == 200)
     }
 
-    @Test func pathPatternsMatchSegmentsWithoutCase() {
+    @Test("path patterns match segment by segment, ignoring case")
+    func pathPatternsMatchSegmentsWithoutCase() {
         let pattern = PathPattern("/api/dailyjobs/*/incidentTickets")
         #expect(pattern.matches(SimRequest(method: "POST", target: "/API/DailyJobs/48213/incidenttickets/1")))
         #expect(!pattern.matches(SimRequest(method: "POST", target: "/api/dailyjobs/48213")))

@@ -1,17 +1,18 @@
 import ConnectorKit
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Simulators
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
-import Glibc
-private let SOCK_STREAM_VALUE = SOCK_STREAM.rawValue
+    import Glibc
+    private let sockStreamValue = SOCK_STREAM.rawValue
 #elseif canImport(Darwin)
-import Darwin
-private let SOCK_STREAM_VALUE = SOCK_STREAM
+    import Darwin
+    private let sockStreamValue = SOCK_STREAM
 #endif
 
 /// A server that answers with what it received, so tests can see how the request was parsed.
@@ -30,7 +31,7 @@ private func echoServer() throws -> (HTTPServer, Int) {
 
 /// 0 when a socket without SO_REUSEADDR can bind 127.0.0.1:`port`, else the errno.
 private func bindsPlainly(_ port: Int) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM_VALUE), 0)
+    let fd = socket(AF_INET, Int32(sockStreamValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -44,7 +45,8 @@ private func bindsPlainly(_ port: Int) -> Int32 {
 
 @Suite("HTTP server")
 struct HTTPServerTests {
-    @Test func decodesChunkedRequestBodies() throws {
+    @Test("chunked request bodies are decoded")
+    func decodesChunkedRequestBodies() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -54,7 +56,8 @@ struct HTTPServerTests {
         #expect(response.json?["body"]?.stringValue == String(decoding: body, as: UTF8.self))
     }
 
-    @Test func splitsPathAndQueryAndMatchesHeadersWithoutCase() throws {
+    @Test("the path is split from the query, and headers match ignoring case")
+    func splitsPathAndQueryAndMatchesHeadersWithoutCase() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         var headers = HTTPHeaders()
@@ -69,7 +72,8 @@ struct HTTPServerTests {
         #expect(json["contentType"] == "text/plain")
     }
 
-    @Test func keepsConnectionsAliveUntilTheClientAsksToClose() throws {
+    @Test("a connection is kept alive until the client asks to close it")
+    func keepsConnectionsAliveUntilTheClientAsksToClose() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -85,7 +89,8 @@ struct HTTPServerTests {
         #expect(connection.isClosedByPeer())
     }
 
-    @Test func answersExpectContinueBeforeTheBody() throws {
+    @Test("Expect: 100-continue is answered before the body is read")
+    func answersExpectContinueBeforeTheBody() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -97,7 +102,8 @@ struct HTTPServerTests {
         #expect(response.json?["body"] == "hello")
     }
 
-    @Test func answersMalformedRequestsWith400() throws {
+    @Test("a malformed request is answered 400")
+    func answersMalformedRequestsWith400() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -105,7 +111,8 @@ struct HTTPServerTests {
         #expect(try connection.readResponse().status == 400)
     }
 
-    @Test func headAnswersCarryNoBody() throws {
+    @Test("an answer to HEAD carries no body")
+    func headAnswersCarryNoBody() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let connection = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -117,7 +124,8 @@ struct HTTPServerTests {
         #expect(try connection.exchange(method: "GET", target: "/y").json?["path"] == "/y")
     }
 
-    @Test func stopRefusesConnectionsAndStartReusesThePort() throws {
+    @Test("a stopped server refuses connections, and starting again reuses its port")
+    func stopRefusesConnectionsAndStartReusesThePort() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let idle = try SimHTTPConnection(host: "127.0.0.1", port: port)
@@ -130,13 +138,15 @@ struct HTTPServerTests {
         #expect(try call("GET", "http://127.0.0.1:\(port)/after").json?["path"] == "/after")
     }
 
-    @Test func startingTwiceIsAnError() throws {
+    @Test("starting a server twice is an error")
+    func startingTwiceIsAnError() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         #expect(throws: SimulatorError.alreadyRunning(port: port)) { try server.start() }
     }
 
-    @Test func silentModeReadsButNeverAnswers() throws {
+    @Test("in silent mode the server reads requests but never answers")
+    func silentModeReadsButNeverAnswers() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         server.isSilent = true
@@ -147,7 +157,8 @@ struct HTTPServerTests {
         #expect(try call("GET", "http://127.0.0.1:\(port)/x").status == 200)
     }
 
-    @Test func servesURLSessionClients() async throws {
+    @Test("URLSession clients are served")
+    func servesURLSessionClients() async throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         let configuration = URLSessionConfiguration.ephemeral
@@ -165,7 +176,8 @@ struct HTTPServerTests {
         session.finishTasksAndInvalidate()
     }
 
-    @Test func aStoppedServerKeepsItsPortUntilItStartsAgain() throws {
+    @Test("a stopped server keeps its port until it starts again")
+    func aStoppedServerKeepsItsPortUntilItStartsAgain() throws {
         let (server, port) = try echoServer()
         defer { server.stop() }
         server.stop()

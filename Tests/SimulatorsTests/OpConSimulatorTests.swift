@@ -43,7 +43,8 @@ private final class OpConFixture {
 
 @Suite("OpCon simulator")
 struct OpConSimulatorTests {
-    @Test func versionIsOpenAndEverythingElseNeedsTheToken() throws {
+    @Test("the version is open to all; everything else needs the token")
+    func versionIsOpenAndEverythingElseNeedsTheToken() throws {
         let fixture = try OpConFixture()
         let version = try call("GET", fixture.base + "/api/version")
         #expect(version.status == 200)
@@ -60,11 +61,13 @@ struct OpConSimulatorTests {
         #expect(token.json?["tokenType"]?["type"] == "Application")
     }
 
-    @Test(arguments: [
-        "20240615%7C16%7C1%7CGL%2FLOAD%2001",  // single encoding
-        "20240615%7C16%7C1%7CGL%252FLOAD%2001",  // the Java client's double-encoded slash
-        "20240615%7c16%7c1%7cGL%252fLOAD%2001",  // lower-case escapes
-    ])
+    @Test(
+        "a daily job is read by its id, singly or doubly encoded, in either case of escape",
+        arguments: [
+            "20240615%7C16%7C1%7CGL%2FLOAD%2001",  // single encoding
+            "20240615%7C16%7C1%7CGL%252FLOAD%2001",  // the Java client's double-encoded slash
+            "20240615%7c16%7c1%7cGL%252fLOAD%2001",  // lower-case escapes
+        ])
     func readsAJobByItsEncodedID(encodedID: String) throws {
         let fixture = try OpConFixture()
         let response = try fixture.get("/api/dailyjobs/" + encodedID)
@@ -82,7 +85,8 @@ struct OpConSimulatorTests {
         #expect(job["incidentTicketId"] == .null)
     }
 
-    @Test func anUnknownJobIsA404WithAnApiError() throws {
+    @Test("an unknown job is 404 with an API error")
+    func anUnknownJobIsA404WithAnApiError() throws {
         let fixture = try OpConFixture()
         let response = try fixture.get("/api/dailyjobs/20240615%7C16%7C1%7CNOPE")
         #expect(response.status == 404)
@@ -90,7 +94,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/nothing-here").status == 404)
     }
 
-    @Test func listsJobsWithCaseInsensitiveFilters() throws {
+    @Test("daily jobs are listed with filters that ignore case")
+    func listsJobsWithCaseInsensitiveFilters() throws {
         let fixture = try OpConFixture()
         fixture.sim.addJob(date: "2024-06-15", scheduleID: 16, schedule: "FINANCE", job: "GL_ARCHIVE", status: .finishedOk)
         fixture.sim.addJob(date: "2024-06-16", scheduleID: 16, schedule: "FINANCE", job: "GL/LOAD 01")
@@ -116,7 +121,8 @@ struct OpConSimulatorTests {
         #expect(bad.json?[0]?["message"]?.stringValue?.contains("dates") == true)
     }
 
-    @Test func listsCarryDocumentationOnlyWhenAskedFor() throws {
+    @Test("a list carries documentation only when asked for")
+    func listsCarryDocumentationOnlyWhenAskedFor() throws {
         let fixture = try OpConFixture()
         let plain = try #require(try fixture.get("/api/dailyjobs?dates=2024-06-15").json?[0])
         #expect(plain["documentation"] == .null)
@@ -124,12 +130,14 @@ struct OpConSimulatorTests {
         #expect(documented["documentation"]?["job"] == "Call the GL on-call.")
     }
 
-    @Test func putStoresTheWholeJobAndKeepsUnknownFields() throws {
+    @Test("a PUT stores the whole job and keeps fields the simulator does not know")
+    func putStoresTheWholeJobAndKeepsUnknownFields() throws {
         let fixture = try OpConFixture()
         let path = "/api/dailyjobs/" + encoded(fixture.jobID)
         var job = try #require(try fixture.get(path).json)
         let documentation = try #require(job["documentation"])
-        job = job.setting("documentation", to: documentation.setting("job", to: "Previous Ticket Number (INC0010001)\nCall the GL on-call."))
+        job = job.setting(
+            "documentation", to: documentation.setting("job", to: "Previous Ticket Number (INC0010001)\nCall the GL on-call."))
         job = job.setting("status", to: ["id": 900, "description": "Finished OK", "category": "Finished Ok"])
         let response = try fixture.send("PUT", path, job)
         #expect(response.status == 200)
@@ -145,7 +153,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.send("PUT", "/api/dailyjobs/" + encoded("20240615|16|1|NOPE"), other).status == 404)
     }
 
-    @Test func incidentTicketsHoldOneTicketMirroredOnTheJob() throws {
+    @Test("a job's incident ticket is one ticket, mirrored on the job")
+    func incidentTicketsHoldOneTicketMirroredOnTheJob() throws {
         let fixture = try OpConFixture()
         let path = "/api/dailyjobs/\(fixture.uid)/incidentTickets"
         #expect(try fixture.get(path).json == [])
@@ -174,7 +183,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/dailyjobs/\(encoded(fixture.jobID))/incidentTickets").status == 400)
     }
 
-    @Test func aSecondPostCanBeConfiguredToOverwrite() throws {
+    @Test("a second POST of an incident ticket can be configured to overwrite the first")
+    func aSecondPostCanBeConfiguredToOverwrite() throws {
         let fixture = try OpConFixture()
         fixture.sim.settings.incidentTicketPostOverwrites = true
         let path = "/api/dailyjobs/\(fixture.uid)/incidentTickets"
@@ -183,10 +193,12 @@ struct OpConSimulatorTests {
         #expect(fixture.sim.incidentTicketID(of: fixture.jobID) == "4502")
     }
 
-    @Test func jobOutputIsListedThenFetchedAfterPolling() throws {
+    @Test("job output is listed, then fetched, each after polling")
+    func jobOutputIsListedThenFetchedAfterPolling() throws {
         let fixture = try OpConFixture()
-        let list = try fixture.send("POST", "/api/jobinstanceactions",
-                                    ["action": "LIST", "jobInstanceActionItems": [["id": .int(fixture.jobNumber)]]])
+        let list = try fixture.send(
+            "POST", "/api/jobinstanceactions",
+            ["action": "LIST", "jobInstanceActionItems": [["id": .int(fixture.jobNumber)]]])
         #expect(list.status == 200)
         #expect(list.json?["result"] == "submitted")
         let listID = try #require(list.json?["id"]?.intValue)
@@ -199,22 +211,25 @@ struct OpConSimulatorTests {
         #expect(files[0].hasSuffix("\\GL_LOAD.log"))
         #expect(files[0].contains("\\"))
 
-        let file = try fixture.send("POST", "/api/jobinstanceactions",
-                                    ["action": "FILE", "jobInstanceActionItems": [["id": .int(fixture.jobNumber), "jorsRequestParameters": .string(files[0])]]])
+        let file = try fixture.send(
+            "POST", "/api/jobinstanceactions",
+            ["action": "FILE", "jobInstanceActionItems": [["id": .int(fixture.jobNumber), "jorsRequestParameters": .string(files[0])]]])
         let fileID = try #require(file.json?["id"]?.intValue)
         let (fetched, _) = try fixture.poll("/api/jobinstanceactions/\(fileID)")
         #expect(fetched["result"] == "success")
         #expect(fetched["jobInstanceActionItems"]?[0]?["data"] == "Starting...\r\nERROR: ledger locked\r\n")
     }
 
-    @Test func jobOutputFailsWithAMessage() throws {
+    @Test("a job output request can fail with a message")
+    func jobOutputFailsWithAMessage() throws {
         let fixture = try OpConFixture()
         fixture.sim.settings.jobInstanceActionPolls = 0
         let quiet = fixture.sim.addJob(date: "2024-06-15", scheduleID: 16, schedule: "FINANCE", job: "NO_LOGS")
         let quietNumber = try #require(fixture.sim.job(quiet)?["jobNumber"])
         func outcome(_ action: JSONValue, _ number: JSONValue, _ parameters: JSONValue = nil) throws -> JSONValue {
-            let posted = try fixture.send("POST", "/api/jobinstanceactions",
-                                          ["action": action, "jobInstanceActionItems": [["id": number, "jorsRequestParameters": parameters]]])
+            let posted = try fixture.send(
+                "POST", "/api/jobinstanceactions",
+                ["action": action, "jobInstanceActionItems": [["id": number, "jorsRequestParameters": parameters]]])
             let id = try #require(posted.json?["id"]?.intValue)
             return try fixture.poll("/api/jobinstanceactions/\(id)").0
         }
@@ -222,45 +237,51 @@ struct OpConSimulatorTests {
         #expect(noLogs["result"] == "failed")
         #expect(noLogs["message"]?.stringValue?.isEmpty == false)
         #expect(try outcome("LIST", 1)["result"] == "failed")
-        #expect(try outcome("FILE", .int(fixture.jobNumber), "C:\\missing.log")["jobInstanceActionItems"]?[0]?["message"] == "Output not found: C:\\missing.log")
+        #expect(
+            try outcome("FILE", .int(fixture.jobNumber), "C:\\missing.log")["jobInstanceActionItems"]?[0]?["message"]
+                == "Output not found: C:\\missing.log")
 
         fixture.sim.settings.jorsFailure = "The agent does not support JORS."
         let jors = try outcome("LIST", .int(fixture.jobNumber))
         #expect(jors["result"] == "failed")
         #expect(jors["message"] == "The agent does not support JORS.")
 
-        #expect(try fixture.send("POST", "/api/jobinstanceactions", ["action": "DELETE", "jobInstanceActionItems": [["id": 1]]]).status == 400)
+        #expect(
+            try fixture.send("POST", "/api/jobinstanceactions", ["action": "DELETE", "jobInstanceActionItems": [["id": 1]]]).status == 400)
         #expect(try fixture.get("/api/jobinstanceactions/424242").status == 404)
     }
 
-    @Test(arguments: [
-        ("markUnderReview", OpConJobStatus.failed, OpConJobStatus.underReview),
-        ("markUnderReview", .underReview, nil),
-        ("markUnderReview", .finishedOk, nil),
-        ("markFixed", .failed, .fixed),
-        ("markFixed", .underReview, .fixed),
-        ("markFixed", .cancelled, nil),
-        ("cancel", .failed, .cancelled),
-        ("cancel", .underReview, .cancelled),
-        ("cancel", .held, .cancelled),
-        ("cancel", .waitStartTime, .cancelled),
-        ("cancel", .missedStartTime, .cancelled),
-        ("cancel", .running, nil),
-        ("cancel", .fixed, nil),
-        ("restart", .failed, .waitStartTime),
-        ("restart", .fixed, .waitStartTime),
-        ("restart", .cancelled, .waitStartTime),
-        ("restart", .finishedOk, .waitStartTime),
-        ("restart", .skipped, .waitStartTime),
-        ("restart", .underReview, .waitStartTime),
-        ("restart", .running, nil),
-        ("hold", .failed, nil),
-    ] as [(String, OpConJobStatus, OpConJobStatus?)])
+    @Test(
+        "job actions follow OpCon's status rules",
+        arguments: [
+            ("markUnderReview", OpConJobStatus.failed, OpConJobStatus.underReview),
+            ("markUnderReview", .underReview, nil),
+            ("markUnderReview", .finishedOk, nil),
+            ("markFixed", .failed, .fixed),
+            ("markFixed", .underReview, .fixed),
+            ("markFixed", .cancelled, nil),
+            ("cancel", .failed, .cancelled),
+            ("cancel", .underReview, .cancelled),
+            ("cancel", .held, .cancelled),
+            ("cancel", .waitStartTime, .cancelled),
+            ("cancel", .missedStartTime, .cancelled),
+            ("cancel", .running, nil),
+            ("cancel", .fixed, nil),
+            ("restart", .failed, .waitStartTime),
+            ("restart", .fixed, .waitStartTime),
+            ("restart", .cancelled, .waitStartTime),
+            ("restart", .finishedOk, .waitStartTime),
+            ("restart", .skipped, .waitStartTime),
+            ("restart", .underReview, .waitStartTime),
+            ("restart", .running, nil),
+            ("hold", .failed, nil),
+        ] as [(String, OpConJobStatus, OpConJobStatus?)])
     func jobActionsFollowTheStatusRules(action: String, from: OpConJobStatus, to: OpConJobStatus?) throws {
         let fixture = try OpConFixture()
         fixture.sim.setStatus(from, of: fixture.jobID)
-        let posted = try fixture.send("POST", "/api/jobactions",
-                                      ["action": .string(action), "jobs": [["id": .string(fixture.jobID)]], "reason": "ticket accepted"])
+        let posted = try fixture.send(
+            "POST", "/api/jobactions",
+            ["action": .string(action), "jobs": [["id": .string(fixture.jobID)]], "reason": "ticket accepted"])
         #expect(posted.status == 200)
         #expect(posted.json?["result"] == "submitted")
         let actionID = try #require(posted.json?["id"]?.intValue)
@@ -274,11 +295,13 @@ struct OpConSimulatorTests {
         if to == nil { #expect(final["jobs"]?[0]?["message"]?.stringValue?.isEmpty == false) }
     }
 
-    @Test func jobActionsAreAppliedAtOnceAndReportedAfterThePolls() throws {
+    @Test("a job action is applied at once and reported only after the polls")
+    func jobActionsAreAppliedAtOnceAndReportedAfterThePolls() throws {
         let fixture = try OpConFixture()
         fixture.sim.settings.jobActionPolls = 1
-        let posted = try fixture.send("POST", "/api/jobactions",
-                                      ["action": "MARKUNDERREVIEW", "jobs": [["id": .string(fixture.jobID)], ["id": "20240615|16|1|NOPE"]]])
+        let posted = try fixture.send(
+            "POST", "/api/jobactions",
+            ["action": "MARKUNDERREVIEW", "jobs": [["id": .string(fixture.jobID)], ["id": "20240615|16|1|NOPE"]]])
         // Nobody has polled yet: a fire-and-forget caller (the ServiceNow rules) still changes the job.
         #expect(fixture.sim.status(of: fixture.jobID) == .underReview)
         let actionID = try #require(posted.json?["id"]?.intValue)
@@ -296,7 +319,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/jobactions/99999").status == 404)
     }
 
-    @Test func dailySchedulesAreFoundByNameAndDate() throws {
+    @Test("daily schedules are found by name and date")
+    func dailySchedulesAreFoundByNameAndDate() throws {
         let fixture = try OpConFixture()
         fixture.sim.addJob(date: "2024-06-15", scheduleID: 17, schedule: "PAYROLL", job: "P1")
         let found = try fixture.get("/api/dailyschedules?name=FINANCE&dates=2024-06-15")
@@ -306,7 +330,8 @@ struct OpConSimulatorTests {
         #expect(try fixture.get("/api/dailyschedules?name=FIN*&dates=2024-06-16").json == [])
     }
 
-    @Test func theJournalCountsRequestsAndWrites() throws {
+    @Test("the journal counts requests and writes")
+    func theJournalCountsRequestsAndWrites() throws {
         let fixture = try OpConFixture()
         _ = try fixture.get("/api/dailyjobs")
         _ = try fixture.send("POST", "/api/dailyjobs/\(fixture.uid)/incidentTickets", ["id": 0, "ticketId": "1"])

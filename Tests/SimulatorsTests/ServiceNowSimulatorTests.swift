@@ -43,20 +43,26 @@ private final class ServiceNowFixture {
 
 @Suite("ServiceNow simulator")
 struct ServiceNowSimulatorTests {
-    @Test func refusesMissingOrWrongCredentialsWithTheEnvelope() throws {
+    @Test("missing or wrong credentials are refused with ServiceNow's error envelope")
+    func refusesMissingOrWrongCredentialsWithTheEnvelope() throws {
         let fixture = try ServiceNowFixture()
         for headers in [HTTPHeaders(), serviceNowAuth(password: "wrong")] {
             let response = try call("GET", fixture.base + "/api/now/table/incident", headers: headers)
             #expect(response.status == 401)
-            #expect(response.json == ["error": ["message": "User Not Authenticated", "detail": "Required to provide Auth information"],
-                                      "status": "failure"])
+            #expect(
+                response.json == [
+                    "error": ["message": "User Not Authenticated", "detail": "Required to provide Auth information"],
+                    "status": "failure",
+                ])
         }
     }
 
-    @Test func createsIncidentsWithStringValuesAndALocation() throws {
+    @Test("an incident is created with string values and a Location header")
+    func createsIncidentsWithStringValuesAndALocation() throws {
         let fixture = try ServiceNowFixture()
-        let response = try fixture.send("POST", "/api/now/table/incident",
-                                        ["short_description": "Job failed", "urgency": 2, "impact": "2", "correlation_display": "SMA_OPCON"])
+        let response = try fixture.send(
+            "POST", "/api/now/table/incident",
+            ["short_description": "Job failed", "urgency": 2, "impact": "2", "correlation_display": "SMA_OPCON"])
         #expect(response.status == 201)
         let record = try #require(response.json?["result"]?.objectValue)
         let sysID = try #require(record["sys_id"]?.stringValue)
@@ -78,16 +84,21 @@ struct ServiceNowSimulatorTests {
         }
     }
 
-    @Test func answersUnknownRecordsWithTheNotFoundEnvelope() throws {
+    @Test("an unknown record is answered with the not-found envelope")
+    func answersUnknownRecordsWithTheNotFoundEnvelope() throws {
         let fixture = try ServiceNowFixture()
         let response = try fixture.get("/api/now/table/incident/0123456789abcdef0123456789abcdef")
         #expect(response.status == 404)
-        #expect(response.json == ["error": ["message": "No Record found", "detail": "Record doesn't exist or ACL restricts the record retrieval"],
-                                  "status": "failure"])
+        #expect(
+            response.json == [
+                "error": ["message": "No Record found", "detail": "Record doesn't exist or ACL restricts the record retrieval"],
+                "status": "failure",
+            ])
         #expect(try fixture.send("PATCH", "/api/now/table/incident/0123456789abcdef0123456789abcdef", ["state": "2"]).status == 404)
     }
 
-    @Test func checksBodiesAndMediaTypes() throws {
+    @Test("bodies and media types are checked")
+    func checksBodiesAndMediaTypes() throws {
         let fixture = try ServiceNowFixture()
         var noType = serviceNowAuth()
         noType.set("Content-Type", nil)
@@ -111,30 +122,32 @@ struct ServiceNowSimulatorTests {
         #expect(try fixture.get("/api/other").status == 400)
     }
 
-    @Test(arguments: [
-        ("sysparm_query=short_descriptionLIKEdisk", ["INC0010001", "INC0010003"]),
-        ("sysparm_query=short_descriptionNOT%20LIKEdisk", ["INC0010002"]),
-        ("sysparm_query=short_descriptionSTARTSWITHdisk", ["INC0010001"]),
-        ("sysparm_query=short_descriptionENDSWITHDISK", ["INC0010003"]),
-        ("sysparm_query=urgency=1", ["INC0010002"]),
-        ("sysparm_query=urgency!=1", ["INC0010001", "INC0010003"]),
-        ("sysparm_query=urgencyIN1,3", ["INC0010002", "INC0010003"]),
-        ("sysparm_query=urgencyNOT%20IN1,3", ["INC0010001"]),
-        ("sysparm_query=correlation_idISEMPTY", ["INC0010003"]),
-        ("sysparm_query=correlation_idISNOTEMPTY", ["INC0010001", "INC0010002"]),
-        ("sysparm_query=urgency=1%5EORurgency=3", ["INC0010002", "INC0010003"]),
-        ("sysparm_query=urgency=2%5Eshort_descriptionLIKEdisk", ["INC0010001"]),
-        ("sysparm_query=urgency=2%5ENQurgency=1", ["INC0010001", "INC0010002"]),
-        ("sysparm_query=urgency%3E1", ["INC0010001", "INC0010003"]),
-        ("sysparm_query=ORDERBYDESCnumber", ["INC0010003", "INC0010002", "INC0010001"]),
-        ("sysparm_query=ORDERBYurgency%5EORDERBYDESCnumber", ["INC0010002", "INC0010001", "INC0010003"]),
-        ("sysparm_query=no_such_field=1%5Eurgency=1", ["INC0010002"]),
-        ("sysparm_query=correlation_id=", ["INC0010003"]),
-        ("sysparm_query=correlation_id=\(encoded("127.0.0.1:9010,20240615|16|1|JOB A"))", ["INC0010001"]),
-        ("urgency=1", ["INC0010002"]),
-        ("urgency=2&short_description=\(encoded("disk full"))", ["INC0010001"]),
-        ("sysparm_limit=1&sysparm_offset=1", ["INC0010002"]),
-    ])
+    @Test(
+        "lists are filtered with encoded queries and plain field parameters",
+        arguments: [
+            ("sysparm_query=short_descriptionLIKEdisk", ["INC0010001", "INC0010003"]),
+            ("sysparm_query=short_descriptionNOT%20LIKEdisk", ["INC0010002"]),
+            ("sysparm_query=short_descriptionSTARTSWITHdisk", ["INC0010001"]),
+            ("sysparm_query=short_descriptionENDSWITHDISK", ["INC0010003"]),
+            ("sysparm_query=urgency=1", ["INC0010002"]),
+            ("sysparm_query=urgency!=1", ["INC0010001", "INC0010003"]),
+            ("sysparm_query=urgencyIN1,3", ["INC0010002", "INC0010003"]),
+            ("sysparm_query=urgencyNOT%20IN1,3", ["INC0010001"]),
+            ("sysparm_query=correlation_idISEMPTY", ["INC0010003"]),
+            ("sysparm_query=correlation_idISNOTEMPTY", ["INC0010001", "INC0010002"]),
+            ("sysparm_query=urgency=1%5EORurgency=3", ["INC0010002", "INC0010003"]),
+            ("sysparm_query=urgency=2%5Eshort_descriptionLIKEdisk", ["INC0010001"]),
+            ("sysparm_query=urgency=2%5ENQurgency=1", ["INC0010001", "INC0010002"]),
+            ("sysparm_query=urgency%3E1", ["INC0010001", "INC0010003"]),
+            ("sysparm_query=ORDERBYDESCnumber", ["INC0010003", "INC0010002", "INC0010001"]),
+            ("sysparm_query=ORDERBYurgency%5EORDERBYDESCnumber", ["INC0010002", "INC0010001", "INC0010003"]),
+            ("sysparm_query=no_such_field=1%5Eurgency=1", ["INC0010002"]),
+            ("sysparm_query=correlation_id=", ["INC0010003"]),
+            ("sysparm_query=correlation_id=\(encoded("127.0.0.1:9010,20240615|16|1|JOB A"))", ["INC0010001"]),
+            ("urgency=1", ["INC0010002"]),
+            ("urgency=2&short_description=\(encoded("disk full"))", ["INC0010001"]),
+            ("sysparm_limit=1&sysparm_offset=1", ["INC0010002"]),
+        ])
     func filtersWithEncodedQueries(query: String, expected: [String]) throws {
         let fixture = try ServiceNowFixture()
         try fixture.create(["short_description": "disk full", "urgency": "2", "correlation_id": "127.0.0.1:9010,20240615|16|1|JOB A"])
@@ -143,14 +156,16 @@ struct ServiceNowSimulatorTests {
         #expect(try fixture.numbers(query) == expected)
     }
 
-    @Test func unknownQueryFieldsCanBeMadeToMatchNothing() throws {
+    @Test("unknown query fields can be made to match nothing")
+    func unknownQueryFieldsCanBeMadeToMatchNothing() throws {
         let fixture = try ServiceNowFixture { $0.unknownQueryFieldsMatchNothing = true }
         try fixture.create(["short_description": "x"])
         #expect(try fixture.numbers("sysparm_query=no_such_field=1").isEmpty)
         #expect(try fixture.numbers("sysparm_query=short_description=x") == ["INC0010001"])
     }
 
-    @Test func listsCountTotalsAndCutFields() throws {
+    @Test("lists give the total count and cut the fields to those asked for")
+    func listsCountTotalsAndCutFields() throws {
         let fixture = try ServiceNowFixture()
         for index in 1...3 { try fixture.create(["short_description": .string("n\(index)")]) }
         let page = try fixture.get("/api/now/table/incident?sysparm_limit=2&sysparm_fields=number,sys_id,bogus")
@@ -162,7 +177,8 @@ struct ServiceNowSimulatorTests {
         #expect(try fixture.get("/api/now/table/incident?sysparm_query=number=NONE").json == ["result": []])
     }
 
-    @Test func updatesKeepStateTwinsAndCountModifications() throws {
+    @Test("state and incident_state stay twins through PATCH and PUT, and each update counts as a modification")
+    func updatesKeepStateTwinsAndCountModifications() throws {
         let fixture = try ServiceNowFixture()
         let sysID = try #require(try fixture.create(["short_description": "x"])["sys_id"]?.stringValue)
         let path = "/api/now/table/incident/\(sysID)"
@@ -182,7 +198,8 @@ struct ServiceNowSimulatorTests {
         #expect(fixture.sim.incidents.isEmpty)
     }
 
-    @Test func resolvingNeedsResolutionFieldsUnlessTheDataPolicyIsOff() throws {
+    @Test("resolving needs the resolution fields unless the data policy is off")
+    func resolvingNeedsResolutionFieldsUnlessTheDataPolicyIsOff() throws {
         let fixture = try ServiceNowFixture()
         let sysID = try #require(try fixture.create(["short_description": "x"])["sys_id"]?.stringValue)
         let path = "/api/now/table/incident/\(sysID)"
@@ -200,7 +217,8 @@ struct ServiceNowSimulatorTests {
         #expect(try relaxed.send("PATCH", "/api/now/table/incident/\(other)", ["state": "6"]).status == 200)
     }
 
-    @Test func reopeningCountsAndClosingDeactivates() throws {
+    @Test("reopening is counted, and closing deactivates the incident")
+    func reopeningCountsAndClosingDeactivates() throws {
         let fixture = try ServiceNowFixture()
         let number = try #require(try fixture.create(["short_description": "x"])["number"]?.stringValue)
         try fixture.sim.setState("6", of: number)
@@ -225,7 +243,8 @@ struct ServiceNowSimulatorTests {
         #expect(try lenient.sim.setState("2", of: closed["number"]!)["state"] == "2")
     }
 
-    @Test func journalFieldsAreWriteOnly() throws {
+    @Test("journal fields are write-only")
+    func journalFieldsAreWriteOnly() throws {
         let fixture = try ServiceNowFixture()
         let record = try fixture.create(["short_description": "x", "work_notes": "created by OpCon"])
         #expect(record["work_notes"] == "")
@@ -238,14 +257,16 @@ struct ServiceNowSimulatorTests {
         #expect(journal.json?["result"]?.arrayValue?.count == 2)
     }
 
-    @Test func attachmentsAreStoredListedAndServed() throws {
+    @Test("attachments are stored, listed and served")
+    func attachmentsAreStoredListedAndServed() throws {
         let fixture = try ServiceNowFixture()
         let sysID = try #require(try fixture.create(["short_description": "x"])["sys_id"]?.stringValue)
         let log = Data("line 1\r\nERROR line 2\r\n".utf8)
         var headers = serviceNowAuth()
         headers.set("Content-Type", "text/plain")
-        let uploaded = try call("POST", fixture.base + "/api/now/attachment/file?table_name=incident&table_sys_id=\(sysID)&file_name=GL%20LOAD.log",
-                                body: log, headers: headers)
+        let uploaded = try call(
+            "POST", fixture.base + "/api/now/attachment/file?table_name=incident&table_sys_id=\(sysID)&file_name=GL%20LOAD.log",
+            body: log, headers: headers)
         #expect(uploaded.status == 201)
         let metadata = try #require(uploaded.json?["result"])
         let attachmentID = try #require(metadata["sys_id"]?.stringValue)
@@ -270,7 +291,8 @@ struct ServiceNowSimulatorTests {
         #expect(try fixture.get("/api/now/attachment/\(attachmentID)").status == 404)
     }
 
-    @Test func rateLimitsAnswer429WithTheHeaders() throws {
+    @Test("a rate limit answers 429 with the rate-limit headers")
+    func rateLimitsAnswer429WithTheHeaders() throws {
         let fixture = try ServiceNowFixture()
         fixture.sim.injectRateLimit(count: 1, retryAfter: 2)
         let limited = try fixture.get("/api/now/table/incident")
@@ -286,7 +308,8 @@ struct ServiceNowSimulatorTests {
         #expect(try fixture.get("/api/now/table/incident").headers["Retry-After"] == "5")
     }
 
-    @Test func anInsertThatFailsStillLands() throws {
+    @Test("an insert answered 500 by commit-then-fail still lands")
+    func anInsertThatFailsStillLands() throws {
         let fixture = try ServiceNowFixture()
         fixture.sim.faults.add(Fault(.commitThenFail(500), method: "POST", path: "/api/now/table/incident"))
         let response = try fixture.send("POST", "/api/now/table/incident", ["short_description": "x"])
@@ -295,7 +318,8 @@ struct ServiceNowSimulatorTests {
         #expect(fixture.sim.incidents.count == 1)
     }
 
-    @Test func theIncidentFormShowsARecord() throws {
+    @Test("the incident form shows a record")
+    func theIncidentFormShowsARecord() throws {
         let fixture = try ServiceNowFixture()
         let sysID = try #require(try fixture.create(["short_description": "<disk>"])["sys_id"]?.stringValue)
         let page = try call("GET", fixture.base + "/nav_to.do?uri=incident.do?sys_id=\(sysID)")
@@ -335,7 +359,8 @@ struct ServiceNowBusinessRuleTests {
         }
     }
 
-    @Test func acceptingMarksTheJobUnderReviewThroughOpConsApi() throws {
+    @Test("accepting an incident marks the job Under Review through OpCon's API")
+    func acceptingMarksTheJobUnderReviewThroughOpConsApi() throws {
         let pair = try Pair()
         let number = try pair.incident()
         #expect(pair.serviceNow.callbacks.isEmpty)  // inserts fire nothing
@@ -349,11 +374,13 @@ struct ServiceNowBusinessRuleTests {
         let request = try #require(pair.opcon.journal.last)
         #expect(request.method == "POST" && request.path == "/api/jobactions")
         #expect(request.headers["Authorization"] == "Token \(OpConSimulator.defaultToken)")
-        #expect(try request.jsonBody() == ["action": "markUnderReview", "jobs": [["id": .string(pair.jobID)]], "reason": "ticket accepted"])
+        #expect(
+            try request.jsonBody() == ["action": "markUnderReview", "jobs": [["id": .string(pair.jobID)]], "reason": "ticket accepted"])
         #expect(pair.opcon.jobActions.last?.applied == true)
     }
 
-    @Test func resolvingMarksFixedAndEveryLaterUpdateResends() throws {
+    @Test("resolving marks the job Fixed, and every later update of the resolved incident calls OpCon again")
+    func resolvingMarksFixedAndEveryLaterUpdateResends() throws {
         let pair = try Pair()
         let number = try pair.incident()
         try pair.serviceNow.setState("6", of: number)
@@ -365,7 +392,8 @@ struct ServiceNowBusinessRuleTests {
         #expect(pair.opcon.jobActions.map(\.applied) == [true, false])
     }
 
-    @Test func theRestartRuleIsTheAlternativeForResolved() throws {
+    @Test("with the restart rule in place of the resolved rule, resolving restarts the job")
+    func theRestartRuleIsTheAlternativeForResolved() throws {
         let pair = try Pair(BusinessRuleSwitches(ticketResolved: false, ticketRestart: true))
         let number = try pair.incident()
         try pair.serviceNow.setState("6", of: number)
@@ -374,7 +402,8 @@ struct ServiceNowBusinessRuleTests {
         #expect(pair.opcon.status(of: pair.jobID) == .waitStartTime)
     }
 
-    @Test func cancellingCancelsTheJob() throws {
+    @Test("cancelling the incident cancels the job")
+    func cancellingCancelsTheJob() throws {
         let pair = try Pair()
         let number = try pair.incident()
         try pair.serviceNow.setState("8", of: number)
@@ -382,7 +411,8 @@ struct ServiceNowBusinessRuleTests {
         #expect(pair.opcon.status(of: pair.jobID) == .cancelled)
     }
 
-    @Test func rulesCanBeSwitchedOffAndIgnoreOtherOrigins() throws {
+    @Test("switched off, the rules call nothing; on, they ignore incidents from another origin")
+    func rulesCanBeSwitchedOffAndIgnoreOtherOrigins() throws {
         let quiet = try Pair(.allOff)
         try quiet.serviceNow.setState("2", of: try quiet.incident())
         #expect(quiet.serviceNow.waitForCallbacks())
@@ -395,7 +425,8 @@ struct ServiceNowBusinessRuleTests {
         #expect(other.serviceNow.callbacks.isEmpty)
     }
 
-    @Test func failedCallbacksAreSwallowedButRecorded() throws {
+    @Test("a failed callback is swallowed but recorded")
+    func failedCallbacksAreSwallowedButRecorded() throws {
         let pair = try Pair()
         let bad = try pair.serviceNow.createIncident(["correlation_display": "SMA_OPCON", "correlation_id": "no comma here"])
         try pair.serviceNow.setState("2", of: bad["number"]!)
@@ -408,7 +439,8 @@ struct ServiceNowBusinessRuleTests {
         #expect(errors.contains { $0.contains("no ','") })
     }
 
-    @Test func analystsWorkOverHTTPToo() throws {
+    @Test("analysts work over HTTP too")
+    func analystsWorkOverHTTPToo() throws {
         let pair = try Pair()
         let number = try pair.incident()
         let base = pair.serviceNow.baseURL

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Simulated services")
 struct SimulatedServicesTests {
-    @Test func startsAllThreeAndSeedsTodaysDemoJobs() throws {
+    @Test("OpCon, ServiceNow and Summit start on ports of their own and today's demo jobs are seeded")
+    func startsAllThreeAndSeedsTodaysDemoJobs() throws {
         let services = SimulatedServices()
         try services.start()
         defer { services.stop() }
@@ -33,7 +34,8 @@ struct SimulatedServicesTests {
         #expect(services.opcon.jobIDs.count == 3)
     }
 
-    @Test func listensOnConsecutivePortsFromABasePort() throws {
+    @Test("the services listen on consecutive ports from a base port")
+    func listensOnConsecutivePortsFromABasePort() throws {
         // A free port found by the system; its neighbours are very likely free too, so try a few.
         for _ in 0..<5 {
             let probe = HTTPServer { _ in SimResponse(status: 200) }
@@ -52,7 +54,8 @@ struct SimulatedServicesTests {
         Issue.record("no four consecutive free ports found")
     }
 
-    @Test func theConfigReadsBackThroughTheConnectorsLoader() throws {
+    @Test("the Connector.config reads back through the connector's loader")
+    func theConfigReadsBackThroughTheConnectorsLoader() throws {
         let services = SimulatedServices()
         try services.start(seedDemoJobs: false)
         defer { services.stop() }
@@ -67,17 +70,19 @@ struct SimulatedServicesTests {
         #expect(config.general.templatesDirectory == "tmpl")
         #expect(config.general.jobLogDirectory == "logs")
         #expect(config.general.dailyStartHour == 6)
-        #expect(config.ticketDefaults.count == 9)
+        #expect(config.defaults.count == 9)
     }
 
-    @Test func theTemplatesPointAtTheSimulatorsWithTheirCredentials() throws {
+    @Test("the templates point at the simulators, with their credentials")
+    func theTemplatesPointAtTheSimulatorsWithTheirCredentials() throws {
         let services = SimulatedServices()
         try services.start(seedDemoJobs: false)
         defer { services.stop() }
 
         let serviceNow = try JSONValue.parse(services.serviceNowTemplate(rules: ["alwaysCreateNewTicket": true]))
         #expect(serviceNow["address"]?["value"] == .string(services.serviceNow.baseURL))
-        #expect(ServiceAddress(serviceNow["address"]?["value"]?.stringValue ?? "")?.url(forPath: "api/now/table/incident")?.absoluteString
+        #expect(
+            ServiceAddress(serviceNow["address"]?["value"]?.stringValue ?? "")?.url(forPath: "api/now/table/incident")?.absoluteString
                 == services.serviceNow.baseURL + "/api/now/table/incident")
         #expect(SMAEncoding.decode(serviceNow["credentials"]?["user"]?.stringValue ?? "") == services.serviceNow.settings.user)
         #expect(SMAEncoding.decode(serviceNow["credentials"]?["password"]?.stringValue ?? "") == services.serviceNow.settings.password)
@@ -102,7 +107,8 @@ struct SimulatedServicesTests {
         #expect(view.hasPrefix(services.summit.baseURL + "/"))
     }
 
-    @Test func serviceNowCallsBackTheSimulatedOpConAtTheConfiguredAddress() throws {
+    @Test("ServiceNow calls back the simulated OpCon at the configured address")
+    func serviceNowCallsBackTheSimulatedOpConAtTheConfiguredAddress() throws {
         let services = SimulatedServices()
         try services.start()
         defer { services.stop() }
@@ -118,7 +124,8 @@ struct SimulatedServicesTests {
         #expect(services.opcon.status(of: job.id) == .underReview)
     }
 
-    @Test func theJiraTemplateNamesItsBackendAndPointsAtTheSimulatedSite() throws {
+    @Test("the Jira template names its backend and points at the simulated site")
+    func theJiraTemplateNamesItsBackendAndPointsAtTheSimulatedSite() throws {
         let services = SimulatedServices()
         try services.start(seedDemoJobs: false)
         defer { services.stop() }

@@ -27,12 +27,14 @@ private final class SummitFixture {
         var common = parameters
         common["_ProxyDetails"] = proxy(key)
         common["RequestType"] = "RemoteCall"
-        return try SimulatorsTests.call("POST", url ?? endpoint, json: ["ServiceName": .string(service), "objCommonParameters": .object(common)])
+        return try SimulatorsTests.call(
+            "POST", url ?? endpoint, json: ["ServiceName": .string(service), "objCommonParameters": .object(common)])
     }
 
     /// `IM_LogOrUpdateIncident` with the container as an object (or, with `asString`, serialised).
     func log(_ container: JSONValue, asString: Bool = false, key: String? = nil) throws -> JSONValue {
-        let parameters: JSONValue = asString ? ["IncidentContainerJson": .string(container.serialized())] : ["IncidentContainerJsonObj": container]
+        let parameters: JSONValue =
+            asString ? ["IncidentContainerJson": .string(container.serialized())] : ["IncidentContainerJsonObj": container]
         let response = try call("IM_LogOrUpdateIncident", ["incidentParamsJSON": parameters], key: key)
         #expect(response.status == 200)
         return try #require(response.json)
@@ -41,8 +43,10 @@ private final class SummitFixture {
     static func container(_ ticket: [String: JSONValue], information: String = "", custom: JSONValue = []) -> JSONValue {
         var members: [String: JSONValue] = ["IsFromWebService": true]
         members.merge(ticket) { _, new in new }
-        return ["Updater": "Executive", "Ticket": .object(members), "TicketInformation": ["Information": .string(information)],
-                "CustomFields": custom]
+        return [
+            "Updater": "Executive", "Ticket": .object(members), "TicketInformation": ["Information": .string(information)],
+            "CustomFields": custom,
+        ]
     }
 
     func details(_ number: JSONValue) throws -> JSONValue {
@@ -52,12 +56,13 @@ private final class SummitFixture {
 
 @Suite("Summit simulator")
 struct SummitSimulatorTests {
-    @Test(arguments: [false, true])
+    @Test("a ticket is logged whether the request container comes as an object or as a string", arguments: [false, true])
     func logsATicketFromEitherContainerEncoding(asString: Bool) throws {
         let fixture = try SummitFixture()
-        let answer = try fixture.log(SummitFixture.container(
-            ["Status": "New", "Symptom": "OpCon job PAYROLL01 failed", "Description": "schedule NIGHTLY", "Priority_Name": "P3"],
-            information: "first failure", custom: [["groupName": "Other Details", "name": "Job Name", "value": "PAYROLL01"]]),
+        let answer = try fixture.log(
+            SummitFixture.container(
+                ["Status": "New", "Symptom": "OpCon job PAYROLL01 failed", "Description": "schedule NIGHTLY", "Priority_Name": "P3"],
+                information: "first failure", custom: [["groupName": "Other Details", "name": "Job Name", "value": "PAYROLL01"]]),
             asString: asString)
         #expect(answer["Errors"] == "")
         let number = try #require(answer["TicketNo"]?.intValue)
@@ -72,7 +77,8 @@ struct SummitSimulatorTests {
         #expect(ticket.customFields == [SummitCustomField(groupName: "Other Details", name: "Job Name", value: "PAYROLL01")])
     }
 
-    @Test func reportsErrorsInBandWithHTTP200() throws {
+    @Test("errors are reported in the body of an HTTP 200")
+    func reportsErrorsInBandWithHTTP200() throws {
         let fixture = try SummitFixture()
         let wrongKey = try fixture.log(SummitFixture.container(["Symptom": "x"]), key: "wrong")
         #expect(wrongKey["Errors"]?.stringValue?.contains("Invalid API Key") == true)
@@ -93,10 +99,13 @@ struct SummitSimulatorTests {
         #expect(fixture.sim.tickets.isEmpty)
     }
 
-    @Test func updatesReopensAndRecordsChangeHistory() throws {
+    @Test("updates and reopens are recorded in the change history")
+    func updatesReopensAndRecordsChangeHistory() throws {
         let fixture = try SummitFixture()
-        let number = try #require(try fixture.log(SummitFixture.container(["Symptom": "failed", "Priority_Name": "P3"]))["TicketNo"]?.intValue)
-        let update = try fixture.log(SummitFixture.container(["Ticket_No": .string(String(number)), "Priority_Name": "P2"], information: "again"))
+        let number = try #require(
+            try fixture.log(SummitFixture.container(["Symptom": "failed", "Priority_Name": "P3"]))["TicketNo"]?.intValue)
+        let update = try fixture.log(
+            SummitFixture.container(["Ticket_No": .string(String(number)), "Priority_Name": "P2"], information: "again"))
         #expect(update["Errors"] == "")
         #expect(update["TicketNo"]?.intValue == number)
         #expect(fixture.sim.ticket(number)?.workLog == ["again"])
@@ -107,11 +116,14 @@ struct SummitSimulatorTests {
         let ticket = try #require(fixture.sim.ticket(number))
         #expect(ticket.status == "In-Progress")
         #expect(ticket.reopened)
-        #expect(ticket.changeHistory.last == SummitChange(column: "Status", oldValue: "Resolved", newValue: "In-Progress", date: ticket.updatedAt))
+        #expect(
+            ticket.changeHistory.last
+                == SummitChange(column: "Status", oldValue: "Resolved", newValue: "In-Progress", date: ticket.updatedAt))
         #expect(fixture.sim.tickets.count == 1)
     }
 
-    @Test func closedTicketsRefuseUpdatesUnlessSwitchedOff() throws {
+    @Test("a closed ticket refuses updates unless that is switched off")
+    func closedTicketsRefuseUpdatesUnlessSwitchedOff() throws {
         let strict = try SummitFixture()
         let number = try #require(try strict.log(SummitFixture.container(["Symptom": "x"]))["TicketNo"]?.intValue)
         try strict.sim.setStatus("Closed", of: number)
@@ -124,7 +136,8 @@ struct SummitSimulatorTests {
         #expect(try lenient.log(SummitFixture.container(["Ticket_No": .int(other.number)], information: "late"))["Errors"] == "")
     }
 
-    @Test func masterValuesAreCheckedOnlyWhenAskedTo() throws {
+    @Test("master values are checked only when asked to")
+    func masterValuesAreCheckedOnlyWhenAskedTo() throws {
         let lenient = try SummitFixture()
         #expect(try lenient.log(SummitFixture.container(["Symptom": "x", "Priority_Name": "Whatever"]))["Errors"] == "")
         let strict = try SummitFixture { $0.validatesMasterValues = true }
@@ -133,11 +146,13 @@ struct SummitSimulatorTests {
         #expect(try strict.log(SummitFixture.container(["Symptom": "x", "Priority_Name": "p3"]))["Errors"] == "")
     }
 
-    @Test func detailsComeInTheNestedShape() throws {
+    @Test("details come in Summit's nested shape")
+    func detailsComeInTheNestedShape() throws {
         let fixture = try SummitFixture()
-        let created = try fixture.log(SummitFixture.container(
-            ["Symptom": "OpCon job failed", "Description": "long text", "Priority_Name": "P3", "Assigned_WorkGroup_Name": "DevOps"],
-            custom: [["GroupName": "Other Details", "Name": "Job Name", "Value": "GL"]]))
+        let created = try fixture.log(
+            SummitFixture.container(
+                ["Symptom": "OpCon job failed", "Description": "long text", "Priority_Name": "P3", "Assigned_WorkGroup_Name": "DevOps"],
+                custom: [["GroupName": "Other Details", "Name": "Job Name", "Value": "GL"]]))
         let number = try #require(created["TicketNo"]?.intValue)
         try fixture.sim.setStatus("In-Progress", of: number)
 
@@ -162,7 +177,8 @@ struct SummitSimulatorTests {
         #expect(wrongKey.json?["OutputObject"] == .null)
     }
 
-    @Test func routesByPathWithoutCaseAndAnyVirtualDirectory() throws {
+    @Test("requests are routed by path, ignoring case and any virtual directory")
+    func routesByPathWithoutCaseAndAnyVirtualDirectory() throws {
         let fixture = try SummitFixture()
         let variants = [
             "/api_integration/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall",
@@ -174,27 +190,33 @@ struct SummitSimulatorTests {
             #expect(response.status == 200, "\(path)")
             #expect(response.json?["Errors"] != nil, "\(path)")
         }
-        let bare = try call("POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc", json: ["ServiceName": "IM_LogOrUpdateIncident"])
+        let bare = try call(
+            "POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc", json: ["ServiceName": "IM_LogOrUpdateIncident"])
         #expect(bare.status == 415)
         #expect(try call("GET", fixture.endpoint).status == 405)
-        #expect(try call("POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc/RESTService/Nope", json: [:]).status == 404)
+        #expect(
+            try call("POST", fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc/RESTService/Nope", json: [:]).status == 404)
     }
 
-    @Test func anUnknownServiceGetsAnEmptyBody() throws {
+    @Test("an unknown service gets an empty body")
+    func anUnknownServiceGetsAnEmptyBody() throws {
         let fixture = try SummitFixture()
         let response = try fixture.call("IM_DoSomethingElse", [:])
         #expect(response.status == 200)
         #expect(response.body.isEmpty)
     }
 
-    @Test func attachmentsAreStoredPerTicket() throws {
+    @Test("attachments are stored per ticket")
+    func attachmentsAreStoredPerTicket() throws {
         let fixture = try SummitFixture()
         let number = try #require(try fixture.log(SummitFixture.container(["Symptom": "x"]))["TicketNo"]?.intValue)
         let upload = fixture.sim.baseURL + "/api_integration/REST/Summit_RESTWCF.svc/RESTService/Summit_UploadAttachmentBase64Encoded"
         let log = Data("job log line\r\n".utf8)
         func send(_ body: [String: JSONValue]) throws -> JSONValue {
-            var all: [String: JSONValue] = ["_ProxyDetails": fixture.proxy(), "eModule": "IM", "TicketNo": .int(number),
-                                            "AttachmentFileName": "GL.log", "base64EncodedData": .string(log.base64EncodedString())]
+            var all: [String: JSONValue] = [
+                "_ProxyDetails": fixture.proxy(), "eModule": "IM", "TicketNo": .int(number),
+                "AttachmentFileName": "GL.log", "base64EncodedData": .string(log.base64EncodedString()),
+            ]
             all.merge(body) { _, new in new }
             return try #require(try call("POST", upload, json: .object(all)).json)
         }
@@ -210,7 +232,8 @@ struct SummitSimulatorTests {
         #expect(fixture.sim.ticket(number)?.attachments.count == 1)
     }
 
-    @Test func analystsReadAndChangeTicketsOverHTTP() throws {
+    @Test("analysts read and change tickets over HTTP")
+    func analystsReadAndChangeTicketsOverHTTP() throws {
         let fixture = try SummitFixture()
         let ticket = try fixture.sim.createTicket(symptom: "x")
         let base = fixture.sim.baseURL

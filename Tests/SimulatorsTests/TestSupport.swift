@@ -4,8 +4,10 @@ import Simulators
 import Testing
 
 /// Sends one request over a fresh socket; `json` sets the body and `Content-Type: application/json`.
-func call(_ method: String, _ url: String, json: JSONValue? = nil, body: Data? = nil, headers: HTTPHeaders = HTTPHeaders(),
-          timeout: Double = 10) throws -> SimHTTPResponse {
+func call(
+    _ method: String, _ url: String, json: JSONValue? = nil, body: Data? = nil, headers: HTTPHeaders = HTTPHeaders(),
+    timeout: Double = 10
+) throws -> SimHTTPResponse {
     var all = headers
     if json != nil && all["Content-Type"] == nil { all.set("Content-Type", "application/json") }
     return try SimHTTPClient.send(method, url, headers: all, body: json?.data() ?? body ?? Data(), timeout: timeout)
@@ -28,15 +30,6 @@ func serviceNowAuth(user: String = "svc_opcon", password: String = "Sim-Pass-123
 
 /// Percent-encodes a query value strictly (only unreserved characters stay).
 func encoded(_ text: String) -> String {
-    text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"))!
-}
-
-/// Waits (up to `timeout` seconds) until `condition` holds; for state that settles asynchronously.
-func eventually(timeout: Double = 5, _ condition: () -> Bool) -> Bool {
-    let deadline = Date(timeIntervalSinceNow: timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.02)
-    }
-    return condition()
+    text.addingPercentEncoding(
+        withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"))!
 }

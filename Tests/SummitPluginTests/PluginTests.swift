@@ -1,6 +1,8 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("Plugin identity and recognition")
@@ -8,7 +10,10 @@ struct PluginTests {
     @Test func identity() {
         #expect(SummitPlugin.plugin.id == "summit")
         #expect(SummitPlugin.plugin.displayName == "Symphony Summit")
-        #expect(SummitPlugin.plugin.knownTemplateKeys.isSuperset(of: ["ticketDescription", "ticketInformation", "viewAddress", "customAttributes"]))
+        #expect(
+            SummitPlugin.plugin.templateKeys.isSuperset(of: ["ticketDescription", "ticketInformation", "viewAddress", "customAttributes"]))
+        #expect(SummitPlugin.plugin.requiredCredentials == ["apiKey"])
+        #expect(SummitPlugin.plugin.attachmentURLName == "attachment")
     }
 
     @Test func recognizesLegacyTemplateByTicketDescription() {
@@ -31,30 +36,43 @@ struct PluginTests {
         #expect(registry.plugin(for: ["connector": "Summit"])?.id == "summit")
     }
 
-    @Test func backendShapesTheLifecycle() throws {
+    @Test func templateShapesTheLifecycle() throws {
         let raw = sampleRaw(rules: ["submitSingleIncidentPerDay": true])
-        let settings = try SummitSettings(template: makeTemplate(raw))
-        let defaults = [TicketField(name: "Priority_Name", value: "P3")]
-        let backend = SummitBackend(settings: settings, apiKey: testKey, http: HTTPClient(transport: StubTransport([])), defaults: defaults)
-        #expect(backend.decisionRules == DecisionRules(singleIncidentPerDay: true))
-        #expect(backend.placeholderStyle == .environment)
-        #expect(backend.defaultFields == defaults)
-        #expect(!backend.attachesJobLogByDefault)
+        let config = makeConfig(defaults: [TicketField(name: "PRIORITY_NAME_VALUE", value: "P1")])
+        let setup = makeSetup(raw, config: config)
+        #expect(setup.issues.filter { $0.severity == .error }.isEmpty)
+        // ConnectorKit reads the decision rules from the template, whatever its backend.
+        #expect(DecisionRules(template: makeTemplate(raw)) == DecisionRules(singleIncidentPerDay: true))
+        let draft = makeDraft()
+        #expect(
+            setup.fields.placeholders.expand("@EV_Job on @ev_agent ({1})", event: draft.event, job: draft.job, timeZone: draft.timeZone)
+                == "PAYROLL01 on WIN01 ({1})")
+        #expect(setup.fields.defaults == SummitDefaultFields.resolved(configured: config.defaults))
+        #expect(setup.fields.defaults.first == TicketField(name: "Priority_Name", value: "P1"))
+        #expect(setup.fields.tagRouting != nil)
+        #expect(!setup.fields.attachesJobLogByDefault)
     }
 
+    /// A job's ticket without a link belongs to a Summit template only when it is the only Summit template in the
+    /// templates folder (ConnectorKit's `isSoleTemplateOfItsBackend`, judged with the registered plugins).
     @Test func soleTemplateIsJudgedFromTheTemplatesFolder() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("summit-sole-\(UUID().uuidString)")
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("summit-sole-\(UUID().uuidString)")
+        let folder = home.appendingPathComponent("templates")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let mine = folder.appendingPathComponent("summit.json")
-        try sampleRaw().data().write(to: mine)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try Data("[OPCON API CONNECTION]\nSERVER=opcon.example.com\nTOKEN=t0ken-1234\n".utf8)
+            .write(to: home.appendingPathComponent("Connector.config"))
+        try sampleRaw().data().write(to: folder.appendingPathComponent("summit.json"))
         let serviceNow: JSONValue = ["connector": "servicenow", "ticketDescription": "not Summit"]
         try serviceNow.data().write(to: folder.appendingPathComponent("snow.json"))
-        let template = makeTemplate(sampleRaw(), path: mine.path)
-        #expect(SummitPlugin.isSoleSummitTemplate(template))
+        let runtime = try ConnectorRuntime.load(
+            home: InstallDirectory(path: home.path), registry: BackendRegistry([SummitPlugin.plugin]), environment: [:],
+            transport: { _ in stubTransport([]) }, console: false)
+        let loaded = try runtime.loadTemplate("summit.json")
+        #expect(runtime.isSoleTemplateOfItsBackend(loaded))
 
         let second: JSONValue = ["connector": "summit"]
         try second.data().write(to: folder.appendingPathComponent("second.json"))
-        #expect(!SummitPlugin.isSoleSummitTemplate(template))
+        #expect(!runtime.isSoleTemplateOfItsBackend(loaded))
     }
 }

@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import CurlHTTP
 import Foundation
 import Simulators
@@ -15,7 +16,8 @@ struct SimulatorIntegrationTests {
         let simulator: SummitSimulator
         let folder: URL
         let template: Template
-        let backend: any ITSMBackend
+        let conventions: FieldConventions
+        let backend: any TicketBackend
 
         init(simulatorKey: String? = nil, rules: [String: Bool] = [:]) throws {
             simulator = SummitSimulator()
@@ -29,16 +31,19 @@ struct SimulatorIntegrationTests {
 
             var config = ConnectorConfig()
             config.general.dailyStartHour = 7
-            config.ticketDefaults = [TicketField(name: "Priority_Name", value: "P3"), TicketField(name: "Sup_Function", value: "IT")]
+            config.defaults = [TicketField(name: "PRIORITY_NAME_VALUE", value: "P3"), TicketField(name: "SUP_FUNCTION_VALUE", value: "IT")]
             let loader = TemplateLoader(registry: BackendRegistry([SummitPlugin.plugin]), directory: folder.path)
             let loaded = try loader.load("summit.json", config: config)
             template = loaded.template
+            conventions = loaded.setup.fields
             let masker = SecretMasker()
-            let http = HTTPStack.make(config: config, deadline: Deadline(seconds: 60), logger: .silent,
-                                      transport: try CurlTransport(), sleep: { _ in })
+            let http = HTTPStack.make(
+                config: config, deadline: Deadline(seconds: 60), logger: .silent,
+                transport: try CurlTransport(), sleep: { _ in })
             let environment = BackendEnvironment(
-                http: http, secrets: SecretResolver(masker: masker, environment: [:]), logger: .silent, config: config)
-            backend = try loaded.plugin.make(template, environment)
+                http: http, secrets: SecretResolver(masker: masker, environment: [:]), logger: .silent, config: config,
+                template: template, pause: { _ in })
+            backend = try loaded.setup.make(environment)
         }
 
         deinit {
@@ -51,9 +56,20 @@ struct SimulatorIntegrationTests {
             var draft = makeDraft(previous: previous)
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = draft.timeZone
-            draft.fields = FieldResolver.resolve(template: template, backend: backend, event: draft.event, job: draft.job,
-                                                 calendar: calendar)
+            draft.fields = FieldResolver.resolve(
+                template: template, conventions: conventions, event: draft.event, job: draft.job,
+                calendar: calendar)
             return draft
+        }
+
+        /// The job's ticket, found the way the engine finds it.
+        func find(recordedID: String) async throws -> ExistingTicket? {
+            try await TicketFinder(backend: backend, rules: DecisionRules(template: template), logger: .silent, service: "Symphony Summit")
+                .find(recordedID: recordedID, draft: draft())
+        }
+
+        func describe(_ number: String) async throws -> String {
+            try await backend.describeTicket(number: number, service: "Symphony Summit")
         }
     }
 
@@ -71,7 +87,9 @@ struct SimulatorIntegrationTests {
         #expect(created.status == "New")
         #expect(created.updater == "Executive")
         #expect(created.symptom == "OpCon job PAYROLL01 failed (schedule NIGHTLY)")
-        #expect(created.description == "OpCon Task Failure ( date 2024-09-21 schedule NIGHTLY job PAYROLL01 server WIN01 error code 0000000005 )")
+        #expect(
+            created.description
+                == "OpCon Task Failure ( date 2024-09-21 schedule NIGHTLY job PAYROLL01 server WIN01 error code 0000000005 )")
         #expect(created.field("Priority_Name") == "P3")
         #expect(created.field("Sup_Function") == "IT")
         #expect(created.field("Impact_Name") == "Medium")
@@ -82,7 +100,7 @@ struct SimulatorIntegrationTests {
         #expect(ticket.recordedID == String(created.number))
         #expect(ticket.internalID == String(created.internalID))
         #expect(ticket.url == "\(sim.baseURL)/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=\(created.number)")
-        #expect(backend.owns(recordedID: ticket.recordedID, ticketURL: ticket.url))
+        #expect(backend.owns(recordedID: ticket.recordedID, ticketURL: ticket.url, claimsUnlinked: false))
 
         // the link written to OpCon opens the incident
         let page = try await CurlTransport().send(HTTPRequest(method: .get, url: try #require(URL(string: ticket.url))))
@@ -90,18 +108,18 @@ struct SimulatorIntegrationTests {
         #expect(page.bodyText.contains("Incident \(created.number)"))
 
         // an open ticket is updated: new work-log entry, status kept
-        let open = try #require(try await backend.findTicket(recordedID: ticket.recordedID, draft: instance.draft()))
+        let open = try #require(try await instance.find(recordedID: ticket.recordedID))
         #expect(open.status == .new)
-        try await backend.update(open, with: instance.draft())
+        try await backend.update(open, with: instance.draft(), reopening: false)
         #expect(sim.ticket(created.number)?.status == "New")
         #expect(sim.ticket(created.number)?.workLog.count == 2)
         #expect(sim.ticket(created.number)?.workLog.last?.hasPrefix("OpCon Task Failure ( date 2024-09-21") == true)
 
         // a resolved ticket is reopened as In-Progress
         try sim.setStatus("Resolved", of: created.number)
-        let resolved = try #require(try await backend.findTicket(recordedID: ticket.recordedID, draft: instance.draft()))
+        let resolved = try #require(try await instance.find(recordedID: ticket.recordedID))
         #expect(resolved.status == .resolved)
-        try await backend.reopen(resolved, with: instance.draft())
+        try await backend.update(resolved, with: instance.draft(), reopening: true)
         #expect(sim.ticket(created.number)?.status == "In-Progress")
         #expect(sim.ticket(created.number)?.reopened == true)
         #expect(try await backend.ticketStatus(recordedID: ticket.recordedID)?.status == .inProgress)
@@ -113,7 +131,7 @@ struct SimulatorIntegrationTests {
 
         // a closed ticket is replaced by a new one naming it
         try sim.setStatus("Closed", of: created.number)
-        let closed = try #require(try await backend.findTicket(recordedID: ticket.recordedID, draft: instance.draft()))
+        let closed = try #require(try await instance.find(recordedID: ticket.recordedID))
         #expect(closed.status == .closed)
         let replacement = try await backend.create(instance.draft(previous: closed.reference))
         #expect(replacement.number != ticket.number)
@@ -121,15 +139,15 @@ struct SimulatorIntegrationTests {
         #expect(sim.tickets.count == 2)
 
         // -i <number>
-        let text = try await backend.describeTicket(number: replacement.number)
-        #expect(text.contains("Status:    New"))
+        let text = try await instance.describe(replacement.number)
+        #expect(text.contains("State:     New"))
         #expect(text.contains("Workgroup: Batch"))
     }
 
     @Test func unknownNumberIsNoTicket() async throws {
         let instance = try Instance()
-        #expect(try await instance.backend.findTicket(recordedID: "999999", draft: instance.draft()) == nil)
-        let error = await connectorError { _ = try await instance.backend.describeTicket(number: "999999") }
+        #expect(try await instance.find(recordedID: "999999") == nil)
+        let error = await connectorError { _ = try await instance.describe("999999") }
         #expect(error?.exitCode == .dataError)
     }
 
@@ -138,7 +156,7 @@ struct SimulatorIntegrationTests {
         let ticket = try await instance.backend.create(instance.draft())
         try instance.simulator.setStatus("Cancelled", of: Int(ticket.number) ?? -1)
         let stale = ExistingTicket(reference: ticket, status: .inProgress, rawState: "In-Progress")
-        let error = await connectorError { try await instance.backend.update(stale, with: instance.draft()) }
+        let error = await connectorError { try await instance.backend.update(stale, with: instance.draft(), reopening: false) }
         #expect(error?.exitCode == .dataError)
         #expect(error?.message.contains("cannot be updated") == true)
     }

@@ -1,6 +1,8 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("WRKGRP_, CATNAME_ and ASSIGNTO_ job tags")
@@ -16,7 +18,8 @@ struct TagRoutingTests {
     @Test func workGroupTagWinsOverEarlierRouting() {
         let start = [TicketField(name: "Priority_Name", value: "P3"), TicketField(name: "Assigned_WorkGroup_Name", value: "DevOps")]
         let fields = routed(allOn, tags: ["wrkgrp_Batch Ops"], start: start)
-        #expect(fields == [TicketField(name: "Priority_Name", value: "P3"), TicketField(name: "Assigned_WorkGroup_Name", value: "Batch Ops")])
+        #expect(
+            fields == [TicketField(name: "Priority_Name", value: "P3"), TicketField(name: "Assigned_WorkGroup_Name", value: "Batch Ops")])
     }
 
     @Test func categoryTagSetsCategoryName() {
@@ -26,10 +29,11 @@ struct TagRoutingTests {
 
     @Test func assignToTagAddsTheDomainToBothFields() {
         let fields = routed(allOn, tags: ["ASSIGNTO_jane.Doe"])
-        #expect(fields == [
-            TicketField(name: "Assigned_Engineer_Email", value: "jane.Doe@example.com"),
-            TicketField(name: "Assign_To", value: "jane.Doe@example.com"),
-        ])
+        #expect(
+            fields == [
+                TicketField(name: "Assigned_Engineer_Email", value: "jane.Doe@example.com"),
+                TicketField(name: "Assign_To", value: "jane.Doe@example.com"),
+            ])
     }
 
     @Test func assignToTagWithAWholeAddressKeepsIt() {
@@ -50,13 +54,14 @@ struct TagRoutingTests {
 
     @Test func backendAppliesTemplateRules() throws {
         let raw = sampleRaw(rules: ["includeWorkGroupNameTag": true, "includeCategoryNameTag": false, "includeAssignToTag": true])
-        let backend = try makeBackend(raw, transport: StubTransport([]))
+        let routing = try #require(makeSetup(raw).fields.tagRouting)
         var fields: [TicketField] = []
-        backend.applyBackendRouting(jobTags: ["CATNAME_Batch", "WRKGRP_Ops", "assignto_sam"], to: &fields)
-        #expect(fields == [
-            TicketField(name: "Assigned_WorkGroup_Name", value: "Ops"),
-            TicketField(name: "Assigned_Engineer_Email", value: "sam@example.com"),
-            TicketField(name: "Assign_To", value: "sam@example.com"),
-        ])
+        routing(["CATNAME_Batch", "WRKGRP_Ops", "assignto_sam"], &fields)
+        #expect(
+            fields == [
+                TicketField(name: "Assigned_WorkGroup_Name", value: "Ops"),
+                TicketField(name: "Assigned_Engineer_Email", value: "sam@example.com"),
+                TicketField(name: "Assign_To", value: "sam@example.com"),
+            ])
     }
 }

@@ -1,6 +1,8 @@
 import ConnectorKit
+import ConnectorTesting
 import Foundation
 import Testing
+
 @testable import SummitPlugin
 
 @Suite("Template validation")
@@ -12,8 +14,34 @@ struct TemplateValidationTests {
         return config
     }
 
+    /// What the plugin finds wrong with the Summit parts of a template.
+    func issues(_ raw: JSONValue, config: ConnectorConfig? = nil) -> [TemplateIssue] {
+        SummitPlugin.plugin.configure(makeTemplate(raw), config ?? self.config()).issues
+    }
+
     func errors(_ raw: JSONValue, config: ConnectorConfig? = nil) -> [TemplateIssue] {
-        SummitPlugin.plugin.validate(makeTemplate(raw), config ?? self.config()).filter { $0.severity == .error }
+        issues(raw, config: config).filter { $0.severity == .error }
+    }
+
+    /// Loads `raw` from a file through ConnectorKit's loader, which adds the checks every backend shares (credentials
+    /// the plugin requires, the attachment url, `resolvedAction`) to the plugin's.
+    func load(_ raw: JSONValue, config: ConnectorConfig? = nil) throws -> LoadedTemplate {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("summit-load-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try raw.data().write(to: folder.appendingPathComponent("summit.json"))
+        return try TemplateLoader(registry: BackendRegistry([SummitPlugin.plugin]), directory: folder.path)
+            .load("summit.json", config: config ?? self.config())
+    }
+
+    /// The loader's refusal of `raw` (exit 78, every error as `path: message`), or nil when it loads.
+    func loadError(_ raw: JSONValue) -> ConnectorError? {
+        do {
+            _ = try load(raw)
+            return nil
+        } catch {
+            return error as? ConnectorError ?? .internal("\(error)")
+        }
     }
 
     func removing(_ key: String, from raw: JSONValue) -> JSONValue {
@@ -26,8 +54,9 @@ struct TemplateValidationTests {
         sampleRaw(rules: rules).setting("urls", to: urls)
     }
 
-    @Test func sampleTemplateIsValid() {
+    @Test func sampleTemplateIsValid() throws {
         #expect(errors(sampleRaw()).isEmpty)
+        #expect(try load(sampleRaw()).plugin.id == "summit")
     }
 
     @Test func addressIsRequired() {
@@ -35,10 +64,14 @@ struct TemplateValidationTests {
         #expect(issues.map(\.path) == ["address.value"])
     }
 
-    @Test func apiKeyIsRequiredAndMustBeText() {
-        #expect(errors(removing("credentials", from: sampleRaw())).map(\.path) == ["credentials.apiKey"])
-        #expect(errors(sampleRaw(extra: ["credentials": ["apiKey": 42]])).map(\.path) == ["credentials.apiKey"])
-        #expect(errors(sampleRaw(extra: ["credentials": ["apiKey": ""]])).map(\.path) == ["credentials.apiKey"])
+    /// `requiredCredentials: ["apiKey"]`: ConnectorKit's loader checks it for the plugin.
+    @Test(arguments: [nil, 42, "", "  "] as [JSONValue?])
+    func apiKeyIsRequiredAndMustBeText(_ key: JSONValue?) {
+        let raw = key.map { sampleRaw(extra: ["credentials": ["apiKey": $0]]) } ?? removing("credentials", from: sampleRaw())
+        let error = loadError(raw)
+        #expect(error?.exitCode == .configuration)
+        #expect(error?.message.contains("credentials.apiKey: ") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("; ") == false, "only one error: \(error?.message ?? "")")
     }
 
     @Test func incidentAndViewIncidentURLsAreRequired() {
@@ -61,16 +94,20 @@ struct TemplateValidationTests {
         #expect(issues.first?.message.contains("{1}") == true)
     }
 
-    @Test func attachmentURLIsRequiredOnlyWhenTheJobLogIsAttached() {
+    /// `attachmentURLName: "attachment"`: ConnectorKit's loader checks it; Summit attaches no log unless told.
+    @Test func attachmentURLIsRequiredOnlyWhenTheJobLogIsAttached() throws {
         let urls: JSONValue = [
             ["name": "incident", "value": "api/CommonWS_JsonObjCall_JSON"],
             ["name": "viewIncident", "value": "https://{0}/IM_TicketDetail.aspx?ID={1}"],
         ]
-        let on = errors(withURLs(urls, rules: ["includeJobLogAttachment": true]))
-        #expect(on.map(\.path) == ["urls"])
-        #expect(on.first?.message.contains("attachment") == true)
-        #expect(errors(withURLs(urls, rules: ["includeJobLogAttachment": false])).isEmpty)
-        #expect(errors(withURLs(urls, rules: [:])).isEmpty)
+        #expect(errors(withURLs(urls, rules: ["includeJobLogAttachment": true])).isEmpty)
+        let on = loadError(withURLs(urls, rules: ["includeJobLogAttachment": true]))
+        #expect(on?.exitCode == .configuration)
+        #expect(
+            on?.message.contains("urls: job logs are attached (rules.includeJobLogAttachment) but no entry is named attachment") == true,
+            "\(on?.message ?? "")")
+        #expect(try !load(withURLs(urls, rules: ["includeJobLogAttachment": false])).attachesJobLog)
+        #expect(try !load(withURLs(urls, rules: [:])).attachesJobLog)
     }
 
     @Test func singleIncidentPerDayNeedsDailyStartHour() {
@@ -83,20 +120,25 @@ struct TemplateValidationTests {
     }
 
     @Test func customAttributesNeedNameAndValue() {
-        let raw = sampleRaw(extra: ["customAttributes": [
-            ["groupName": "Other Details", "name": "Job Name", "value": "@EV_Job"],
-            ["groupName": "Other Details", "value": "x"],
-            ["groupName": "Other Details", "name": "Abend"],
-            "not an object",
-        ]])
+        let raw = sampleRaw(extra: [
+            "customAttributes": [
+                ["groupName": "Other Details", "name": "Job Name", "value": "@EV_Job"],
+                ["groupName": "Other Details", "value": "x"],
+                ["groupName": "Other Details", "name": "Abend"],
+                "not an object",
+            ]
+        ])
         #expect(errors(raw).map(\.path) == ["customAttributes[1].name", "customAttributes[2].value", "customAttributes[3]"])
         #expect(errors(sampleRaw(extra: ["customAttributes": ["name": "x"]])).map(\.path) == ["customAttributes"])
     }
 
-    @Test func missingGroupNameIsOnlyAWarning() {
+    @Test func missingGroupNameIsOnlyAWarning() throws {
         let raw = sampleRaw(extra: ["customAttributes": [["name": "Job Name", "value": "@EV_Job"]]])
-        let issues = SummitPlugin.plugin.validate(makeTemplate(raw), config())
-        #expect(issues == [TemplateIssue(.warning, path: "customAttributes[0].groupName", "not set; \"Other Details\" is used")])
+        #expect(
+            try makeSettings(raw).customAttributes == [
+                SummitCustomAttribute(groupName: "Other Details", name: "Job Name", value: "@EV_Job")
+            ])
+        #expect(issues(raw) == [TemplateIssue(.warning, path: "customAttributes[0].groupName", "not set; \"Other Details\" is used")])
     }
 
     @Test func viewAddressMustBeAnAddress() {
@@ -112,9 +154,13 @@ struct TemplateValidationTests {
         #expect(errors(sampleRaw(extra: ["variables": ["reopenStatus": "Assigned"]])).isEmpty)
     }
 
-    @Test func resolvedActionMustBeASyncAction() {
-        #expect(errors(sampleRaw(extra: ["resolvedAction": "restart"])).isEmpty)
-        #expect(errors(sampleRaw(extra: ["resolvedAction": "close"])).map(\.path) == ["resolvedAction"])
+    /// `resolvedAction` is read by `sync` for every backend; ConnectorKit's loader checks it.
+    @Test func resolvedActionMustBeASyncAction() throws {
+        #expect(try load(sampleRaw(extra: ["resolvedAction": "restart"])).warnings.isEmpty)
+        #expect(try load(sampleRaw(extra: ["resolvedAction": "markFixed"])).warnings.isEmpty)
+        let error = loadError(sampleRaw(extra: ["resolvedAction": "close"]))
+        #expect(error?.exitCode == .configuration)
+        #expect(error?.message.contains("resolvedAction: must be") == true, "\(error?.message ?? "")")
     }
 
     /// The template shipped in templates/summit.json loads through ConnectorKit's loader without errors or warnings.
@@ -125,8 +171,9 @@ struct TemplateValidationTests {
         let loaded = try loader.load("summit.json", config: config())
         #expect(loaded.plugin.id == "summit")
         #expect(loaded.warnings.isEmpty)
-        let settings = try SummitSettings(template: loaded.template)
-        #expect(settings.apiKeySetting == "env:SUMMIT_API_KEY")
+        #expect(loaded.attachesJobLog)
+        #expect(loaded.template.raw["credentials"]?["apiKey"] == "env:SUMMIT_API_KEY")
+        let settings = try #require(SummitSettings.read(loaded.template, config: config()).0)
         #expect(settings.attachmentPath != nil)
         #expect(settings.routing == SummitTagRouting(workGroup: true, category: true, assignTo: true, assignToDomain: "@example.com"))
     }
@@ -134,9 +181,15 @@ struct TemplateValidationTests {
     @Test func unknownRulesAndMissingDomainAreWarnings() {
         let raw = sampleRaw(rules: ["includeAssignToTag": true, "includeCorrelationId": true])
             .setting("tags", to: [])
-        let issues = SummitPlugin.plugin.validate(makeTemplate(raw), config())
-        #expect(issues.allSatisfy { $0.severity == .warning })
-        #expect(Set(issues.map(\.path)) == ["rules.includeCorrelationId", "tags"])
+        let found = issues(raw)
+        #expect(found.allSatisfy { $0.severity == .warning })
+        #expect(Set(found.map(\.path)) == ["rules.includeCorrelationId", "tags"])
+    }
+
+    /// The decision rules ConnectorKit reads from every template are no unknown Summit rules.
+    @Test func sharedDecisionRulesAreNotFlagged() {
+        let raw = sampleRaw(rules: ["alwaysCreateNewTicket": true, "allowTicketReopen": false, "includeLogExcerpt": true])
+        #expect(issues(raw).isEmpty)
     }
 
     /// Through ConnectorKit's loader: the shared checks and the Summit checks meet in one message.
@@ -159,5 +212,12 @@ struct TemplateValidationTests {
         #expect(message.contains("rules.includeJobLogAttachment"))
         #expect(message.contains("rules.submitSingleIncidentPerDay"))
         #expect(message.contains("credentials.apiKey"))
+    }
+
+    @Test func viewAddressMustBeAStringAndMayBeEmpty() throws {
+        #expect(errors(sampleRaw(extra: ["viewAddress": ["name": "view", "value": 8080]])).map(\.path) == ["viewAddress.value"])
+        #expect(errors(sampleRaw(extra: ["viewAddress": ["name": "view"]])).map(\.path) == ["viewAddress.value"])
+        let empty = try makeSettings(sampleRaw(extra: ["viewAddress": ["name": "view", "value": ""]]))
+        #expect(empty.viewLink.url(forTicket: "1") == "https://summit.example.com/MDLIncidentMgmt/IM_TicketDetail.aspx?ID=1")
     }
 }

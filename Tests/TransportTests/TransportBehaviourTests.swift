@@ -4,18 +4,22 @@ import Foundation
 import Simulators
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 @testable import URLSessionHTTP
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// What every transport must do over a real loopback socket (SPEC §7.4), for libcurl and URLSession alike.
 @Suite("Transports over loopback")
 struct TransportBehaviourTests {
-    @Test("GET, POST and PUT carry their method, headers and body; the answer's status, headers and body come back", arguments: TransportKind.allCases)
+    @Test(
+        "GET, POST and PUT carry their method, headers and body; the answer's status, headers and body come back",
+        arguments: TransportKind.allCases)
     func roundTrips(kind: TransportKind) async throws {
         let server = try RecordingServer { request in
-            var response = SimResponse.json(["method": .string(request.method), "echo": .string(request.bodyText)], status: request.method == "POST" ? 201 : 200)
+            var response = SimResponse.json(
+                ["method": .string(request.method), "echo": .string(request.bodyText)], status: request.method == "POST" ? 201 : 200)
             response.headers.add("X-Test", "yes")
             return response
         }
@@ -23,7 +27,9 @@ struct TransportBehaviourTests {
         let transport = try kind.make()
         for method in [HTTPMethod.get, .post, .put] {
             let body = method == .get ? nil : Data("{\"n\":\"\(method.rawValue)\"}".utf8)
-            let request = HTTPRequest(method: method, url: server.url("/api/items?x=1"), headers: ["Content-Type": "application/json", "X-Caller": "tests"], body: body)
+            let request = HTTPRequest(
+                method: method, url: server.url("/api/items?x=1"), headers: ["Content-Type": "application/json", "X-Caller": "tests"],
+                body: body)
             let response = try await transport.send(request)
             #expect(response.status == (method == .post ? 201 : 200))
             #expect(response.header("x-test") == "yes")
@@ -48,11 +54,16 @@ struct TransportBehaviourTests {
         let transport = try kind.make()
 
         var raw = HTTPRequest(method: .post, url: server.url("/api/now/attachment/file"), headers: ["Content-Type": "text/plain"])
-        raw.streamedBody = StreamedBody([.bytes(Data("head\n".utf8)), .file(FileSlice(path: path, offset: 1000, length: Int64(log.count - 1000)))])
+        raw.streamedBody = StreamedBody([
+            .bytes(Data("head\n".utf8)), .file(FileSlice(path: path, offset: 1000, length: Int64(log.count - 1000))),
+        ])
         _ = try await transport.send(raw)
 
         var wrapped = HTTPRequest(method: .post, url: server.url("/upload"), headers: ["Content-Type": "application/json"])
-        wrapped.streamedBody = StreamedBody([.bytes(Data("{\"data\":\"".utf8)), .base64([.bytes(Data("x".utf8)), .file(try FileSlice.whole(path))]), .bytes(Data("\"}".utf8))])
+        wrapped.streamedBody = StreamedBody([
+            .bytes(Data("{\"data\":\"".utf8)), .base64([.bytes(Data("x".utf8)), .file(try FileSlice.whole(path))]),
+            .bytes(Data("\"}".utf8)),
+        ])
         _ = try await transport.send(wrapped)
 
         let seen = server.requests
@@ -62,7 +73,9 @@ struct TransportBehaviourTests {
         #expect(json["data"]?.stringValue == (Data("x".utf8) + log).base64EncodedString())
     }
 
-    @Test("a 2xx answer goes to the request's sink as it arrives; an error answer stays in memory for its message", arguments: TransportKind.allCases)
+    @Test(
+        "a 2xx answer goes to the request's sink as it arrives; an error answer stays in memory for its message",
+        arguments: TransportKind.allCases)
     func answerToSink(kind: TransportKind) async throws {
         let big = patternBytes(300 * 1024)
         let server = try RecordingServer { request in
@@ -70,7 +83,7 @@ struct TransportBehaviourTests {
         }
         defer { server.stop() }
         let transport = try kind.make()
-        let sink = CollectingSink()
+        let sink = CollectingBodySink()
         var request = HTTPRequest(method: .get, url: server.url("/big"))
         request.responseSink = ResponseSink(sink)
         let ok = try await transport.send(request)
@@ -80,7 +93,7 @@ struct TransportBehaviourTests {
         #expect(sink.begins == 1)
 
         request.url = server.url("/missing")
-        let other = CollectingSink()
+        let other = CollectingBodySink()
         request.responseSink = ResponseSink(other)
         let missing = try await transport.send(request)
         #expect(missing.status == 404)
@@ -89,17 +102,21 @@ struct TransportBehaviourTests {
         #expect(other.begins == 0 && other.bytes.isEmpty)
     }
 
-    @Test("a 401 with a Basic challenge comes back at once as a 401: the connector's credentials were refused", arguments: TransportKind.allCases)
+    @Test(
+        "a 401 with a Basic challenge comes back at once as a 401: the connector's credentials were refused",
+        arguments: TransportKind.allCases)
     func challengeIsARefusal(kind: TransportKind) async throws {
         let server = try RecordingServer { _ in
-            var response = SimResponse.json(["error": ["message": "User Not Authenticated", "detail": "Required to provide Auth information"]], status: 401)
+            var response = SimResponse.json(
+                ["error": ["message": "User Not Authenticated", "detail": "Required to provide Auth information"]], status: 401)
             response.headers.add("WWW-Authenticate", "BASIC realm=\"Service-now\"")
             return response
         }
         defer { server.stop() }
         let started = Date()
         let transport = try kind.make(TransportSettings(timeoutSeconds: 120))
-        let response = try await transport.send(HTTPRequest(method: .get, url: server.url("/api/now/table/incident"), headers: ["Authorization": "Basic eDp5"]))
+        let response = try await transport.send(
+            HTTPRequest(method: .get, url: server.url("/api/now/table/incident"), headers: ["Authorization": "Basic eDp5"]))
         #expect(response.status == 401)
         // The bounds of these tests are far below the limit that a broken transport would wait for, yet loose enough
         // for a machine busy with the rest of the suite (the executable's own figures: HTTPClientTests, benchmarks).
@@ -120,13 +137,13 @@ struct TransportBehaviourTests {
         #expect(response.header("Location") == "http://elsewhere.invalid/steal")
     }
 
-    @Test("a refused port is a connection failure naming the host", arguments: TransportKind.allCases)
+    @Test("a refused port is a failure to connect naming the host: nothing was sent", arguments: TransportKind.allCases)
     func refused(kind: TransportKind) async throws {
         let refused = RefusedPort()
         let error = await #expect(throws: TransportError.self) {
             try await kind.make().send(HTTPRequest(method: .get, url: URL(string: "http://127.0.0.1:\(refused.port)/api/version")!))
         }
-        #expect(error == .connectionFailed(host: "127.0.0.1", reason: "the connection was refused"))
+        #expect(error == .notConnected(host: "127.0.0.1", reason: "the connection was refused"))
     }
 
     @Test("a request ends at its own limit against a server that never answers", arguments: TransportKind.allCases)
@@ -149,9 +166,11 @@ struct TransportBehaviourTests {
     func deadlineThroughTheClient(kind: TransportKind) async throws {
         let server = try RecordingServer { _ in .silence }
         defer { server.stop() }
-        let client = HTTPClient(transport: try kind.make(TransportSettings(timeoutSeconds: 120)), middlewares: [
-            DeadlineMiddleware(deadline: Deadline(seconds: 0.3), requestTimeout: 120),
-        ])
+        let client = HTTPClient(
+            transport: try kind.make(TransportSettings(timeoutSeconds: 120)),
+            middlewares: [
+                DeadlineMiddleware(deadline: Deadline(seconds: 0.3), requestTimeout: 120)
+            ])
         let started = Date()
         await #expect(throws: TransportError.self) { try await client.send(HTTPRequest(method: .get, url: server.url("/api/version"))) }
         #expect(Date().timeIntervalSince(started) < 60)
@@ -170,7 +189,8 @@ struct CurlTransportTests {
         for index in 0..<6 {
             let method: HTTPMethod = index.isMultiple(of: 2) ? .get : .post
             let body = method == .post ? Data(String(repeating: "x", count: 4096).utf8) : nil
-            let response = try await transport.send(HTTPRequest(method: method, url: server.url("/api/\(index)"), headers: ["Content-Type": "text/plain"], body: body))
+            let response = try await transport.send(
+                HTTPRequest(method: method, url: server.url("/api/\(index)"), headers: ["Content-Type": "text/plain"], body: body))
             #expect(response.status == 200)
         }
         #expect(server.requests.count == 6)
@@ -182,7 +202,8 @@ struct CurlTransportTests {
         let server = try RecordingServer()
         defer { server.stop() }
         let body = Data(String(repeating: "y", count: 64 * 1024).utf8)
-        _ = try await CurlTransport().send(HTTPRequest(method: .post, url: server.url("/x"), headers: ["Content-Type": "text/plain"], body: body))
+        _ = try await CurlTransport().send(
+            HTTPRequest(method: .post, url: server.url("/x"), headers: ["Content-Type": "text/plain"], body: body))
         _ = try await CurlTransport().send(HTTPRequest(method: .post, url: server.url("/y")))
         let first = try #require(server.requests.first)
         #expect(first.headers["Expect"] == nil)
@@ -223,7 +244,8 @@ struct CurlTransportTests {
         config.host = "127.0.0.1"
         config.port = proxy.port
         let settings = TransportSettings(timeoutSeconds: 10, proxyURL: TransportSettings.proxyURL(for: config))
-        let response = try await CurlTransport(settings: settings).send(HTTPRequest(method: .get, url: URL(string: "http://opcon.example.invalid:9010/api/version")!))
+        let response = try await CurlTransport(settings: settings).send(
+            HTTPRequest(method: .get, url: URL(string: "http://opcon.example.invalid:9010/api/version")!))
         #expect(response.status == 200)
         #expect(proxy.requests.first?.target == "http://opcon.example.invalid:9010/api/version")
     }
@@ -259,8 +281,8 @@ struct URLSessionTransportTests {
             return URLErrorMapping.map(URLError(code, userInfo: info), host: "opcon.test", timeout: 30)
         }
         #expect(map(.timedOut) as? TransportError == .timedOut(host: "opcon.test", seconds: 30))
-        #expect(map(.cannotConnectToHost) as? TransportError == .connectionFailed(host: "opcon.test", reason: "the connection was refused"))
-        #expect(map(.cannotFindHost) as? TransportError == .connectionFailed(host: "opcon.test", reason: "the host name could not be resolved"))
+        #expect(map(.cannotConnectToHost) as? TransportError == .notConnected(host: "opcon.test", reason: "the connection was refused"))
+        #expect(map(.cannotFindHost) as? TransportError == .notConnected(host: "opcon.test", reason: "the host name could not be resolved"))
         #expect(map(.cancelled) is CancellationError)
         if case .tlsFailure = map(.serverCertificateUntrusted) as? TransportError {} else { Issue.record("untrusted certificate") }
         let linux = map(.unknown, "SSL certificate problem: self-signed certificate")

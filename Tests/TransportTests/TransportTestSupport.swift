@@ -1,4 +1,5 @@
 import ConnectorKit
+import ConnectorTesting
 import CurlHTTP
 import Foundation
 import Simulators
@@ -7,9 +8,9 @@ import Testing
 import URLSessionHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The transports under test; most behaviour must hold for both.
@@ -33,27 +34,20 @@ final class RecordingServer: @unchecked Sendable {
     let port: Int
 
     init(_ answer: @escaping @Sendable (SimRequest) -> SimResponse = { _ in .json(["ok": true]) }) throws {
-        let box = RequestBox()
+        let received = Recorder<[SimRequest]>()
         server = HTTPServer { request in
-            box.append(request)
+            received.record(request)
             return answer(request)
         }
         port = try server.start()
-        self.box = box
+        self.received = received
     }
 
-    private let box: RequestBox
+    private let received: Recorder<[SimRequest]>
 
-    var requests: [SimRequest] { box.all }
+    var requests: [SimRequest] { received.current }
     func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(port)\(path)")! }
     func stop() { server.stop() }
-}
-
-final class RequestBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requests: [SimRequest] = []
-    func append(_ request: SimRequest) { lock.withLock { requests.append(request) } }
-    var all: [SimRequest] { lock.withLock { requests } }
 }
 
 /// A folder of its own under the system's temporary directory, removed by `remove()`.
@@ -87,9 +81,9 @@ final class RefusedPort: @unchecked Sendable {
 
     init() {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -115,17 +109,22 @@ final class SelfSignedTLSServer: @unchecked Sendable {
     private let process: Subprocess
 
     init(folder: TemporaryFolder) async throws {
-        let key = folder.file("key.pem"), certificate = folder.file("cert.pem")
-        let made = try Subprocess("/usr/bin/env", [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
-        ], environment: ["PATH": "/usr/bin:/bin"], captureOutput: true)
+        let key = folder.file("key.pem")
+        let certificate = folder.file("cert.pem")
+        let made = try Subprocess(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
+            ], environment: ["PATH": "/usr/bin:/bin"], captureOutput: true)
         guard made.wait() == 0 else { throw TLSServerError.openssl("req") }
         // A free port: the probe socket is closed again (at the end of the closure) before s_server binds it.
         port = { RefusedPort().port }()
-        process = try Subprocess("/usr/bin/env", [
-            "openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet",
-        ], environment: ["PATH": "/usr/bin:/bin"], captureOutput: false)
+        process = try Subprocess(
+            "/usr/bin/env",
+            [
+                "openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet",
+            ], environment: ["PATH": "/usr/bin:/bin"], captureOutput: false)
         // Ready once it accepts a connection.
         for _ in 0..<100 {
             if Self.accepts(port) { return }
@@ -139,9 +138,9 @@ final class SelfSignedTLSServer: @unchecked Sendable {
 
     private static func accepts(_ port: Int) -> Bool {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         defer { close(fd) }
         var address = sockaddr_in()
@@ -157,7 +156,7 @@ final class SelfSignedTLSServer: @unchecked Sendable {
 enum TLSServerError: Error { case openssl(String) }
 
 /// Keeps what a transport streams into it.
-final class CollectingSink: ResponseBodySink, @unchecked Sendable {
+final class CollectingBodySink: ResponseBodySink, @unchecked Sendable {
     private let lock = NSLock()
     private var collected = Data()
     private var started = 0

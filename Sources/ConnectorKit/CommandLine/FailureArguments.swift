@@ -1,7 +1,7 @@
 import Foundation
 
 /// The SMA Notification Manager command line (SPEC §1.1): `-a … -s … -jn … -e … -sd … -si … -sn … -t …`,
-/// plus Summit's `-i` and `--tlsType`, and the global `--home`.
+/// plus `-i` (from SMA's Summit connector; every backend answers it), `--tlsType`, and the `--home` every command with an install directory shares.
 ///
 /// Notification Manager does not quote its tokens, so a value may arrive as several words: every word up
 /// to the next *known* flag belongs to the value, joined with single spaces (`-e -1` is termination `-1`).
@@ -10,7 +10,7 @@ public struct FailureArguments: Sendable, Equatable {
     public enum Request: Sendable, Equatable {
         /// Handle one failed job.
         case handleFailure(FailureEvent)
-        /// Summit compatibility (`-i N -t T`): show one existing incident and exit.
+        /// `-i N -t T` (from SMA's Summit connector, on every backend): show one existing ticket and exit.
         case showIncident(number: String, template: String)
     }
 
@@ -26,136 +26,110 @@ public struct FailureArguments: Sendable, Equatable {
         self.home = home
     }
 
-    /// Every flag this command line knows, for help text.
-    public static var options: [OptionSpec] { Flag.allCases.map(\.spec) }
+    // MARK: - The flags, declared once for parsing, help and messages
+
+    static let agent = CommandOption.value(
+        "-a", "--agent", valueName: "AGENT", required: true,
+        help: "the machine the job ran on (N/A possible)")
+    static let schedule = CommandOption.value(
+        "-s", "--schedule", valueName: "SCHEDULE", required: true,
+        help: "the schedule (workflow) name")
+    static let job = CommandOption.value("-jn", "--job", valueName: "JOB", required: true, help: "the daily job's name")
+    static let termination = CommandOption.value(
+        "-e", "--termination", valueName: "TERMINATION", required: true,
+        help: "the termination code or exit description (0000000005, -1, Exit Code 2)")
+    static let scheduleDate = CommandOption.value(
+        "-sd", "--schedule-date", valueName: "DATE", required: true,
+        help: "the schedule date: yyyy-MM-dd, yyyyMMdd, MM/dd/yyyy or dd-MMM-yyyy")
+    static let scheduleID = CommandOption.value(
+        "-si", "--schedule-id", valueName: "ID", required: true,
+        help: "the schedule id (a whole number)")
+    static let scheduleInstance = CommandOption.value(
+        "-sn", "--schedule-instance", valueName: "INSTANCE", required: true,
+        help: "the schedule instance (a whole number), not its name")
+    static let template = CommandOption.value(
+        "-t", "--template", valueName: "TEMPLATE", required: true,
+        help: "the template: a file in the templates folder, or a path")
+    static let incident = CommandOption.value(
+        "-i", "--incident", valueName: "NUMBER",
+        help: "with -t, in place of the failure flags: show one ticket of the template's "
+            + "ITSM and exit (from SMA's Summit connector; any backend; run only)")
+    static let tlsType = CommandOption.value(
+        "--tlsType", valueName: "PROTOCOLS",
+        help: "NONE or TLS names such as TLSv1.2; accepted for compatibility, no effect")
+
+    /// Every flag of the line, in the order help lists them.
+    public static let options: [CommandOption] = [
+        agent, schedule, job, termination, scheduleDate, scheduleID, scheduleInstance, template, incident, tlsType, .home,
+    ]
+
+    private static let required = options.filter(\.isRequired)
+
+    /// `-a, -s, -jn, -e, -sd, -si, -sn and -t`: the flags every failure needs, as messages list them.
+    private static let requiredNames =
+        required.dropLast().map(\.names[0]).joined(separator: ", ")
+        + " and " + (required.last?.names[0] ?? "")
+
+    /// The declaration of a command that reads this line (`run`, `explain`); `isDefault` for the one a line starting
+    /// with a flag means.
+    public static func signature(name: String, summary: String, isDefault: Bool = false) -> CommandSignature {
+        CommandSignature(
+            name: name, summary: summary, options: options, valueWords: .upToNextKnownFlag, isDefault: isDefault,
+            guidance: "A failure is described with \(requiredNames) (see connector --help).")
+    }
+
+    private static let parser = OptionParser(signature(name: "run", summary: "handle one failed job"))
 
     /// Parses the words after the executable (and after `run` / `explain`); `failedAt` becomes the
     /// event's failure time. Any problem is a usage error (exit 64) naming the flag by both its names.
     public static func parse(_ words: [String], failedAt: Date) throws(ConnectorError) -> FailureArguments {
-        let values = try collectValues(words)
-        let template = values[.template]
-        if let incident = values[.incident] {
+        try FailureArguments(try parser.parse(words), failedAt: failedAt)
+    }
+
+    /// Reads the values the parser found: a failure to handle, or (`-i`) an incident to show.
+    public init(_ values: ParsedOptions, failedAt: Date) throws(ConnectorError) {
+        let home = values.home
+        let template = values.string("-t")
+        if let incident = values.string("-i") {
             guard let template else {
-                throw .usage("\(Flag.incident.spec.displayName) needs \(Flag.template.spec.displayName) too, naming "
-                    + "the Summit template that reaches the incident.")
+                throw .usage(
+                    "\(Self.incident.displayName) needs \(Self.template.displayName) too, naming "
+                        + "the template whose ITSM holds the ticket.")
             }
-            return FailureArguments(request: .showIncident(number: incident, template: template),
-                                    tlsProtocols: try tlsProtocols(values[.tlsType]), home: values[.home])
+            self.init(
+                request: .showIncident(number: incident, template: template),
+                tlsProtocols: try Self.tlsProtocols(values.string("--tlsType")), home: home)
+            return
         }
-        let required: [Flag] = [.agent, .schedule, .job, .termination, .scheduleDate, .scheduleID,
-                                .scheduleInstance, .template]
-        let absent = required.filter { values[$0] == nil }
-        guard absent.isEmpty, let agent = values[.agent], let schedule = values[.schedule], let job = values[.job],
-              let termination = values[.termination], let dateText = values[.scheduleDate],
-              let idText = values[.scheduleID], let instanceText = values[.scheduleInstance], let template
-        else { throw missing(absent) }
+        let absent = Self.required.filter { !values.has($0.key) }
+        guard absent.isEmpty, let agent = values.string("-a"), let schedule = values.string("-s"),
+            let job = values.string("-jn"), let termination = values.string("-e"), let dateText = values.string("-sd"),
+            let idText = values.string("-si"), let instanceText = values.string("-sn"), let template
+        else { throw Self.missing(absent) }
 
         guard let scheduleDate = ScheduleDate.normalise(dateText) else {
-            throw .usage("\(Flag.scheduleDate.spec.displayName) must be a date written yyyy-MM-dd (or yyyyMMdd, "
-                + "MM/dd/yyyy, dd-MMM-yyyy), found \"\(dateText)\".")
+            throw .usage(
+                "\(Self.scheduleDate.displayName) must be a date written yyyy-MM-dd (or yyyyMMdd, "
+                    + "MM/dd/yyyy, dd-MMM-yyyy), found \"\(dateText)\".")
         }
         let event = FailureEvent(
             agent: agent, schedule: schedule, job: job, termination: termination, scheduleDate: scheduleDate,
-            scheduleID: try wholeNumber(idText, flag: .scheduleID),
-            scheduleInstance: try wholeNumber(instanceText, flag: .scheduleInstance),
+            scheduleID: try Self.wholeNumber(idText, flag: Self.scheduleID),
+            scheduleInstance: try Self.wholeNumber(instanceText, flag: Self.scheduleInstance),
             template: template, failedAt: failedAt)
-        return FailureArguments(request: .handleFailure(event), tlsProtocols: try tlsProtocols(values[.tlsType]),
-                                home: values[.home])
+        self.init(request: .handleFailure(event), tlsProtocols: try Self.tlsProtocols(values.string("--tlsType")), home: home)
     }
 
-    // MARK: - Flags
-
-    private enum Flag: CaseIterable {
-        case agent, schedule, job, termination, scheduleDate, scheduleID, scheduleInstance, template
-        case incident, tlsType, home
-
-        var spec: OptionSpec {
-            switch self {
-            case .agent: return OptionSpec("-a", "--agent", takesValue: true)
-            case .schedule: return OptionSpec("-s", "--schedule", takesValue: true)
-            case .job: return OptionSpec("-jn", "--job", takesValue: true)
-            case .termination: return OptionSpec("-e", "--termination", takesValue: true)
-            case .scheduleDate: return OptionSpec("-sd", "--schedule-date", takesValue: true)
-            case .scheduleID: return OptionSpec("-si", "--schedule-id", takesValue: true)
-            case .scheduleInstance: return OptionSpec("-sn", "--schedule-instance", takesValue: true)
-            case .template: return OptionSpec("-t", "--template", takesValue: true)
-            case .incident: return OptionSpec("-i", "--incident", takesValue: true)
-            case .tlsType: return OptionSpec("--tlsType", takesValue: true)
-            case .home: return OptionSpec("--home", takesValue: true)
-            }
-        }
-
-        init?(word: String) {
-            guard let flag = Flag.allCases.first(where: { $0.spec.names.contains(word) }) else { return nil }
-            self = flag
-        }
+    private static func missing(_ flags: [CommandOption]) -> ConnectorError {
+        let names = flags.map(\.displayName).joined(separator: ", ")
+        return .usage(
+            "missing \(flags.count == 1 ? "flag" : "flags") \(names); Notification Manager's Run "
+                + "Command must pass \(requiredNames).")
     }
 
-    /// Each flag's value: the words after it up to the next known flag, joined with single spaces. A long flag may
-    /// carry its value after `=` (`--home=/opt/connector`).
-    ///
-    /// A word that is a typo of one of the long flags (`--hom`, `--schedul`) is reported as an unknown option with the
-    /// guess: it would otherwise vanish into the previous value and surface later as a puzzling error (Connector.config
-    /// not found). Every other word — `-1`, `-x`, even `--force` — stays part of a value, because a job name may hold
-    /// it and a failure must never be turned away for its name.
-    private static func collectValues(_ words: [String]) throws(ConnectorError) -> [Flag: String] {
-        var collected: [(flag: Flag, words: [String])] = []
-        for word in words {
-            var flagWord = word
-            var inlineValue: String?
-            if word.hasPrefix("--"), let equals = word.firstIndex(of: "=") {
-                flagWord = String(word[..<equals])
-                inlineValue = String(word[word.index(after: equals)...])
-            }
-            if let flag = Flag(word: flagWord) {
-                guard !collected.contains(where: { $0.flag == flag }) else {
-                    throw .usage("\(flag.spec.displayName) is given twice; give it once.")
-                }
-                collected.append((flag, inlineValue.map { [$0] } ?? []))
-            } else if looksLikeLongOption(word), let guess = ClosestName.to(flagWord, among: longFlagNames, prefixes: false) {
-                throw .usage("unknown option \(flagWord). Did you mean \(guess)? A failure is described with -a, -s, -jn, -e, -sd, "
-                    + "-si, -sn and -t (see connector --help).")
-            } else if !collected.isEmpty {
-                collected[collected.count - 1].words.append(word)
-            } else if word.hasPrefix("-") {
-                let hint = ClosestName.hint(for: word, among: Flag.allCases.flatMap(\.spec.names))
-                throw .usage("unknown flag \(word).\(hint) A failure is described with -a, -s, -jn, -e, -sd, -si, -sn "
-                    + "and -t (see connector --help).")
-            } else {
-                throw .usage("unexpected \"\(word)\" before the first flag; a failure is described with -a, -s, "
-                    + "-jn, -e, -sd, -si, -sn and -t (see connector --help).")
-            }
-        }
-        var values: [Flag: String] = [:]
-        for (flag, words) in collected {
-            let value = words.filter { !$0.isEmpty }.joined(separator: " ")
-            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw .usage("\(flag.spec.displayName) needs a value.")
-            }
-            values[flag] = value
-        }
-        return values
-    }
-
-    private static var longFlagNames: [String] {
-        Flag.allCases.flatMap(\.spec.names).filter { $0.hasPrefix("--") }
-    }
-
-    /// `--name`: two dashes, then a letter.
-    private static func looksLikeLongOption(_ word: String) -> Bool {
-        guard word.hasPrefix("--"), let third = word.dropFirst(2).first else { return false }
-        return third.isLetter
-    }
-
-    private static func missing(_ flags: [Flag]) -> ConnectorError {
-        let names = flags.map(\.spec.displayName).joined(separator: ", ")
-        return .usage("missing \(flags.count == 1 ? "flag" : "flags") \(names); Notification Manager's Run "
-            + "Command must pass -a, -s, -jn, -e, -sd, -si, -sn and -t.")
-    }
-
-    private static func wholeNumber(_ text: String, flag: Flag) throws(ConnectorError) -> Int {
+    private static func wholeNumber(_ text: String, flag: CommandOption) throws(ConnectorError) -> Int {
         guard let number = Int(text), number >= 0 else {
-            throw .usage("\(flag.spec.displayName) must be a whole number, found \"\(text)\".")
+            throw .usage("\(flag.displayName) must be a whole number, found \"\(text)\".")
         }
         return number
     }
@@ -171,8 +145,9 @@ public struct FailureArguments: Sendable, Equatable {
         var names: [String] = []
         for item in items.isEmpty ? [text] : items {
             guard let name = tlsNames.first(where: { $0.caseInsensitiveCompare(item) == .orderedSame }) else {
-                throw .usage("\(Flag.tlsType.spec.displayName) accepts NONE or a comma-separated list of "
-                    + "\(tlsNames.joined(separator: ", ")), found \"\(item)\".")
+                throw .usage(
+                    "\(Self.tlsType.displayName) accepts NONE or a comma-separated list of "
+                        + "\(tlsNames.joined(separator: ", ")), found \"\(item)\".")
             }
             names.append(name)
         }

@@ -17,7 +17,9 @@ public enum ScheduleDate {
         } else if slashed.count == 3 {
             parts = (slashed[2], slashed[0], slashed[1])  // MM/dd/yyyy
         } else if text.count == 8 {
-            let year = text.prefix(4), month = text.dropFirst(4).prefix(2), day = text.suffix(2)
+            let year = text.prefix(4)
+            let month = text.dropFirst(4).prefix(2)
+            let day = text.suffix(2)
             parts = (year, month, day)  // yyyyMMdd
         } else {
             return nil
@@ -34,9 +36,9 @@ public enum ScheduleDate {
     /// `yyyy-MM-dd` when the digits make a real date (four-digit year; one- or two-digit month and day).
     private static func validated(year: Substring, month: Substring, day: Substring) -> String? {
         guard year.count == 4, (1...2).contains(month.count), (1...2).contains(day.count),
-              [year, month, day].allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(year), let m = Int(month), let d = Int(day),
-              y >= 1, (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y)
+            [year, month, day].allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let y = Int(year), let m = Int(month), let d = Int(day),
+            y >= 1, (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y)
         else { return nil }
         return "\(year)-\(twoDigits(m))-\(twoDigits(d))"
     }

@@ -28,8 +28,7 @@ struct ConfigSetting {
     func integer(in range: ClosedRange<Int>) throws(ConnectorError) -> Int? {
         guard let text else { return nil }
         guard let number = Int(text), range.contains(number) else {
-            let bound = range.upperBound == Int.max ? "\(range.lowerBound) or more" :
-                "from \(range.lowerBound) to \(range.upperBound)"
+            let bound = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"
             throw .configuration("\(place) must be a whole number \(bound), found \"\(text)\".")
         }
         return number

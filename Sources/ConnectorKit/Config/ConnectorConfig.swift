@@ -51,8 +51,9 @@ public struct ConnectorConfig: Sendable, Equatable {
     public var general = General()
     public var proxy = Proxy()
     public var opcon = OpCon()
-    /// `[DEFAULTS]` mapped to Summit ticket field names (`PRIORITY_NAME_VALUE` → `Priority_Name`), in file order.
-    public var ticketDefaults: [TicketField] = []
+    /// `[DEFAULTS]` as written: upper-cased keys (`PRIORITY_NAME_VALUE`) and their values, in file order. ConnectorKit
+    /// gives them no meaning; a backend maps them onto its fields (Summit).
+    public var defaults: [TicketField] = []
     /// Path of the file read, for error messages.
     public var path: String = ""
     /// Unknown keys and other non-fatal remarks, one sentence each.

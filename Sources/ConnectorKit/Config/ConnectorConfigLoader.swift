@@ -8,8 +8,9 @@ public enum ConnectorConfigLoader {
     public static func load(path: String) throws(ConnectorError) -> ConnectorConfig {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .configuration("Connector.config not found at \(path) nor in the working directory; run the "
-                + "connector from its install directory, or point --home (or CONNECTOR_HOME) at it.")
+            throw .configuration(
+                "Connector.config not found at \(path) nor in the working directory; run the "
+                    + "connector from its install directory, or point --home (or CONNECTOR_HOME) at it.")
         }
         guard !isDirectory.boolValue else {
             throw .configuration("\(path) is a directory, not the Connector.config file.")
@@ -18,8 +19,9 @@ public enum ConnectorConfigLoader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw .configuration("Connector.config at \(path) cannot be read (\(reason(error))); "
-                + "give the connector's account read access to it.")
+            throw .configuration(
+                "Connector.config at \(path) cannot be read (\(reason(error))); "
+                    + "give the connector's account read access to it.")
         }
         return try parse(text: decode(data), path: path)
     }
@@ -43,14 +45,17 @@ public enum ConnectorConfigLoader {
                 continue
             }
             if let earlier = lineSettingField[field] {
-                config.warnings.append("\(setting.place) (line \(entry.line)) sets what line \(earlier) already set; "
-                    + "the later line wins.")
+                config.warnings.append(
+                    "\(setting.place) (line \(entry.line)) sets what line \(earlier) already set; "
+                        + "the later line wins.")
             }
             lineSettingField[field] = entry.line
             try apply(field, setting, to: &config)
         }
-        for section in file.sections where Section(name: IniFile.normalisedName(section)) == nil
-            && !unknownSections.contains(section) {
+        for section in file.sections
+        where Section(name: IniFile.normalisedName(section)) == nil
+            && !unknownSections.contains(section)
+        {
             unknownSections.append(section)
         }
         for section in unknownSections {
@@ -103,7 +108,7 @@ public enum ConnectorConfigLoader {
             case (.opcon, "RET_SERVER"): return .returnServer
             case (.opcon, "RET_PORT"): return .returnPort
             case (.opcon, "TIMEOUT_SECONDS"): return .timeoutSeconds
-            case (.defaults, _): return summitFieldNames[key].map(Field.ticketDefault)
+            case (.defaults, _): return .ticketDefault(key)
             default: return nil
             }
         }
@@ -115,25 +120,14 @@ public enum ConnectorConfigLoader {
         case logFormat, logMaxBytes, logKeepFiles, logExcerptLines, scrubJobLogs
         case proxyEnabled, proxyHost, proxyPort
         case opconServer, opconPort, opconUsesTLS, opconToken, returnServer, returnPort, timeoutSeconds
-        /// A Summit `Ticket` field name.
+        /// A `[DEFAULTS]` key, for the backend that reads the section.
         case ticketDefault(String)
     }
 
-    /// `[DEFAULTS]` keys and the Summit `Ticket` fields they fill.
-    private static let summitFieldNames: [String: String] = [
-        "PRIORITY_NAME_VALUE": "Priority_Name",
-        "IMPACT_NAME_VALUE": "Impact_Name",
-        "URGENCY_NAME_VALUE": "Urgency_Name",
-        "SUP_FUNCTION_VALUE": "Sup_Function",
-        "MEDIUM_VALUE": "Medium",
-        "CLASSIFICATION_NAME_VALUE": "Classification_Name",
-        "SOURCE_VALUE": "Source",
-        "CATEGORY_NAME_VALUE": "Category_Name",
-        "ASSIGNED_WORK_GROUP_NAME_VALUE": "Assigned_WorkGroup_Name",
-    ]
-
-    private static func apply(_ field: Field, _ setting: ConfigSetting,
-                              to config: inout ConnectorConfig) throws(ConnectorError) {
+    private static func apply(
+        _ field: Field, _ setting: ConfigSetting,
+        to config: inout ConnectorConfig
+    ) throws(ConnectorError) {
         switch field {
         case .jobLogDirectory: config.general.jobLogDirectory = setting.text ?? config.general.jobLogDirectory
         case .templatesDirectory: config.general.templatesDirectory = setting.text ?? config.general.templatesDirectory
@@ -168,10 +162,10 @@ public enum ConnectorConfigLoader {
         case .ticketDefault(let name):
             // A repeated key replaces the earlier value in place, so the file order of first mention holds.
             let field = TicketField(name: name, value: setting.entry.value)
-            if let index = config.ticketDefaults.firstIndex(where: { $0.name == name }) {
-                config.ticketDefaults[index] = field
+            if let index = config.defaults.firstIndex(where: { $0.name == name }) {
+                config.defaults[index] = field
             } else {
-                config.ticketDefaults.append(field)
+                config.defaults.append(field)
             }
         }
     }
@@ -179,21 +173,26 @@ public enum ConnectorConfigLoader {
     /// Settings without which no run can work.
     private static func checkRequired(_ config: ConnectorConfig, file: IniFile) throws(ConnectorError) {
         // Name the OpCon section the way this file spells it, so the operator finds the right place.
-        let opconSection = file.sections.last { Section(name: IniFile.normalisedName($0)) == .opcon }
+        let opconSection =
+            file.sections.last { Section(name: IniFile.normalisedName($0)) == .opcon }
             ?? "OPCON API CONNECTION"
         if config.opcon.server.isEmpty {
-            throw .configuration("\(file.path): [\(opconSection)] SERVER is missing; set it to the host name "
-                + "of the OpCon REST API.")
+            throw .configuration(
+                "\(file.path): [\(opconSection)] SERVER is missing; set it to the host name "
+                    + "of the OpCon REST API.")
         }
         if config.opcon.token.isEmpty {
-            throw .configuration("\(file.path): [\(opconSection)] TOKEN is missing; set it to an OpCon "
-                + "application token (env:NAME or file:PATH keep it out of the file).")
+            throw .configuration(
+                "\(file.path): [\(opconSection)] TOKEN is missing; set it to an OpCon "
+                    + "application token (env:NAME or file:PATH keep it out of the file).")
         }
         if config.proxy.enabled && config.proxy.host.isEmpty {
-            let proxySection = file.sections.last { Section(name: IniFile.normalisedName($0)) == .proxy }
+            let proxySection =
+                file.sections.last { Section(name: IniFile.normalisedName($0)) == .proxy }
                 ?? "PROXY CONNECTION"
-            throw .configuration("\(file.path): [\(proxySection)] turns the proxy on but gives no address; "
-                + "set PROXY_ADDRESS (ADDRESS or SERVER in [PROXY SERVER]), or turn the proxy off.")
+            throw .configuration(
+                "\(file.path): [\(proxySection)] turns the proxy on but gives no address; "
+                    + "set PROXY_ADDRESS (ADDRESS or SERVER in [PROXY SERVER]), or turn the proxy off.")
         }
     }
 
@@ -203,7 +202,8 @@ public enum ConnectorConfigLoader {
     /// else Windows-1252, the code page the Java connectors read the file with on Windows.
     static func decode(_ data: Data) -> String {
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]),
-           let text = String(data: data, encoding: .utf16) {
+            let text = String(data: data, encoding: .utf16)
+        {
             return text
         }
         if let text = String(data: data, encoding: .utf8) { return text }

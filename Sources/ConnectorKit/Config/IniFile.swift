@@ -50,8 +50,9 @@ public struct IniFile: Sendable, Equatable {
             if line.hasPrefix("[") && line.hasSuffix("]") {
                 let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 guard !name.isEmpty else {
-                    throw .configuration("\(path): line \(lineNumber) has an empty section header `[]`; "
-                        + "write the section name between the brackets, e.g. [GENERAL].")
+                    throw .configuration(
+                        "\(path): line \(lineNumber) has an empty section header `[]`; "
+                            + "write the section name between the brackets, e.g. [GENERAL].")
                 }
                 section = name
                 result.sections.append(name)
@@ -60,16 +61,18 @@ public struct IniFile: Sendable, Equatable {
             // `KEY=value` or `KEY: value`, as the INI reader of the Java connectors takes both; a lone KEY is set empty.
             guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 guard !line.contains(where: \.isWhitespace) else {
-                    throw .configuration("\(path): \(location(lineNumber, section)) is neither a [SECTION] header, "
-                        + "a KEY=value setting nor a comment; fix or remove it (comments start with ; or #).")
+                    throw .configuration(
+                        "\(path): \(location(lineNumber, section)) is neither a [SECTION] header, "
+                            + "a KEY=value setting nor a comment; fix or remove it (comments start with ; or #).")
                 }
                 result.entries.append(Entry(section: section, key: line, value: "", line: lineNumber))
                 continue
             }
             let key = line[..<separator].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty else {
-                throw .configuration("\(path): \(location(lineNumber, section)) has a value but no key "
-                    + "before the `=`; write it as KEY=value.")
+                throw .configuration(
+                    "\(path): \(location(lineNumber, section)) has a value but no key "
+                        + "before the `=`; write it as KEY=value.")
             }
             let value = unquoted(line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces))
             result.entries.append(Entry(section: section, key: key, value: value, line: lineNumber))
@@ -107,4 +110,3 @@ public struct IniFile: Sendable, Equatable {
         return line
     }
 }
-

@@ -23,6 +23,10 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
     case data(String)
     /// A service could not be reached (connection refused or reset, timeout, 5xx/429 past the deadline).
     case unavailable(String)
+    /// A create was sent and its outcome never learned (5xx, timeout or a dropped connection after it went out), and
+    /// nothing could show whether it landed. Exit and outbox as `unavailable`; the outbox does not send it again on a
+    /// backend that cannot search for it.
+    case unconfirmed(String)
     /// 401/403 from OpCon or the ITSM.
     case permission(String)
     /// A bug: something that should not happen.
@@ -30,7 +34,7 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var message: String {
         switch self {
-        case .usage(let text), .configuration(let text), .data(let text), .unavailable(let text),
+        case .usage(let text), .configuration(let text), .data(let text), .unavailable(let text), .unconfirmed(let text),
             .permission(let text), .internal(let text):
             return text
         }
@@ -41,13 +45,19 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
         case .usage: return .usage
         case .configuration: return .configuration
         case .data: return .dataError
-        case .unavailable: return .unavailable
+        case .unavailable, .unconfirmed: return .unavailable
         case .permission: return .permission
         case .internal: return .software
         }
     }
 
     public var description: String { message }
+
+    /// True for a create whose outcome is unknown.
+    public var isUnconfirmed: Bool {
+        if case .unconfirmed = self { return true }
+        return false
+    }
 }
 
 extension ConnectorError {
@@ -59,6 +69,7 @@ extension ConnectorError {
         case .configuration: return .configuration(text)
         case .data: return .data(text)
         case .unavailable: return .unavailable(text)
+        case .unconfirmed: return .unconfirmed(text)
         case .permission: return .permission(text)
         case .internal: return .internal(text)
         }

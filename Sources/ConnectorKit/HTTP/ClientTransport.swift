@@ -16,7 +16,11 @@ public protocol ClientMiddleware: Sendable {
 
 /// Why a request got no HTTP answer at all.
 public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Connection refused, reset, DNS failure, proxy unreachable.
+    /// No connection could be made (refused, a host or proxy name that does not resolve, no route, no network): the
+    /// request never left this machine, so sending it again cannot act twice.
+    case notConnected(host: String, reason: String)
+    /// The connection broke or could not be used (reset, closed before the answer, a body that could not be read): a
+    /// request may have reached the server.
     case connectionFailed(host: String, reason: String)
     /// No answer within the per-request timeout or the run's deadline.
     case timedOut(host: String, seconds: Double)
@@ -25,7 +29,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .connectionFailed(let host, let reason): return "could not connect to \(host): \(reason)"
+        case .notConnected(let host, let reason), .connectionFailed(let host, let reason): return "could not connect to \(host): \(reason)"
         case .timedOut(let host, let seconds): return "\(host) did not answer within \(String(format: "%.1f", seconds)) s"
         case .tlsFailure(let host, let reason): return "TLS handshake with \(host) failed: \(reason)"
         }

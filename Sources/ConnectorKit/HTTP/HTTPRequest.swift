@@ -2,7 +2,11 @@ import Foundation
 
 /// HTTP methods the connector uses.
 public enum HTTPMethod: String, Sendable {
-    case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+    case get = "GET"
+    case post = "POST"
+    case put = "PUT"
+    case patch = "PATCH"
+    case delete = "DELETE"
 }
 
 /// One outgoing request, independent of the transport that sends it.
@@ -26,8 +30,10 @@ public struct HTTPRequest: Sendable, Equatable {
     /// its own when a cancellation does not reach it. Nil: the transport's own timeout.
     public var timeout: Double?
 
-    public init(method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil, isRetrySafe: Bool = false,
-                timeout: Double? = nil) {
+    public init(
+        method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil, isRetrySafe: Bool = false,
+        timeout: Double? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -17,6 +17,18 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     public static let standard = RetryPolicy()
+
+    /// The capped exponential ceiling of the `retry`-th guessed wait (1 for the first retry).
+    public func ceiling(retry: Int) -> Double {
+        min(maxDelay, baseDelay * pow(2, Double(min(max(retry, 1), 30) - 1)))
+    }
+
+    /// The `retry`-th guessed wait: with `jitter`, uniformly random up to the ceiling (full jitter, so a crowd of
+    /// clients spreads out); without, the ceiling itself.
+    public func backoff(retry: Int, jitter: Bool = true) -> Double {
+        let ceiling = ceiling(retry: retry)
+        return jitter ? Double.random(in: 0...ceiling) : ceiling
+    }
 }
 
 /// Retries requests that failed for a passing reason (SPEC §7.3): connection errors, timeouts and HTTP 429,
@@ -49,10 +61,12 @@ public struct RetryMiddleware: ClientMiddleware {
     private let now: @Sendable () -> Date
     private let logger: Logger
 
-    public init(policy: RetryPolicy = .standard, deadline: Deadline, logger: Logger = .silent,
-                sleep: @escaping Sleep = RetryMiddleware.taskSleep,
-                random: @escaping Random = { Double.random(in: 0...max(0, $0)) },
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        policy: RetryPolicy = .standard, deadline: Deadline, logger: Logger = .silent,
+        sleep: @escaping Sleep = RetryMiddleware.taskSleep,
+        random: @escaping Random = { Double.random(in: 0...max(0, $0)) },
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.policy = policy
         self.deadline = deadline
         self.logger = logger
@@ -81,14 +95,16 @@ public struct RetryMiddleware: ClientMiddleware {
             do { outcome = .success(try await next(request)) } catch { outcome = .failure(error) }
 
             guard let retry = plannedRetry(after: outcome, of: request, guessedRetries: guessedRetries),
-                  retry.delay < deadline.remaining
+                retry.delay < deadline.remaining
             else { return try outcome.get() }
 
-            let bound = retry.serverNamedWait
+            let bound =
+                retry.serverNamedWait
                 ? "\(Self.milliseconds(deadline.remaining)) ms left before the deadline"
                 : "at most \(policy.maxAttempts) attempts"
-            logger.info("Retrying \(request.method.rawValue) \(request.url.absoluteString) in \(Self.milliseconds(retry.delay)) ms "
-                + "after \(retry.reason) (attempt \(attempt + 1); \(bound)).")
+            logger.info(
+                "Retrying \(request.method.rawValue) \(request.url.absoluteString) in \(Self.milliseconds(retry.delay)) ms "
+                    + "after \(retry.reason) (attempt \(attempt + 1); \(bound)).")
             try await sleep(retry.delay)
             attempt += 1
             if !retry.serverNamedWait { guessedRetries += 1 }
@@ -103,8 +119,10 @@ public struct RetryMiddleware: ClientMiddleware {
     }
 
     /// The retry that follows this outcome, or nil when it must not be retried (or the backoff attempts are spent).
-    private func plannedRetry(after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest,
-                              guessedRetries: Int) -> PlannedRetry? {
+    private func plannedRetry(
+        after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest,
+        guessedRetries: Int
+    ) -> PlannedRetry? {
         let backoffAllowed = guessedRetries + 1 < policy.maxAttempts
         switch outcome {
         case .success(let response):
@@ -116,9 +134,13 @@ public struct RetryMiddleware: ClientMiddleware {
             guard backoffAllowed else { return nil }
             return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: reason, serverNamedWait: false)
         case .failure(let error):
-            guard request.isIdempotent, backoffAllowed, let transportError = error as? TransportError else { return nil }
+            guard backoffAllowed, let transportError = error as? TransportError else { return nil }
             switch transportError {
+            // A request that never left this machine can be sent again whatever its method.
+            case .notConnected:
+                return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: transportError.description, serverNamedWait: false)
             case .connectionFailed, .timedOut:
+                guard request.isIdempotent else { return nil }
                 return PlannedRetry(delay: backoff(retry: guessedRetries + 1), reason: transportError.description, serverNamedWait: false)
             // A certificate does not become trusted by waiting.
             case .tlsFailure: return nil
@@ -128,7 +150,7 @@ public struct RetryMiddleware: ClientMiddleware {
 
     /// Full jitter: uniformly random between 0 and the capped exponential ceiling of the `retry`-th guessed wait.
     private func backoff(retry: Int) -> Double {
-        let ceiling = min(policy.maxDelay, policy.baseDelay * pow(2, Double(retry - 1)))
+        let ceiling = policy.ceiling(retry: retry)
         return min(ceiling, max(0, random(ceiling)))
     }
 

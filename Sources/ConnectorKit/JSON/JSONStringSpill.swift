@@ -197,7 +197,10 @@ public final class JSONStringSpill: ResponseBodySink, @unchecked Sendable {
         private var buffer: [UInt8] = []
         private(set) var isComplete = false
 
-        private enum Escape { case none, backslash, unicode(digits: Int, value: UInt32) }
+        private enum Escape {
+            case none, backslash
+            case unicode(digits: Int, value: UInt32)
+        }
         private var escape = Escape.none
         /// A high surrogate waiting for its low half.
         private var pendingHigh: UInt32?

@@ -129,7 +129,7 @@ public struct JobLogScrubber: Sendable {
     private static func endsValue(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "'"),
-             UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+            UInt8(ascii: "\n"), UInt8(ascii: "\r"):
             return true
         default:
             return false
@@ -142,8 +142,10 @@ public struct JobLogScrubber: Sendable {
     private func holdsSecret(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !secrets.isEmpty else { return false }
         for index in 0..<line.count where secretStarts[Int(line[index])] {
-            for secret in secrets where secret[0] == line[index] && secret.count <= line.count - index
-                && line[index..<(index + secret.count)].elementsEqual(secret) {
+            for secret in secrets
+            where secret[0] == line[index] && secret.count <= line.count - index
+                && line[index..<(index + secret.count)].elementsEqual(secret)
+            {
                 return true
             }
         }

@@ -20,8 +20,10 @@ public struct LogLineReader {
     public static let defaultMaxLineBytes = 64 * 1024
 
     /// - Parameter chunkSize: bytes read from the body at a time (tests use tiny chunks to split patterns).
-    public init(_ body: StreamedBody, chunkSize: Int = LogLineReader.defaultChunkSize,
-                maxLineBytes: Int = LogLineReader.defaultMaxLineBytes) throws {
+    public init(
+        _ body: StreamedBody, chunkSize: Int = LogLineReader.defaultChunkSize,
+        maxLineBytes: Int = LogLineReader.defaultMaxLineBytes
+    ) throws {
         reader = try body.makeReader()
         self.chunkSize = max(1, chunkSize)
         self.maxLineBytes = max(2, maxLineBytes)

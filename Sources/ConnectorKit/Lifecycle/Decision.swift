@@ -26,6 +26,14 @@ public enum Decision: Sendable, Equatable {
         }
     }
 
+    /// True when the write opens a new ticket.
+    public var createsTicket: Bool {
+        switch self {
+        case .create, .replace: return true
+        case .update, .reopen, .skip: return false
+        }
+    }
+
     public var existing: ExistingTicket? {
         switch self {
         case .update(let ticket), .reopen(let ticket), .replace(let ticket): return ticket
@@ -34,18 +42,28 @@ public enum Decision: Sendable, Equatable {
     }
 }
 
-/// Template rules that shape the decision; each backend fills them from its own template keys.
+/// Template rules that shape the decision, the same on every backend (SPEC §5 step 7).
 public struct DecisionRules: Sendable, Equatable {
-    /// ServiceNow `alwaysCreateNewTicket`: every failure gets a new ticket.
+    /// `alwaysCreateNewTicket`: every failure gets a new ticket.
     public var alwaysCreateNewTicket: Bool
-    /// ServiceNow `allowTicketReopen` (default true): when false, a resolved ticket is treated like a closed one.
+    /// `allowTicketReopen` (default true): when false, a resolved ticket is treated like a closed one.
     public var allowReopen: Bool
-    /// Summit `submitSingleIncidentPerDay`: at most one new ticket per job per operations day.
+    /// `submitSingleIncidentPerDay`: at most one new ticket per job per operations day.
     public var singleIncidentPerDay: Bool
 
     public init(alwaysCreateNewTicket: Bool = false, allowReopen: Bool = true, singleIncidentPerDay: Bool = false) {
         self.alwaysCreateNewTicket = alwaysCreateNewTicket
         self.allowReopen = allowReopen
         self.singleIncidentPerDay = singleIncidentPerDay
+    }
+}
+
+extension DecisionRules {
+    /// The rules as a template sets them.
+    public init(template: Template) {
+        self.init(
+            alwaysCreateNewTicket: template.rule("alwaysCreateNewTicket", default: false),
+            allowReopen: template.rule("allowTicketReopen", default: true),
+            singleIncidentPerDay: template.rule("submitSingleIncidentPerDay", default: false))
     }
 }

@@ -7,28 +7,30 @@ public enum DecisionMaker {
     ///   - existing: the ticket the backend found for this job, if any.
     ///   - documentation: the job's documentation (for the once-per-day `Last Incident Date` line).
     ///   - dailyStartHour: `DAILY_START_HOUR`, the hour the operations day starts.
-    public static func decide(existing: ExistingTicket?, rules: DecisionRules, documentation: String?,
-                              dailyStartHour: Int?, now: Date, calendar: Calendar) -> Decision {
+    public static func decide(
+        existing: ExistingTicket?, rules: DecisionRules, documentation: String?,
+        dailyStartHour: Int?, now: Date, calendar: Calendar
+    ) -> Decision {
         guard let existing else { return .create }
 
         if rules.singleIncidentPerDay, let dailyStartHour,
             let windowEnd = onceADayWindowEnd(documentation: documentation, dailyStartHour: dailyStartHour, calendar: calendar)
         {
             guard now < windowEnd else { return afterOnceADayWindow(existing) }
-            switch existing.status {
-            case .closed, .cancelled:
-                return .skip(reason: "once-per-day window: ticket \(existing.reference.number) is \(existing.rawState) and no second ticket is opened before \(format(windowEnd, calendar: calendar))")
-            case .resolved:
-                return .reopen(existing)
-            default:
-                return .update(existing)
+            if existing.isFinal {
+                return .skip(
+                    reason:
+                        "once-per-day window: ticket \(existing.reference.number) is \(existing.rawState) and no second ticket is opened before \(format(windowEnd, calendar: calendar))"
+                )
             }
+            return existing.status == .resolved ? .reopen(existing) : .update(existing)
         }
 
         // A ticket found by searching the ITSM was made for this job by a run that died before writing it back:
         // adopt it rather than opening a duplicate, whatever alwaysCreateNewTicket says.
         if rules.alwaysCreateNewTicket && !existing.foundBySearch { return .replace(existing) }
 
+        if existing.isFinal { return .replace(existing) }
         switch existing.status {
         case .closed, .cancelled:
             return .replace(existing)
@@ -45,6 +47,7 @@ public enum DecisionMaker {
     /// a plain create, which the engine still writes back over the job's ticket record and stamps with the new
     /// `Last Incident Date`.
     private static func afterOnceADayWindow(_ existing: ExistingTicket) -> Decision {
+        if existing.isFinal { return .replace(existing) }
         switch existing.status {
         case .closed, .cancelled: return .replace(existing)
         case .new, .inProgress, .onHold, .resolved, .other: return .create

@@ -21,8 +21,10 @@ public struct FailureEvent: Codable, Sendable, Equatable {
     /// When the connector was started for this failure (used for `{4}` and working hours).
     public var failedAt: Date
 
-    public init(agent: String, schedule: String, job: String, termination: String, scheduleDate: String,
-                scheduleID: Int, scheduleInstance: Int, template: String, failedAt: Date) {
+    public init(
+        agent: String, schedule: String, job: String, termination: String, scheduleDate: String,
+        scheduleID: Int, scheduleInstance: Int, template: String, failedAt: Date
+    ) {
         self.agent = agent
         self.schedule = schedule
         self.job = job

@@ -56,9 +56,11 @@ public enum FieldResolver {
     /// Working hours are judged at the failure (`event.failedAt`), not at the moment the fields are resolved: an
     /// event replayed from the outbox hours later must be routed as it would have been when the job failed, and
     /// `{4}` and the backends' own working-hours rules (ServiceNow's documentation routing) use that time too.
-    public static func resolve(template: Template, backend: any ITSMBackend, event: FailureEvent, job: DailyJob,
-                               calendar: Calendar) -> [TicketField] {
-        var fields = backend.defaultFields
+    public static func resolve(
+        template: Template, conventions: FieldConventions, event: FailureEvent, job: DailyJob,
+        calendar: Calendar
+    ) -> [TicketField] {
+        var fields = conventions.defaults
         overlay(template.attributes, onto: &fields)
         switch WorkingHours.isWorkingTime(event.failedAt, windows: template.workingHours, calendar: calendar) {
         case true?: overlay(template.workingHoursAttributes, onto: &fields)
@@ -68,11 +70,11 @@ public enum FieldResolver {
         if template.rule("includeTagRouting", default: false) {
             overlay(tagRouting(jobTags: job.tags, rules: template.tags), onto: &fields)
         }
-        backend.applyBackendRouting(jobTags: job.tags, to: &fields)
+        conventions.tagRouting?(job.tags, &fields)
         return fields.map { field in
             TicketField(
                 name: field.name,
-                value: Placeholders.expand(field.value, style: backend.placeholderStyle, event: event, job: job, timeZone: calendar.timeZone))
+                value: conventions.placeholders.expand(field.value, event: event, job: job, timeZone: calendar.timeZone))
         }
     }
 }

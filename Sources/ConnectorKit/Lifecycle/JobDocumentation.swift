@@ -43,4 +43,15 @@ public enum JobDocumentation {
         guard let documentation, !documentation.isEmpty else { return [] }
         return documentation.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
     }
+
+    /// The trimmed text between the first `<tag>` and the following `</tag>` (ignoring case): instructions an operator
+    /// keeps in a job's documentation for the ticket. Nil when absent or empty.
+    public static func xmlContent(of tag: String, in documentation: String?) -> String? {
+        guard let documentation, !tag.isEmpty,
+            let open = documentation.range(of: "<\(tag)>", options: .caseInsensitive),
+            let close = documentation.range(of: "</\(tag)>", options: .caseInsensitive, range: open.upperBound..<documentation.endIndex)
+        else { return nil }
+        let text = documentation[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
 }

@@ -40,7 +40,8 @@ public struct JobLogFolders: Sendable {
         var files: [JobLogFile] = []
         for entry in entries {
             guard let name = entry["name"]?.stringValue, let path = entry["file"]?.stringValue,
-                  let content = try? JobLogCut.cut(file: path, maxBytes: maxBytes) else { return nil }
+                let content = try? JobLogCut.cut(file: path, maxBytes: maxBytes)
+            else { return nil }
             files.append(JobLogFile(name: name, content: content))
         }
         return files

@@ -6,7 +6,9 @@ import Foundation
 /// without a second ticket.
 public struct LifecycleEngine: Sendable {
     public var template: Template
-    public var backend: any ITSMBackend
+    public var backend: any TicketBackend
+    /// How the backend's fields are shaped (its plugin's reading of the template).
+    public var fields: FieldConventions
     public var opcon: any OpConService
     public var config: ConnectorConfig
     public var outbox: Outbox
@@ -24,13 +26,22 @@ public struct LifecycleEngine: Sendable {
     public var logExcerptWait: Double = 15
     /// Bytes read at a time by the pass that scrubs the log and builds the excerpt.
     public var logReadChunkSize = LogLineReader.defaultChunkSize
+    /// Set for `explain`: the backend's client records its writes here instead of sending them.
+    public var preview: WriteCapture?
+    /// How messages name the backend (`ServiceNow`).
+    public var service: String
 
-    public init(template: Template, backend: any ITSMBackend, opcon: any OpConService, config: ConnectorConfig,
-                outbox: Outbox, locks: JobLocks, logger: Logger, calendar: Calendar = .current,
-                now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60, jobLogFolders: JobLogFolders? = nil,
-                deadline: Deadline? = nil) {
+    public init(
+        template: Template, backend: any TicketBackend, fields: FieldConventions = FieldConventions(), service: String? = nil,
+        opcon: any OpConService, config: ConnectorConfig,
+        outbox: Outbox, locks: JobLocks, logger: Logger, calendar: Calendar = .current,
+        now: @escaping @Sendable () -> Date = { Date() }, lockTimeout: Double = 60, jobLogFolders: JobLogFolders? = nil,
+        deadline: Deadline? = nil
+    ) {
         self.template = template
         self.backend = backend
+        self.fields = fields
+        self.service = service ?? template.backendID
         self.opcon = opcon
         self.config = config
         self.outbox = outbox
@@ -97,7 +108,8 @@ public struct LifecycleEngine: Sendable {
                 if case .queued(let reason) = outcome.status {
                     return "An earlier failure of job \(event.dailyJobID) is still waiting: \(reason)"
                 }
-                logger.info("Finished an earlier failure of job \(event.dailyJobID) first: \(outcome.decision) \(outcome.ticket?.number ?? "").")
+                logger.info(
+                    "Finished an earlier failure of job \(event.dailyJobID) first: \(outcome.decision) \(outcome.ticket?.number ?? "").")
             } catch {
                 let message = (error as? ConnectorError)?.message ?? "\(error)"
                 logger.error("An earlier failure of job \(event.dailyJobID) could not be delivered and was dropped: \(message)")
@@ -106,18 +118,22 @@ public struct LifecycleEngine: Sendable {
         return nil
     }
 
-    /// What a run would do, without changing anything: reads the job and the existing ticket, decides,
-    /// and returns the payload the write would send (`explain`).
+    /// What a run would do, without changing anything: reads the job and the existing ticket, decides, and, on an
+    /// engine made with a `preview` capture, returns the requests the write would send (`explain`).
     public func plan(_ event: FailureEvent) async throws -> Plan {
         let job = try await opcon.dailyJob(for: event)
         switch try await intent(for: event, job: job) {
         case .skip(let reason, _, let draft):
-            return Plan(decision: .skip(reason: reason), draft: draft, payload: nil)
+            return Plan(decision: .skip(reason: reason), draft: draft, writes: [])
         case .write(let decision, var draft):
             if includesLogExcerpt {
                 draft.logExcerpt = await previewExcerpt(of: job)
             }
-            return Plan(decision: decision, draft: draft, payload: backend.previewPayload(for: decision, draft: draft))
+            guard let preview else { return Plan(decision: decision, draft: draft, writes: []) }
+            // The captured writes are answered `{}`, which a backend may find unusable after the first one; what was
+            // captured until then is the preview. An error before any write is a real one (a read that failed).
+            do { _ = try await write(decision, draft) } catch { if preview.captured.isEmpty { throw error } }
+            return Plan(decision: decision, draft: draft, writes: preview.captured)
         }
     }
 
@@ -155,8 +171,8 @@ public struct LifecycleEngine: Sendable {
     public struct Plan: Sendable {
         public var decision: Decision
         public var draft: TicketDraft
-        /// The body of the ITSM write; nil for a skip.
-        public var payload: JSONValue?
+        /// The requests the ITSM write would send, in order (none for a skip, or without a preview capture).
+        public var writes: [HTTPRequest]
     }
 
     // MARK: The algorithm
@@ -193,11 +209,15 @@ public struct LifecycleEngine: Sendable {
         do {
             try outbox.save(item)
         } catch {
-            throw ConnectorError.unavailable("\(reason) The event could not be saved for later either: \(error.message) Fix the folder's permissions; this failure must be ticketed by hand.")
+            throw ConnectorError.unavailable(
+                "\(reason) The event could not be saved for later either: \(error.message) Fix the folder's permissions; this failure must be ticketed by hand."
+            )
         }
         // Info, not warning: the exit's one sentence on stderr says the same (warnings are also shown on stderr).
         logger.info("\(reason) The event was saved to the outbox and will be delivered by a later run or `connector outbox flush`.")
-        return RunOutcome(status: .queued(reason: reason), decision: item.progress.decision ?? "pending", ticket: item.progress.ticket, jobID: item.event.dailyJobID)
+        return RunOutcome(
+            status: .queued(reason: reason), decision: item.progress.decision ?? "pending", ticket: item.progress.ticket,
+            jobID: item.event.dailyJobID)
     }
 
     private func checkpoint(_ item: inout OutboxItem) {
@@ -223,11 +243,13 @@ public struct LifecycleEngine: Sendable {
         // The job log is read before the write because the ticket's text quotes it (SPEC §5 step 7), but the write
         // waits for it only `logExcerptWait` (and never more than half of the run's remaining budget). The attachment,
         // after the write-back, takes it whenever it comes.
-        let wantsAttachment = !item.progress.jobLogDone
-            && template.rule("includeJobLogAttachment", default: backend.attachesJobLogByDefault)
+        let wantsAttachment =
+            !item.progress.jobLogDone
+            && template.rule("includeJobLogAttachment", default: fields.attachesJobLogByDefault)
         let wantsExcerpt = pendingWrite != nil && includesLogExcerpt
         let logItem = item
-        let logTask: Task<JobLogReading, Never>? = wantsAttachment || wantsExcerpt
+        let logTask: Task<JobLogReading, Never>? =
+            wantsAttachment || wantsExcerpt
             ? Task { await readLog(job, for: logItem, excerpt: wantsExcerpt) } : nil
         // An earlier step that fails ends the run: the log is no longer wanted.
         defer { logTask?.cancel() }
@@ -242,28 +264,26 @@ public struct LifecycleEngine: Sendable {
             case .unavailable(let reason):
                 write.draft.logExcerpt = LogExcerpt.unavailableLine(reason)
             case nil:
-                logger.warning("The job log of \(job.id) did not arrive within \(Self.seconds(wait)) s; the ticket is written without its excerpt.")
+                logger.warning(
+                    "The job log of \(job.id) did not arrive within \(Self.seconds(wait)) s; the ticket is written without its excerpt.")
                 write.draft.logExcerpt = LogExcerpt.unavailableLine(Self.lateReason(wait))
             }
             pendingWrite = write
         }
 
         if let (decision, draft) = pendingWrite {
+            if case .replace(let old) = decision { item.progress.previousTicket = old.reference }
+            if decision.createsTicket { try noteCreate(&item) }
             let ticket: TicketReference
-            switch decision {
-            case .create:
-                ticket = try await backend.create(draft)
-            case .skip:
-                throw ConnectorError.internal("a skip decision reached the write step")
-            case .replace(let old):
-                item.progress.previousTicket = old.reference
-                ticket = try await backend.create(draft)
-            case .update(let old):
-                try await backend.update(old, with: draft)
-                ticket = old.reference
-            case .reopen(let old):
-                try await backend.reopen(old, with: draft)
-                ticket = old.reference
+            do {
+                ticket = try await write(decision, draft)
+            } catch {
+                // Only a create whose outcome is unknown keeps the mark; any other failure proved nothing was made.
+                if decision.createsTicket && !error.isUnconfirmed {
+                    item.progress.createSentAt = nil
+                    checkpoint(&item)
+                }
+                throw error
             }
             item.progress.decision = decision.verb
             item.progress.ticket = ticket
@@ -275,7 +295,8 @@ public struct LifecycleEngine: Sendable {
         if !item.progress.ticketWrittenBack {
             if job.incidentTicketID != ticket.recordedID || (job.incidentTicketURL ?? "") != ticket.url {
                 guard let uid = job.uid else {
-                    throw ConnectorError.data("OpCon returned daily job \(job.id) without a uid, so ticket \(ticket.number) cannot be written back.")
+                    throw ConnectorError.data(
+                        "OpCon returned daily job \(job.id) without a uid, so ticket \(ticket.number) cannot be written back.")
                 }
                 try await opcon.writeTicket(ticket, jobUID: uid, hadTicket: job.incidentTicketID != nil)
             }
@@ -289,9 +310,10 @@ public struct LifecycleEngine: Sendable {
             if let previous = item.progress.previousTicket {
                 documentation = JobDocumentation.settingPreviousTicket(previous.number, in: documentation)
             }
-            if backend.decisionRules.singleIncidentPerDay, ["create", "replace"].contains(item.progress.decision) {
+            if rules.singleIncidentPerDay, ["create", "replace"].contains(item.progress.decision) {
                 // The failed calendar date (sma-connectors §8.3), also when an outbox replay writes it days later.
-                documentation = JobDocumentation.settingLastIncidentDate(DecisionMaker.localDate(event.failedAt, calendar: calendar), in: documentation)
+                documentation = JobDocumentation.settingLastIncidentDate(
+                    DecisionMaker.localDate(event.failedAt, calendar: calendar), in: documentation)
             }
             if documentation != current {
                 // The PUT sends the whole job: read it again so the ticket just written back, and any status a
@@ -315,8 +337,9 @@ public struct LifecycleEngine: Sendable {
             }
             item.progress.jobLogDone = true
         }
-        return RunOutcome(status: .handled, decision: item.progress.decision ?? "update", ticket: ticket, jobID: event.dailyJobID,
-                          scrubbedValues: scrubbedValues)
+        return RunOutcome(
+            status: .handled, decision: item.progress.decision ?? "update", ticket: ticket, jobID: event.dailyJobID,
+            scrubbedValues: scrubbedValues)
     }
 
     /// The template's `includeLogExcerpt` rule: on unless the template turns it off, whatever the backend.
@@ -334,7 +357,9 @@ public struct LifecycleEngine: Sendable {
         var directory: String?
         if let jobLogFolders {
             do { directory = try jobLogFolders.prepare(for: item) } catch {
-                logger.warning("The job-log folder \(jobLogFolders.folder(for: item)) cannot be created (\(error.localizedDescription)); the log is read into memory instead.")
+                logger.warning(
+                    "The job-log folder \(jobLogFolders.folder(for: item)) cannot be created (\(error.localizedDescription)); the log is read into memory instead."
+                )
             }
         }
         if let saved = jobLogFolders?.savedLogs(for: item, maxBytes: config.general.maxJobLogBytes) {
@@ -345,8 +370,10 @@ public struct LifecycleEngine: Sendable {
 
     /// Fetches the job log into `directory` (memory when nil), then scrubs it and builds the excerpt. Fetching is best
     /// effort (SPEC §4): a failure is logged and becomes the reason the ticket gives.
-    private func readLog(_ job: DailyJob, directory: String?, excerpt: Bool,
-                         fetched: ([JobLogFile]) -> Void = { _ in }) async -> JobLogReading {
+    private func readLog(
+        _ job: DailyJob, directory: String?, excerpt: Bool,
+        fetched: ([JobLogFile]) -> Void = { _ in }
+    ) async -> JobLogReading {
         guard let jobNumber = job.jobNumber else {
             logger.warning("OpCon returned no jobNumber for \(job.id); the job log is not read.")
             return .unavailable(reason: "OpCon gave no job number for the job")
@@ -370,11 +397,14 @@ public struct LifecycleEngine: Sendable {
     /// cannot be scrubbed is not attached at all: sending it unscrubbed could leak what the pass was to remove.
     private func prepareLog(_ files: [JobLogFile], directory: String?, excerpt: Bool) -> JobLogReading {
         let scrubber = config.general.scrubJobLogs ? JobLogScrubber(secrets: logger.masker.registeredSecrets) : nil
-        let preparation = JobLogPreparation(scrubber: scrubber, excerptLines: excerpt ? config.general.logExcerptLines : nil,
-                                            chunkSize: logReadChunkSize)
+        let preparation = JobLogPreparation(
+            scrubber: scrubber, excerptLines: excerpt ? config.general.logExcerptLines : nil,
+            chunkSize: logReadChunkSize)
         do {
             let log = try preparation.prepare(files, directory: directory)
-            let scrubbing = config.general.scrubJobLogs ? "\(log.scrubbedValues) secret value(s) replaced by ****" : "not scrubbed (SCRUB_JOBLOGS=False)"
+            let scrubbing =
+                config.general.scrubJobLogs
+                ? "\(log.scrubbedValues) secret value(s) replaced by ****" : "not scrubbed (SCRUB_JOBLOGS=False)"
             logger.info("Job log: \(files.count) file(s) read, \(scrubbing).")
             return .prepared(log)
         } catch {
@@ -395,6 +425,41 @@ public struct LifecycleEngine: Sendable {
 
     // MARK: Pieces
 
+    /// Records that a create is about to be sent, before it goes out, so that a run killed while it waits still leaves
+    /// the mark. An earlier attempt's create whose outcome was never learned is sent again only on a backend that can
+    /// search for it (the finder has just looked and adopted it when it landed); on any other backend a second create
+    /// could double the ticket, so the event moves to `outbox/dead/` for the operator instead (SPEC §7.1).
+    private func noteCreate(_ item: inout OutboxItem) throws(ConnectorError) {
+        if let sent = item.progress.createSentAt, !backend.capabilities.contains(.correlationSearch) {
+            let reason =
+                "An earlier attempt sent the ticket for job \(item.event.dailyJobID) to \(service) at \(sent) and never learned whether it "
+                + "landed; \(service) cannot be searched for it, so it is not sent again. Look in \(service) for the ticket: record it on "
+                + "the job (Incident Ticket ID), or, if there is none, run the failure again. The event is in outbox/dead."
+            item.lastError = reason
+            try? outbox.save(item)
+            try? outbox.moveToDead(item)
+            throw .data(reason)
+        }
+        item.progress.createSentAt = now()
+        checkpoint(&item)
+    }
+
+    /// The template's decision rules.
+    var rules: DecisionRules { DecisionRules(template: template) }
+
+    /// The ITSM write a decision calls for; the ticket it wrote.
+    private func write(_ decision: Decision, _ draft: TicketDraft) async throws(ConnectorError) -> TicketReference {
+        switch decision {
+        case .create, .replace:
+            return try await backend.create(draft)
+        case .update(let old), .reopen(let old):
+            try await backend.update(old, with: draft, reopening: decision.verb == "reopen")
+            return old.reference
+        case .skip:
+            throw .internal("a skip decision reached the write step")
+        }
+    }
+
     /// What a failure calls for before anything is written: a deliberate skip, or a write with its decision and draft.
     private enum Intent {
         case skip(reason: String, existing: ExistingTicket?, draft: TicketDraft)
@@ -407,7 +472,8 @@ public struct LifecycleEngine: Sendable {
         if let exit = FieldResolver.exitRule(jobTags: job.tags, rules: template.tags) {
             return .skip(reason: exitReason(exit), existing: nil, draft: draft)
         }
-        let existing = try await backend.findTicket(recordedID: job.incidentTicketID, draft: draft)
+        let finder = TicketFinder(backend: backend, rules: rules, logger: logger, service: service)
+        let existing = try await finder.find(recordedID: job.incidentTicketID, draft: draft)
         let decision = decide(existing: existing, job: job, failedAt: event.failedAt)
         switch decision {
         case .skip(let reason):
@@ -424,7 +490,7 @@ public struct LifecycleEngine: Sendable {
     /// `DAILY_START_HOUR` decides as the run at the failure would have.
     func decide(existing: ExistingTicket?, job: DailyJob, failedAt: Date) -> Decision {
         DecisionMaker.decide(
-            existing: existing, rules: backend.decisionRules, documentation: job.documentation,
+            existing: existing, rules: rules, documentation: job.documentation,
             dailyStartHour: config.general.dailyStartHour, now: failedAt, calendar: calendar)
     }
 
@@ -432,7 +498,7 @@ public struct LifecycleEngine: Sendable {
         let jobID = job.id.isEmpty ? event.dailyJobID : job.id
         return TicketDraft(
             event: event, job: job,
-            fields: FieldResolver.resolve(template: template, backend: backend, event: event, job: job, calendar: calendar),
+            fields: FieldResolver.resolve(template: template, conventions: fields, event: event, job: job, calendar: calendar),
             previousTicket: nil,
             correlationID: "\(config.opcon.correlationAddress),\(jobID)",
             timeZone: calendar.timeZone)

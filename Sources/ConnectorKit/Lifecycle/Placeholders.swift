@@ -1,42 +1,44 @@
 import Foundation
 
-/// The two placeholder syntaxes of the SMA templates.
-public enum PlaceholderStyle: Sendable, Equatable {
-    /// ServiceNow: `{0}` schedule, `{1}` job, `{2}` agent, `{3}` termination, `{4}` failure time
-    /// `dd-MM-yyyy HH:mm` local, `{5}` the job's `uniqueJobId`, else `jobNumber`.
-    case indexed
-    /// Summit: `@EV_Agent`, `@EV_Date`, `@EV_errorcode`, `@EV_Job`, `@EV_Schedule`, matched without regard to case.
-    case environment
-}
+/// A template texts' placeholder syntax: how `attributes` values and texts name the failure's values. ConnectorKit
+/// ships the SMA ServiceNow syntax, which other backends reuse; a plugin with its own defines it (Summit's `@EV_`).
+public struct PlaceholderSyntax: Sendable {
+    private let expander: @Sendable (String, PlaceholderValues) -> String
 
-/// Expands template texts for one failure.
-public enum Placeholders {
-    public static func expand(_ text: String, style: PlaceholderStyle, event: FailureEvent, job: DailyJob, timeZone: TimeZone) -> String {
-        switch style {
-        case .indexed:
-            let values = [
-                event.schedule, event.job, event.agent, event.termination,
-                failureTime(event.failedAt, timeZone: timeZone),
-                job.uniqueJobID ?? job.jobNumber.map(String.init) ?? "",
-            ]
-            var result = text
-            for (index, value) in values.enumerated() {
-                result = result.replacingOccurrences(of: "{\(index)}", with: value)
-            }
-            return result
-        case .environment:
-            let values: [(String, String)] = [
-                ("@EV_Schedule", event.schedule), ("@EV_Errorcode", event.termination), ("@EV_Agent", event.agent),
-                ("@EV_Date", event.scheduleDate), ("@EV_Job", event.job),
-            ]
-            var result = text
-            for (token, value) in values {
-                result = result.replacingOccurrences(of: token, with: value, options: .caseInsensitive)
-            }
-            return result
-        }
+    public init(expand: @escaping @Sendable (String, PlaceholderValues) -> String) {
+        self.expander = expand
     }
 
+    public func expand(_ text: String, event: FailureEvent, job: DailyJob, timeZone: TimeZone) -> String {
+        expander(text, PlaceholderValues(event: event, job: job, timeZone: timeZone))
+    }
+
+    /// `{0}` schedule, `{1}` job, `{2}` agent, `{3}` termination, `{4}` failure time `dd-MM-yyyy HH:mm` local, `{5}` the
+    /// job's `uniqueJobId`, else `jobNumber` (the SMA ServiceNow connector's, and Jira's).
+    public static let indexed = PlaceholderSyntax { text, values in
+        let ordered = [
+            values.event.schedule, values.event.job, values.event.agent, values.event.termination, values.failureTime,
+            values.job.uniqueJobID ?? values.job.jobNumber.map(String.init) ?? "",
+        ]
+        var result = text
+        for (index, value) in ordered.enumerated() {
+            result = result.replacingOccurrences(of: "{\(index)}", with: value)
+        }
+        return result
+    }
+}
+
+/// What a placeholder can stand for: one failure, its job, and the zone times are written in.
+public struct PlaceholderValues: Sendable {
+    public var event: FailureEvent
+    public var job: DailyJob
+    public var timeZone: TimeZone
+
+    /// The failure time as `dd-MM-yyyy HH:mm` in the run's zone.
+    public var failureTime: String { Placeholders.failureTime(event.failedAt, timeZone: timeZone) }
+}
+
+public enum Placeholders {
     /// `dd-MM-yyyy HH:mm` in the given zone (the SMA ServiceNow connector's `{4}`).
     public static func failureTime(_ date: Date, timeZone: TimeZone) -> String {
         let formatter = DateFormatter()

@@ -57,13 +57,26 @@ public struct ExistingTicket: Sendable, Equatable, Codable {
     /// True when found by a backend-side search (ServiceNow `correlation_id`) rather than from the job's
     /// Incident Ticket ID: a run created it and died before writing it back.
     public var foundBySearch: Bool
+    /// A few more facts people read with `-i` (summary, priority, assignee), in the order shown.
+    public var details: [TicketField]
+    /// False when a resolved ticket cannot be moved back to work (Jira: no transition out of its status is offered);
+    /// the decision then replaces it as if it were closed.
+    public var canReopen: Bool
 
-    public init(reference: TicketReference, status: TicketStatus, rawState: String, foundBySearch: Bool = false) {
+    public init(
+        reference: TicketReference, status: TicketStatus, rawState: String, foundBySearch: Bool = false,
+        details: [TicketField] = [], canReopen: Bool = true
+    ) {
         self.reference = reference
         self.status = status
         self.rawState = rawState
         self.foundBySearch = foundBySearch
+        self.details = details
+        self.canReopen = canReopen
     }
+
+    /// Closed, cancelled, or resolved with no way back: such a ticket is replaced, never written to.
+    public var isFinal: Bool { status.isFinal || (status == .resolved && !canReopen) }
 }
 
 /// One field name and value for a ticket, in the order the layers produced them.

@@ -18,8 +18,10 @@ public struct TicketDraft: Sendable, Equatable {
     /// could not be read in time; nil when the template's `includeLogExcerpt` is off. A backend only places it.
     public var logExcerpt: String?
 
-    public init(event: FailureEvent, job: DailyJob, fields: [TicketField], previousTicket: TicketReference?,
-                correlationID: String, timeZone: TimeZone) {
+    public init(
+        event: FailureEvent, job: DailyJob, fields: [TicketField], previousTicket: TicketReference?,
+        correlationID: String, timeZone: TimeZone
+    ) {
         self.event = event
         self.job = job
         self.fields = fields
@@ -44,6 +46,7 @@ public struct TicketDraft: Sendable, Equatable {
     /// One line describing this failure, used where a backend appends to an existing ticket.
     public var failureLine: String {
         let time = Placeholders.failureTime(event.failedAt, timeZone: timeZone)
-        return "OpCon job \(event.job) of schedule \(event.schedule) failed again on \(event.agent) with \(event.termination) at \(time) (job id \(event.dailyJobID))"
+        return
+            "OpCon job \(event.job) of schedule \(event.schedule) failed again on \(event.agent) with \(event.termination) at \(time) (job id \(event.dailyJobID))"
     }
 }

@@ -21,8 +21,10 @@ public final class FileLogSink: LogSink, @unchecked Sendable {
     private let lock = NSLock()
     private var reportedFailure = false
 
-    public init(directory: String, format: ConnectorConfig.LogFormat = .text, maxBytes: Int = 10_485_760,
-                keepFiles: Int = 10, timeZone: TimeZone = .current) {
+    public init(
+        directory: String, format: ConnectorConfig.LogFormat = .text, maxBytes: Int = 10_485_760,
+        keepFiles: Int = 10, timeZone: TimeZone = .current
+    ) {
         self.directory = directory
         self.path = (directory as NSString).appendingPathComponent("connector.log")
         self.maxBytes = maxBytes

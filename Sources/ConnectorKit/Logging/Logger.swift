@@ -46,8 +46,10 @@ public struct Logger: Sendable {
     public var template: String?
     public let masker: SecretMasker
 
-    public init(sinks: [any LogSink] = [], minimumLevel: LogLevel = .info, masker: SecretMasker = SecretMasker(),
-                job: String? = nil, template: String? = nil) {
+    public init(
+        sinks: [any LogSink] = [], minimumLevel: LogLevel = .info, masker: SecretMasker = SecretMasker(),
+        job: String? = nil, template: String? = nil
+    ) {
         self.sinks = sinks
         self.minimumLevel = minimumLevel
         self.masker = masker

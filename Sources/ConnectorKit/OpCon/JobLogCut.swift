@@ -39,7 +39,8 @@ public enum JobLogCut {
 
     /// The file name OpCon's `jorsRequestParameters` names: the part after the last `\` or `/`.
     public static func fileName(fromRequestParameters parameters: String) -> String {
-        let last = parameters.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? ""
+        let last =
+            parameters.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? ""
         let trimmed = last.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? "joblog.txt" : trimmed
     }

@@ -12,8 +12,9 @@ extension OpConClient {
         let overall = answer["result"]?.stringValue ?? ""
         let message = [job?["message"]?.stringValue, answer["message"]?.stringValue]
             .compactMap { $0 }.first { !$0.isEmpty }
-        return JobActionOutcome(action: action, jobID: jobID, result: job?["result"]?.stringValue ?? overall,
-                                message: message, jobStatus: job?["status"]?["description"]?.stringValue)
+        return JobActionOutcome(
+            action: action, jobID: jobID, result: job?["result"]?.stringValue ?? overall,
+            message: message, jobStatus: job?["status"]?["description"]?.stringValue)
     }
 
     /// `OpConService`: nil when the action succeeded, else OpCon's reason for refusing it. How OpCon refuses an
@@ -24,7 +25,7 @@ extension OpConClient {
         let outcome: JobActionOutcome
         do {
             outcome = try await performJobAction(action, jobID: jobID, reason: reason)
-        } catch where error.exitCode == .dataError {
+        } catch  where error.exitCode == .dataError {
             return error.message
         }
         if outcome.succeeded { return nil }

@@ -28,7 +28,8 @@ extension OpConClient {
                 "jobInstanceActionItems": [["id": .int(jobNumber), "jorsRequestParameters": .string(file)]],
             ]
             do throws(ConnectorError) {
-                let answer = try await runAsyncAction("jobinstanceactions", body: fileBody, retrySafe: true, action: fileAction, spill: spill)
+                let answer = try await runAsyncAction(
+                    "jobinstanceactions", body: fileBody, retrySafe: true, action: fileAction, spill: spill)
                 try requireActionSuccess(answer, action: fileAction)
                 let items = answer["jobInstanceActionItems"]?.arrayValue ?? []
                 guard let text = items.lazy.compactMap({ $0["data"]?.stringValue }).first else {
@@ -45,7 +46,9 @@ extension OpConClient {
     }
 
     /// The fetched file: `text` is the log itself, or, when the answer was spilled, the path of the file holding it.
-    private func logFile(name: String, text: String, spill: AnswerSpill?, maxBytes: Int, action: String) throws(ConnectorError) -> JobLogFile {
+    private func logFile(
+        name: String, text: String, spill: AnswerSpill?, maxBytes: Int, action: String
+    ) throws(ConnectorError) -> JobLogFile {
         guard let spill, spill.files.contains(text) else {
             return JobLogFile(name: name, data: JobLogCut.cut(Data(text.utf8), maxBytes: maxBytes))
         }
@@ -61,7 +64,8 @@ extension OpConClient {
         let result = answer["result"]?.stringValue ?? ""
         guard result.lowercased() != "success" else { return }
         let items = answer["jobInstanceActionItems"]?.arrayValue ?? []
-        let reason = answer["message"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let reason =
+            answer["message"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             ?? items.lazy.compactMap { $0["message"]?.stringValue }.first { !$0.isEmpty }
         throw .data("OpCon could not \(action): the request ended \"\(result)\"" + (reason.map { " (\($0))" } ?? "") + ".")
     }

@@ -20,9 +20,11 @@ public struct OpConClient: OpConService {
     let configPath: String
 
     /// `http` should come from `HTTPStack.make` (retries, deadline, logging); `token` is the resolved secret.
-    public init(baseURL: URL, token: String, http: HTTPClient, logger: Logger, deadline: Deadline? = nil,
-                configPath: String = "Connector.config", polling: PollingPolicy = .standard,
-                sleep: @escaping RetryMiddleware.Sleep = RetryMiddleware.taskSleep) {
+    public init(
+        baseURL: URL, token: String, http: HTTPClient, logger: Logger, deadline: Deadline? = nil,
+        configPath: String = "Connector.config", polling: PollingPolicy = .standard,
+        sleep: @escaping RetryMiddleware.Sleep = RetryMiddleware.taskSleep
+    ) {
         self.baseURL = baseURL
         self.anonymous = http
         self.authorized = http.adding(HeaderMiddleware.opConToken(token))
@@ -37,12 +39,15 @@ public struct OpConClient: OpConService {
     }
 
     /// A client for the OpCon API that `config` names (see `baseURL(for:configPath:)`).
-    public init(config: ConnectorConfig, token: String, http: HTTPClient, deadline: Deadline, logger: Logger,
-                polling: PollingPolicy = .standard,
-                sleep: @escaping RetryMiddleware.Sleep = RetryMiddleware.taskSleep) throws(ConnectorError) {
+    public init(
+        config: ConnectorConfig, token: String, http: HTTPClient, deadline: Deadline, logger: Logger,
+        polling: PollingPolicy = .standard,
+        sleep: @escaping RetryMiddleware.Sleep = RetryMiddleware.taskSleep
+    ) throws(ConnectorError) {
         let path = config.path.isEmpty ? "Connector.config" : config.path
-        self.init(baseURL: try Self.baseURL(for: config.opcon, configPath: path), token: token, http: http, logger: logger,
-                  deadline: deadline, configPath: path, polling: polling, sleep: sleep)
+        self.init(
+            baseURL: try Self.baseURL(for: config.opcon, configPath: path), token: token, http: http, logger: logger,
+            deadline: deadline, configPath: path, polling: polling, sleep: sleep)
     }
 
     /// `https://SERVER:PORT` when `USES_TLS=True`, else `http://`. SERVER may also carry its own scheme, port or path
@@ -61,7 +66,8 @@ public struct OpConClient: OpConService {
             text = "\(opcon.usesTLS ? "https" : "http")://\(isBareIPv6 ? "[\(server)]" : server)"
         }
         guard var components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
-            throw .configuration("\(configPath): [OPCON API CONNECTION] SERVER \"\(server)\" with PORT \(opcon.port) does not form a valid address.")
+            throw .configuration(
+                "\(configPath): [OPCON API CONNECTION] SERVER \"\(server)\" with PORT \(opcon.port) does not form a valid address.")
         }
         if components.port == nil { components.port = opcon.port }
         var path = components.path
@@ -71,7 +77,8 @@ public struct OpConClient: OpConService {
         components.query = nil
         components.fragment = nil
         guard let url = components.url else {
-            throw .configuration("\(configPath): [OPCON API CONNECTION] SERVER \"\(server)\" with PORT \(opcon.port) does not form a valid address.")
+            throw .configuration(
+                "\(configPath): [OPCON API CONNECTION] SERVER \"\(server)\" with PORT \(opcon.port) does not form a valid address.")
         }
         return url
     }
@@ -113,7 +120,7 @@ public struct OpConClient: OpConService {
         guard job.raw["documentation"] == nil else { return job }
         // Lists include documentation only when asked; should this server's single-job answer leave it out too,
         // the list lookup asks for it, so that a documentation update never writes over text it did not read.
-        do { return try await searchDailyJob(for: event) } catch where error.exitCode == .dataError { return job }
+        do { return try await searchDailyJob(for: event) } catch  where error.exitCode == .dataError { return job }
     }
 
     /// The fallback lookup for ids OpCon does not resolve directly (unusual characters in the job name).
@@ -126,12 +133,14 @@ public struct OpConClient: OpConService {
         let response = try await exchange(.get, "dailyjobs", query: query, action: action)
         try requireSuccess(response, action: action)
         let jobs = try dailyJobs(from: json(response, action: action), action: action)
-        let match = jobs.first { $0.name == event.job }
+        let match =
+            jobs.first { $0.name == event.job }
             ?? jobs.first { $0.name.caseInsensitiveCompare(event.job) == .orderedSame }
         guard let match else {
-            throw .data("The daily job \(event.dailyJobID) does not exist in OpCon (no job named \"\(event.job)\" in schedule "
-                + "\(event.dailyScheduleID) on \(event.scheduleDate)). Check the -sd, -si, -sn and -jn values that "
-                + "Notification Manager passes.")
+            throw .data(
+                "The daily job \(event.dailyJobID) does not exist in OpCon (no job named \"\(event.job)\" in schedule "
+                    + "\(event.dailyScheduleID) on \(event.scheduleDate)). Check the -sd, -si, -sn and -jn values that "
+                    + "Notification Manager passes.")
         }
         return match
     }
@@ -187,9 +196,11 @@ public struct OpConClient: OpConService {
     // MARK: Plumbing shared by the extensions
 
     /// Sends one request and returns OpCon's answer whatever its status; transport failures become `.unavailable`.
-    func exchange(_ method: HTTPMethod, _ path: String, query: [(name: String, value: String)] = [],
-                  body: JSONValue? = nil, retrySafe: Bool = false, authenticated: Bool = true,
-                  sink: (any ResponseBodySink)? = nil, action: String) async throws(ConnectorError) -> HTTPResponse {
+    func exchange(
+        _ method: HTTPMethod, _ path: String, query: [(name: String, value: String)] = [],
+        body: JSONValue? = nil, retrySafe: Bool = false, authenticated: Bool = true,
+        sink: (any ResponseBodySink)? = nil, action: String
+    ) async throws(ConnectorError) -> HTTPResponse {
         let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
         var text = "\(base)/api/\(path)"
         if !query.isEmpty { text += "?" + OpConPath.query(query) }
@@ -214,8 +225,11 @@ public struct OpConClient: OpConService {
         switch response.status {
         case 401, 403:
             let said = serverMessage.map { ": \($0)" } ?? ""
-            throw masked(.permission("OpCon refused to \(action) (HTTP \(response.status)\(said)). Check TOKEN in the "
-                + "[OPCON API CONNECTION] section of \(configPath): it must be a valid OpCon API token with the needed privileges."))
+            throw masked(
+                .permission(
+                    "OpCon refused to \(action) (HTTP \(response.status)\(said)). Check TOKEN in the "
+                        + "[OPCON API CONNECTION] section of \(configPath): it must be a valid OpCon API token with the needed privileges.")
+            )
         default:
             throw masked(ServiceFailure.map(response, service: "OpCon", action: action, serverMessage: serverMessage))
         }

@@ -20,8 +20,10 @@ extension OpConClient {
     /// POSTs an asynchronous action (`jobinstanceactions`, `jobactions`) and polls `GET <collection>/{id}` until its
     /// `result` is no longer `submitted`; returns that final answer.
     /// With `spill`, each answer goes to a file and the big strings it names are decoded into files of their own.
-    func runAsyncAction(_ collection: String, body: JSONValue, retrySafe: Bool, action: String,
-                        spill: AnswerSpill? = nil) async throws(ConnectorError) -> JSONValue {
+    func runAsyncAction(
+        _ collection: String, body: JSONValue, retrySafe: Bool, action: String,
+        spill: AnswerSpill? = nil
+    ) async throws(ConnectorError) -> JSONValue {
         var sink = spill?.makeSink()
         let response = try await exchange(.post, collection, body: body, retrySafe: retrySafe, sink: sink, action: action)
         try requireSuccess(response, action: action)
@@ -33,8 +35,9 @@ extension OpConClient {
                 throw unusable(action, "the answer has no numeric id to follow the request with")
             }
             if let deadline, delay >= deadline.remaining {
-                throw .unavailable("OpCon did not finish the request to \(action) within the run's deadline "
-                    + "(DEADLINE_SECONDS=\(Int(deadline.budget))); it was still \"submitted\".")
+                throw .unavailable(
+                    "OpCon did not finish the request to \(action) within the run's deadline "
+                        + "(DEADLINE_SECONDS=\(Int(deadline.budget))); it was still \"submitted\".")
             }
             if delay > 0 {
                 do { try await sleep(delay) } catch { throw ServiceFailure.map(error, service: "OpCon") }
@@ -50,7 +53,9 @@ extension OpConClient {
 
     /// The answer's JSON: parsed in memory, or, when the transport streamed it into the sink, as the sink read it
     /// (the spill's key decoded into files).
-    private func json(_ response: HTTPResponse, sink: JSONStringSpill?, spill: AnswerSpill?, action: String) throws(ConnectorError) -> JSONValue {
+    private func json(
+        _ response: HTTPResponse, sink: JSONStringSpill?, spill: AnswerSpill?, action: String
+    ) throws(ConnectorError) -> JSONValue {
         guard let sink, let spill, response.bodyWentToSink else { return try json(response, action: action) }
         do {
             let outcome = try sink.outcome()

@@ -11,9 +11,11 @@ public struct OutboxDelivery: Sendable {
     /// The job logs items keep between runs; an item that moves to `outbox/dead/` no longer needs them.
     public var jobLogFolders: JobLogFolders?
 
-    public init(outbox: Outbox, locks: JobLocks, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
-                jobLogFolders: JobLogFolders? = nil,
-                engineFor: @escaping @Sendable (OutboxItem) throws -> LifecycleEngine) {
+    public init(
+        outbox: Outbox, locks: JobLocks, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        jobLogFolders: JobLogFolders? = nil,
+        engineFor: @escaping @Sendable (OutboxItem) throws -> LifecycleEngine
+    ) {
         self.jobLogFolders = jobLogFolders
         self.outbox = outbox
         self.locks = locks
@@ -50,7 +52,9 @@ public struct OutboxDelivery: Sendable {
                     try outbox.moveToDead(item)
                     jobLogFolders?.discard(item)
                     report.movedToDead += 1
-                    logger.error("Outbox item for \(item.event.dailyJobID) kept failing for 7 days and moved to outbox/dead: \(item.lastError ?? "no error recorded").")
+                    logger.error(
+                        "Outbox item for \(item.event.dailyJobID) kept failing for 7 days and moved to outbox/dead: \(item.lastError ?? "no error recorded")."
+                    )
                 } catch {
                     logger.error(error.message)
                 }
@@ -78,7 +82,8 @@ public struct OutboxDelivery: Sendable {
                     report.waiting += 1
                 } else {
                     report.delivered.append(outcome)
-                    logger.info("Delivered outbox item for \(current.event.dailyJobID): \(outcome.decision) \(outcome.ticket?.number ?? "").")
+                    logger.info(
+                        "Delivered outbox item for \(current.event.dailyJobID): \(outcome.decision) \(outcome.ticket?.number ?? "").")
                 }
             } catch {
                 let message = (error as? ConnectorError)?.message ?? "\(error)"

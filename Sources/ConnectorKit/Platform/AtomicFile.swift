@@ -1,13 +1,13 @@
 import Foundation
 
 #if os(Windows)
-import WinSDK
+    import WinSDK
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes a file so that a reader (or a crash) only ever sees the old content or the whole new content:
@@ -33,16 +33,18 @@ public enum AtomicFile {
 
     private static func replace(_ source: String, with destination: String) throws {
         #if os(Windows)
-        let moved = source.withCString(encodedAs: UTF16.self) { from in
-            destination.withCString(encodedAs: UTF16.self) { to in
-                MoveFileExW(from, to, DWORD(MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+            let moved = source.withCString(encodedAs: UTF16.self) { from in
+                destination.withCString(encodedAs: UTF16.self) { to in
+                    MoveFileExW(from, to, DWORD(MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+                }
             }
-        }
-        if !moved { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination]) }
+            if !moved { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination]) }
         #else
-        if rename(source, destination) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-        }
+            if rename(source, destination) != 0 {
+                throw CocoaError(
+                    .fileWriteUnknown,
+                    userInfo: [NSFilePathErrorKey: destination, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
         #endif
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 #if os(Windows)
-import WinSDK
+    import WinSDK
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An exclusive lock on a file, held until `release()` or until the process ends (the operating system drops it
@@ -17,9 +17,9 @@ import Darwin
 public final class FileLock: @unchecked Sendable {
     public let path: String
     #if os(Windows)
-    private var handle: HANDLE?
+        private var handle: HANDLE?
     #else
-    private var descriptor: Int32 = -1
+        private var descriptor: Int32 = -1
     #endif
 
     private init(path: String) { self.path = path }
@@ -28,29 +28,30 @@ public final class FileLock: @unchecked Sendable {
     public static func tryAcquire(path: String) throws(ConnectorError) -> FileLock? {
         let lock = FileLock(path: path)
         #if os(Windows)
-        let handle = path.withCString(encodedAs: UTF16.self) {
-            CreateFileW($0, GENERIC_READ | GENERIC_WRITE, DWORD(FILE_SHARE_READ | FILE_SHARE_WRITE), nil,
-                        DWORD(OPEN_ALWAYS), DWORD(FILE_ATTRIBUTE_NORMAL), nil)
-        }
-        guard let handle, handle != INVALID_HANDLE_VALUE else {
-            throw .unavailable("Cannot open the lock file \(path) (Windows error \(GetLastError())).")
-        }
-        var overlapped = OVERLAPPED()
-        if !LockFileEx(handle, DWORD(LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY), 0, 1, 0, &overlapped) {
-            CloseHandle(handle)
-            return nil
-        }
-        lock.handle = handle
+            let handle = path.withCString(encodedAs: UTF16.self) {
+                CreateFileW(
+                    $0, GENERIC_READ | GENERIC_WRITE, DWORD(FILE_SHARE_READ | FILE_SHARE_WRITE), nil,
+                    DWORD(OPEN_ALWAYS), DWORD(FILE_ATTRIBUTE_NORMAL), nil)
+            }
+            guard let handle, handle != INVALID_HANDLE_VALUE else {
+                throw .unavailable("Cannot open the lock file \(path) (Windows error \(GetLastError())).")
+            }
+            var overlapped = OVERLAPPED()
+            if !LockFileEx(handle, DWORD(LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY), 0, 1, 0, &overlapped) {
+                CloseHandle(handle)
+                return nil
+            }
+            lock.handle = handle
         #else
-        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw .unavailable("Cannot open the lock file \(path): \(String(cString: strerror(errno))).")
-        }
-        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            close(descriptor)
-            return nil
-        }
-        lock.descriptor = descriptor
+            let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw .unavailable("Cannot open the lock file \(path): \(String(cString: strerror(errno))).")
+            }
+            if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+                close(descriptor)
+                return nil
+            }
+            lock.descriptor = descriptor
         #endif
         return lock
     }
@@ -67,18 +68,18 @@ public final class FileLock: @unchecked Sendable {
 
     public func release() {
         #if os(Windows)
-        if let handle {
-            var overlapped = OVERLAPPED()
-            UnlockFileEx(handle, 0, 1, 0, &overlapped)
-            CloseHandle(handle)
-            self.handle = nil
-        }
+            if let handle {
+                var overlapped = OVERLAPPED()
+                UnlockFileEx(handle, 0, 1, 0, &overlapped)
+                CloseHandle(handle)
+                self.handle = nil
+            }
         #else
-        if descriptor >= 0 {
-            flock(descriptor, LOCK_UN)
-            close(descriptor)
-            descriptor = -1
-        }
+            if descriptor >= 0 {
+                flock(descriptor, LOCK_UN)
+                close(descriptor)
+                descriptor = -1
+            }
         #endif
     }
 

@@ -6,11 +6,11 @@ enum NativePath {
     /// a Connector.config or Run Command copied from a Windows server still names the same folder.
     static func from(_ text: String) -> String {
         #if os(Windows)
-        return text
+            return text
         #else
-        var path = text.replacingOccurrences(of: "\\", with: "/")
-        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-        return path
+            var path = text.replacingOccurrences(of: "\\", with: "/")
+            while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+            return path
         #endif
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 #if os(Windows)
-import ucrt
+    import ucrt
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What this process is connected to, and how it sets its environment.
@@ -16,9 +16,9 @@ public enum ProcessEnvironment {
     /// Manager, a script).
     public static var standardErrorIsTerminal: Bool {
         #if os(Windows)
-        return _isatty(2) != 0
+            return _isatty(2) != 0
         #else
-        return isatty(2) != 0
+            return isatty(2) != 0
         #endif
     }
 
@@ -26,9 +26,9 @@ public enum ProcessEnvironment {
     /// proxy from there).
     public static func set(_ name: String, to value: String) {
         #if os(Windows)
-        _ = _putenv_s(name, value)
+            _ = _putenv_s(name, value)
         #else
-        setenv(name, value, 1)
+            setenv(name, value, 1)
         #endif
     }
 }

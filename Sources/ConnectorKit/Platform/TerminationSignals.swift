@@ -2,13 +2,13 @@ import Dispatch
 import Foundation
 
 #if os(Windows)
-import WinSDK
+    import WinSDK
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Turns the ways an operating system asks a process to stop into a `StopRequest`, so `connector sync --interval`
@@ -23,17 +23,17 @@ public enum TerminationSignals {
     public static func route(to stop: StopRequest) {
         Routing.shared.set(stop)
         #if os(Windows)
-        _ = SetConsoleCtrlHandler(consoleControlHandler, true)
+            _ = SetConsoleCtrlHandler(consoleControlHandler, true)
         #else
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            // Ignored first, so the default action (ending the process at once) never runs; the Dispatch source
-            // still sees every delivery.
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: Routing.shared.queue)
-            source.setEventHandler { Routing.shared.deliver(name) }
-            source.resume()
-            Routing.shared.keep(source)
-        }
+            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+                // Ignored first, so the default action (ending the process at once) never runs; the Dispatch source
+                // still sees every delivery.
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: Routing.shared.queue)
+                source.setEventHandler { Routing.shared.deliver(name) }
+                source.resume()
+                Routing.shared.keep(source)
+            }
         #endif
     }
 
@@ -52,25 +52,25 @@ public enum TerminationSignals {
     }
 
     #if os(Windows)
-    /// Runs on a thread Windows creates for the event. Returning true tells Windows the event was handled.
-    private static let consoleControlHandler: PHANDLER_ROUTINE = { event in
-        switch event {
-        case DWORD(CTRL_C_EVENT):
-            Routing.shared.deliver("Ctrl+C")
-        case DWORD(CTRL_BREAK_EVENT):
-            Routing.shared.deliver("Ctrl+Break")
-        case DWORD(CTRL_CLOSE_EVENT), DWORD(CTRL_SHUTDOWN_EVENT):
-            Routing.shared.deliver(event == DWORD(CTRL_CLOSE_EVENT) ? "console closed" : "system shutdown")
-            // Windows ends the process as soon as this handler returns (and at the latest about 5 s after the
-            // event): holding the handler gives the pass that time to finish; the process exits before it returns.
-            Sleep(4_500)
-        case DWORD(CTRL_LOGOFF_EVENT):
-            // A process run by a service receives every user's logoff; it is not a request to stop the service.
+        /// Runs on a thread Windows creates for the event. Returning true tells Windows the event was handled.
+        private static let consoleControlHandler: PHANDLER_ROUTINE = { event in
+            switch event {
+            case DWORD(CTRL_C_EVENT):
+                Routing.shared.deliver("Ctrl+C")
+            case DWORD(CTRL_BREAK_EVENT):
+                Routing.shared.deliver("Ctrl+Break")
+            case DWORD(CTRL_CLOSE_EVENT), DWORD(CTRL_SHUTDOWN_EVENT):
+                Routing.shared.deliver(event == DWORD(CTRL_CLOSE_EVENT) ? "console closed" : "system shutdown")
+                // Windows ends the process as soon as this handler returns (and at the latest about 5 s after the
+                // event): holding the handler gives the pass that time to finish; the process exits before it returns.
+                Sleep(4_500)
+            case DWORD(CTRL_LOGOFF_EVENT):
+                // A process run by a service receives every user's logoff; it is not a request to stop the service.
+                return true
+            default:
+                return false
+            }
             return true
-        default:
-            return false
         }
-        return true
-    }
     #endif
 }

@@ -24,16 +24,20 @@ public struct ConnectorRuntime: Sendable {
     /// - Parameter console: also show warnings on stderr (off for in-process runs such as `connector demo`).
     /// - Parameter deadlineClock: what `DEADLINE_SECONDS` is measured on; a long-running command passes a `PassClock`
     ///   so that each of its passes has the whole budget.
-    public static func load(home: InstallDirectory, registry: BackendRegistry, environment: [String: String],
-                            transport: TransportFactory, console: Bool = true,
-                            deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds) throws(ConnectorError) -> ConnectorRuntime {
+    public static func load(
+        home: InstallDirectory, registry: BackendRegistry, environment: [String: String],
+        transport: TransportFactory, console: Bool = true,
+        deadlineClock: @escaping Deadline.Clock = Deadline.monotonicSeconds
+    ) throws(ConnectorError) -> ConnectorRuntime {
         let config = try ConnectorConfigLoader.load(path: home.configFile)
         let masker = SecretMasker()
-        let file = FileLogSink(directory: home.logDirectory, format: config.general.logFormat,
-                               maxBytes: config.general.logMaxBytes, keepFiles: config.general.logKeepFiles)
+        let file = FileLogSink(
+            directory: home.logDirectory, format: config.general.logFormat,
+            maxBytes: config.general.logMaxBytes, keepFiles: config.general.logKeepFiles)
         let level: LogLevel = config.general.debug ? .debug : .info
         let fileLogger = Logger(sinks: [file], minimumLevel: level, masker: masker)
-        let logger = console ? Logger(sinks: [file, StandardErrorSink(minimumLevel: .warning)], minimumLevel: level, masker: masker) : fileLogger
+        let logger =
+            console ? Logger(sinks: [file, StandardErrorSink(minimumLevel: .warning)], minimumLevel: level, masker: masker) : fileLogger
         for warning in config.warnings { logger.warning(warning) }
         let deadline = Deadline(seconds: config.general.deadlineSeconds, clock: deadlineClock)
         let counter = RequestCounter()
@@ -91,17 +95,27 @@ public struct ConnectorRuntime: Sendable {
         return loaded
     }
 
-    public func backend(for loaded: LoadedTemplate) throws(ConnectorError) -> any ITSMBackend {
+    /// The backend for a template. With `preview`, its writes are recorded there instead of sent (`explain`).
+    public func backend(for loaded: LoadedTemplate, preview: WriteCapture? = nil) throws(ConnectorError) -> any TicketBackend {
         if let transportFailure { throw transportFailure }
-        let environment = BackendEnvironment(http: http, secrets: secrets, logger: logger.scoped(job: nil, template: loaded.template.name),
-                                             config: config, now: now, deadline: deadline)
-        do {
-            return try loaded.plugin.make(loaded.template, environment)
-        } catch let error as ConnectorError {
-            throw error
-        } catch {
-            throw .configuration("Template \(loaded.template.path): \(error)")
+        let environment = BackendEnvironment(
+            http: preview.map { http.adding($0) } ?? http, secrets: secrets,
+            logger: logger.scoped(job: nil, template: loaded.template.name), config: config, template: loaded.template,
+            now: now, deadline: deadline)
+        return try loaded.setup.make(environment)
+    }
+
+    /// Whether `loaded` is the only template of its backend in the templates directory: a job whose ticket has no
+    /// link can then only be its. A directory that cannot be listed counts as holding this template alone.
+    public func isSoleTemplateOfItsBackend(_ loaded: LoadedTemplate) -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: templatesDirectory) else { return true }
+        let own = URL(fileURLWithPath: loaded.template.path).standardizedFileURL.path
+        for name in names where name.lowercased().hasSuffix(".json") {
+            let path = URL(fileURLWithPath: templatesDirectory).appendingPathComponent(name).standardizedFileURL.path
+            guard path != own, let data = FileManager.default.contents(atPath: path), let raw = try? JSONValue.parse(data) else { continue }
+            if registry.plugin(for: raw)?.id == loaded.plugin.id { return false }
         }
+        return true
     }
 
     /// The OpCon client, with the token resolved (and masked from now on).
@@ -112,20 +126,25 @@ public struct ConnectorRuntime: Sendable {
         return try OpConClient(config: config, token: token.value, http: http, deadline: deadline, logger: logger)
     }
 
-    /// The lifecycle engine for one template.
-    public func engine(forTemplate name: String) throws(ConnectorError) -> LifecycleEngine {
+    /// The lifecycle engine for one template. With `preview`, the engine plans and records writes instead (`explain`).
+    public func engine(forTemplate name: String, preview: WriteCapture? = nil) throws(ConnectorError) -> LifecycleEngine {
         let loaded = try loadTemplate(name)
-        return LifecycleEngine(
-            template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(), config: config,
+        var engine = LifecycleEngine(
+            template: loaded.template, backend: try backend(for: loaded, preview: preview), fields: loaded.setup.fields,
+            service: loaded.plugin.displayName, opcon: try opconClient(), config: config,
             outbox: Outbox(directory: home.outboxDirectory), locks: JobLocks(directory: home.locksDirectory),
             logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now,
             lockTimeout: max(1, min(60, deadline.remaining / 2)), jobLogFolders: jobLogFolders, deadline: deadline)
+        engine.preview = preview
+        return engine
     }
 
     public func syncEngine(forTemplate name: String) throws(ConnectorError) -> SyncEngine {
         let loaded = try loadTemplate(name)
-        return SyncEngine(template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(),
-                          logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now)
+        return SyncEngine(
+            template: loaded.template, backend: try backend(for: loaded), opcon: try opconClient(),
+            logger: logger.scoped(job: nil, template: loaded.template.name), calendar: calendar, now: now,
+            claimsUnlinkedTickets: isSoleTemplateOfItsBackend(loaded))
     }
 
     /// Delivery of waiting outbox items; each item is replayed with its own template.

@@ -12,10 +12,12 @@ public struct InstallDirectory: Sendable, Equatable {
     /// executable's folder as invoked (a symlink placed in the install folder counts), the folder of the real
     /// executable, and the working directory, which is where OpCon's Run Command puts SMA's connectors. When none
     /// holds one, the executable's folder (SPEC's default), whose missing Connector.config is then reported.
-    public static func resolve(option: String?, environment: [String: String], executablePath: String,
-                               workingDirectory: String = FileManager.default.currentDirectoryPath,
-                               runningExecutable: String? = Bundle.main.executablePath,
-                               holdsConfig: (String) -> Bool = { InstallDirectory(path: $0).hasConfigFile }) -> InstallDirectory {
+    public static func resolve(
+        option: String?, environment: [String: String], executablePath: String,
+        workingDirectory: String = FileManager.default.currentDirectoryPath,
+        runningExecutable: String? = Bundle.main.executablePath,
+        holdsConfig: (String) -> Bool = { InstallDirectory(path: $0).hasConfigFile }
+    ) -> InstallDirectory {
         if let option, !option.isEmpty { return InstallDirectory(path: absolute(option, in: workingDirectory)) }
         if let fromEnvironment = environment["CONNECTOR_HOME"], !fromEnvironment.isEmpty {
             return InstallDirectory(path: absolute(fromEnvironment, in: workingDirectory))

@@ -17,9 +17,9 @@ public enum SMAEncoding {
     /// (that last test keeps hex-looking plain secrets such as `41414141` from being misread).
     public static func decode(_ encoded: String) -> String? {
         guard let base64 = hexDecodedASCII(encoded), isCanonicalBase64(base64),
-              let bytes = Data(base64Encoded: base64),
-              let text = String(data: bytes, encoding: .utf8), !text.isEmpty,
-              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            let bytes = Data(base64Encoded: base64),
+            let text = String(data: bytes, encoding: .utf8), !text.isEmpty,
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         return text
     }
@@ -57,7 +57,7 @@ public enum SMAEncoding {
         return characters.dropLast(padding).allSatisfy { character in
             switch character {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"):
                 return true
             default:
                 return false

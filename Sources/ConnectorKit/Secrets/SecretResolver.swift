@@ -18,8 +18,9 @@ public struct SecretResolver: Sendable {
     public func resolve(_ value: String, field: String) throws(ConnectorError) -> ResolvedSecret {
         let resolved: ResolvedSecret
         if value.hasPrefix("env:") {
-            resolved = ResolvedSecret(value: try fromEnvironment(String(value.dropFirst(4)), field: field),
-                                      source: .environment)
+            resolved = ResolvedSecret(
+                value: try fromEnvironment(String(value.dropFirst(4)), field: field),
+                source: .environment)
         } else if value.hasPrefix("file:") {
             resolved = ResolvedSecret(value: try fromFile(String(value.dropFirst(5)), field: field), source: .file)
         } else if let decoded = SMAEncoding.decode(value) {
@@ -28,9 +29,11 @@ public struct SecretResolver: Sendable {
         } else if value.isEmpty {
             throw .configuration("\(field) is empty; set it, preferably as env:NAME or file:PATH.")
         } else {
-            resolved = ResolvedSecret(value: value, source: .plainText, warning: "\(field) is written in plain "
-                + "text; store it as env:NAME (an environment variable) or file:PATH (a file only this account "
-                + "can read) instead.")
+            resolved = ResolvedSecret(
+                value: value, source: .plainText,
+                warning: "\(field) is written in plain "
+                    + "text; store it as env:NAME (an environment variable) or file:PATH (a file only this account "
+                    + "can read) instead.")
         }
         masker.register(resolved.value)
         return resolved
@@ -41,8 +44,9 @@ public struct SecretResolver: Sendable {
             throw .configuration("\(field) says env: but names no variable; write it as env:NAME.")
         }
         guard let text = environment[name] else {
-            throw .configuration("\(field) reads the environment variable \(name), which is not set; set it "
-                + "for the account the connector runs as.")
+            throw .configuration(
+                "\(field) reads the environment variable \(name), which is not set; set it "
+                    + "for the account the connector runs as.")
         }
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else {
@@ -64,12 +68,14 @@ public struct SecretResolver: Sendable {
             throw .configuration("\(field) reads the secret file \(path), which is a directory.")
         }
         if let mode = exposedPermissions(ofSecretFile: path) {
-            throw .configuration("\(field) reads the secret file \(path), which other accounts may read (mode "
-                + "\(String(mode, radix: 8))); run `chmod 600 \(path)` so only the connector's account can.")
+            throw .configuration(
+                "\(field) reads the secret file \(path), which other accounts may read (mode "
+                    + "\(String(mode, radix: 8))); run `chmod 600 \(path)` so only the connector's account can.")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .configuration("\(field) reads the secret file \(path), which cannot be read; give the "
-                + "connector's account read access to it.")
+            throw .configuration(
+                "\(field) reads the secret file \(path), which cannot be read; give the "
+                    + "connector's account read access to it.")
         }
         let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else {

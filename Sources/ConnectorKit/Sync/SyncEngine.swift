@@ -5,15 +5,21 @@ import Foundation
 /// already in the target status is left alone, so each action happens once.
 public struct SyncEngine: Sendable {
     public var template: Template
-    public var backend: any ITSMBackend
+    public var backend: any TicketBackend
     public var opcon: any OpConService
     public var logger: Logger
     public var calendar: Calendar
     public var now: @Sendable () -> Date
+    /// Whether a job whose ticket has no link is this template's: true when it is the only template of its backend
+    /// (with two instances of one ITSM such a ticket is ambiguous, and nobody claims it).
+    public var claimsUnlinkedTickets: Bool
 
-    public init(template: Template, backend: any ITSMBackend, opcon: any OpConService, logger: Logger,
-                calendar: Calendar = .current, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        template: Template, backend: any TicketBackend, opcon: any OpConService, logger: Logger,
+        calendar: Calendar = .current, now: @escaping @Sendable () -> Date = { Date() }, claimsUnlinkedTickets: Bool = true
+    ) {
         self.template = template
+        self.claimsUnlinkedTickets = claimsUnlinkedTickets
         self.backend = backend
         self.opcon = opcon
         self.logger = logger
@@ -99,7 +105,9 @@ public struct SyncEngine: Sendable {
         }
         var report = Report()
         for job in jobs {
-            guard let recorded = job.incidentTicketID, backend.owns(recordedID: recorded, ticketURL: job.incidentTicketURL) else { continue }
+            guard let recorded = job.incidentTicketID,
+                backend.owns(recordedID: recorded, ticketURL: job.incidentTicketURL, claimsUnlinked: claimsUnlinkedTickets)
+            else { continue }
             let ticket: ExistingTicket?
             do {
                 ticket = try await backend.ticketStatus(recordedID: recorded)

@@ -35,9 +35,11 @@ public struct SyncService: Sendable {
     /// Measures passes and outages.
     public var clock: Deadline.Clock
 
-    public init(engine: SyncEngine, interval: Double, stop: StopRequest, logger: Logger, passClock: PassClock? = nil,
-                observe: @escaping @Sendable (SyncServiceEvent) -> Void = { _ in },
-                pause: (@Sendable (Double) async -> Bool)? = nil, clock: @escaping Deadline.Clock = Deadline.monotonicSeconds) {
+    public init(
+        engine: SyncEngine, interval: Double, stop: StopRequest, logger: Logger, passClock: PassClock? = nil,
+        observe: @escaping @Sendable (SyncServiceEvent) -> Void = { _ in },
+        pause: (@Sendable (Double) async -> Bool)? = nil, clock: @escaping Deadline.Clock = Deadline.monotonicSeconds
+    ) {
         self.engine = engine
         self.interval = interval
         self.stop = stop
@@ -50,7 +52,8 @@ public struct SyncService: Sendable {
 
     /// Runs passes until a stop is requested. Throws only what must end the service (exit 77 or 78).
     public func run() async throws(ConnectorError) {
-        logger.info("sync service started for \(engine.template.name): a pass every \(Self.seconds(interval)), each within DEADLINE_SECONDS.")
+        logger.info(
+            "sync service started for \(engine.template.name): a pass every \(Self.seconds(interval)), each within DEADLINE_SECONDS.")
         var backoff = OutageBackoff(interval: interval)
         var notices = SyncNotices()
         var accessProven = false
@@ -65,20 +68,23 @@ public struct SyncService: Sendable {
                 let seconds = clock() - started
                 if let ended = backoff.passSucceeded() {
                     let outage = clock() - ended.startedAt
-                    logger.info("sync: the outage is over; passes work again after \(Self.seconds(outage)) and \(ended.failedPasses) failed pass(es).")
+                    logger.info(
+                        "sync: the outage is over; passes work again after \(Self.seconds(outage)) and \(ended.failedPasses) failed pass(es)."
+                    )
                     observe(.recovered(failedPasses: ended.failedPasses, afterSeconds: outage))
                 }
                 for notice in notices.fresh(in: report, template: engine.template.name) { logger.warning(notice) }
                 let summary = Self.summary(of: report, seconds: seconds)
                 logger.info(summary)
                 observe(.passed(report, seconds: seconds, summary: summary))
-            } catch where !Self.endsService(error) {
+            } catch  where !Self.endsService(error) {
                 let seconds = clock() - started
                 let first = backoff.passFailed(startedAt: started)
                 let wait = backoff.nextWait
                 if first {
-                    logger.warning("sync: \(error.message) The service keeps running and tries again in \(Self.seconds(wait)); "
-                        + "the wait doubles while the outage lasts, up to 5 minutes.")
+                    logger.warning(
+                        "sync: \(error.message) The service keeps running and tries again in \(Self.seconds(wait)); "
+                            + "the wait doubles while the outage lasts, up to 5 minutes.")
                 } else {
                     logger.info("sync pass failed (\(backoff.failedPasses) in a row): \(error.message) Next pass in \(Self.seconds(wait)).")
                 }
@@ -131,15 +137,19 @@ public struct SyncNotices: Sendable {
             if seen.insert(key).inserted { messages.append(message) }
         }
         for missing in report.missing {
-            add("missing|\(missing.jobID)|\(missing.ticket)",
+            add(
+                "missing|\(missing.jobID)|\(missing.ticket)",
                 "sync: \(template) has no ticket \(missing.ticket) (recorded on job \(missing.jobID)); the job is left alone.")
         }
         for action in report.refused {
-            add("refused|\(action.jobID)|\(action.action.rawValue)|\(action.refusal ?? "")",
-                "sync: OpCon refused \(action.action.rawValue) for \(action.jobID) (ticket \(action.ticket)): \(action.refusal ?? "no reason given").")
+            add(
+                "refused|\(action.jobID)|\(action.action.rawValue)|\(action.refusal ?? "")",
+                "sync: OpCon refused \(action.action.rawValue) for \(action.jobID) (ticket \(action.ticket)): \(action.refusal ?? "no reason given")."
+            )
         }
         for problem in report.problems {
-            add("problem|\(problem.jobID)|\(problem.message)",
+            add(
+                "problem|\(problem.jobID)|\(problem.message)",
                 "sync: job \(problem.jobID) (ticket \(problem.ticket)) is left alone this pass: \(problem.message)")
         }
         return messages

@@ -58,10 +58,12 @@ public struct Template: Sendable {
     /// `variables`, as written.
     public var variables: [String: JSONValue]
 
-    public init(name: String, path: String, raw: JSONValue, backendID: String, address: String? = nil,
-                rules: [String: Bool] = [:], urls: [String: String] = [:], attributes: [TicketField] = [],
-                workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
-                nonWorkingHoursAttributes: [TicketField] = [], tags: [TagRule] = [], variables: [String: JSONValue] = [:]) {
+    public init(
+        name: String, path: String, raw: JSONValue, backendID: String, address: String? = nil,
+        rules: [String: Bool] = [:], urls: [String: String] = [:], attributes: [TicketField] = [],
+        workingHours: [Int: WorkingWindow]? = nil, workingHoursAttributes: [TicketField] = [],
+        nonWorkingHoursAttributes: [TicketField] = [], tags: [TagRule] = [], variables: [String: JSONValue] = [:]
+    ) {
         self.name = name
         self.path = path
         self.raw = raw
@@ -84,4 +86,35 @@ public struct Template: Sendable {
 
     /// A `urls` entry by name (case-insensitive).
     public func url(named name: String) -> String? { urls[name.lowercased()] }
+}
+
+extension Template {
+    /// A `urls` entry checked as every backend needs it: present when `required`, not blank, and forming a URL with
+    /// `address.value`. Problems go to `issues` with the entry's JSON path; nil when the entry is absent or unusable.
+    public func checkedURL(named name: String, required: Bool, example: String, issues: inout [TemplateIssue]) -> String? {
+        let index = raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame } ?? 0
+        guard let value = url(named: name) else {
+            if required { issues.error("urls", "needs an entry {\"name\": \"\(name)\", \"value\": \"\(example)\"}") }
+            return nil
+        }
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+            issues.error("urls[\(index)].value", "expected a path such as \"\(example)\"")
+            return nil
+        }
+        if let base = address.flatMap(ServiceAddress.init), base.url(forPath: value) == nil {
+            issues.error("urls[\(index)].value", "\"\(value)\" does not form a URL with the address")
+            return nil
+        }
+        return value
+    }
+}
+
+extension [TemplateIssue] {
+    /// Adds an error about the template member at `path` (e.g. `urls[2].value`).
+    public mutating func error(_ path: String, _ message: String) { append(TemplateIssue(.error, path: path, message)) }
+
+    /// Adds a warning about the template member at `path`.
+    public mutating func warning(_ path: String, _ message: String) { append(TemplateIssue(.warning, path: path, message)) }
+
+    public var hasErrors: Bool { contains { $0.severity == .error } }
 }

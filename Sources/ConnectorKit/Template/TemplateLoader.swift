@@ -4,7 +4,12 @@ import Foundation
 public struct LoadedTemplate: Sendable {
     public var template: Template
     public var plugin: BackendPlugin
+    /// The plugin's reading of the template: field conventions and the backend factory.
+    public var setup: BackendSetup
     public var warnings: [String]
+
+    /// Whether this run attaches the job log: the template's `includeJobLogAttachment`, else the backend's default.
+    public var attachesJobLog: Bool { template.rule("includeJobLogAttachment", default: setup.fields.attachesJobLogByDefault) }
 }
 
 /// Finds, parses and validates template files (SPEC §3): resolves `-t`, picks the backend, parses the parts every
@@ -14,10 +19,10 @@ public struct TemplateLoader: Sendable {
     /// The templates directory (absolute).
     public let directory: String
 
-    /// Top-level keys ConnectorKit itself reads.
+    /// Top-level keys ConnectorKit itself reads (`resolvedAction` by `connector sync`, SPEC §6.3).
     static let commonKeys: Set<String> = [
         "connector", "address", "rules", "credentials", "urls", "attributes", "workingHours",
-        "workingHoursAttributes", "nonWorkingHoursAttributes", "tags", "variables",
+        "workingHoursAttributes", "nonWorkingHoursAttributes", "tags", "variables", "resolvedAction",
     ]
 
     public init(registry: BackendRegistry, directory: String) {
@@ -88,9 +93,11 @@ public struct TemplateLoader: Sendable {
             case .success(let repaired):
                 raw = repaired.value
                 for rule in repaired.rules {
-                    issues.append(TemplateIssue(
-                        .warning, path: "rules.\(rule)",
-                        "the bare word day is not JSON (a mistake copied from the 2024 SMA Summit sample); it is read as true, write true instead"))
+                    issues.append(
+                        TemplateIssue(
+                            .warning, path: "rules.\(rule)",
+                            "the bare word day is not JSON (a mistake copied from the 2024 SMA Summit sample); it is read as true, write true instead"
+                        ))
                 }
             }
         }
@@ -107,11 +114,23 @@ public struct TemplateLoader: Sendable {
         }
 
         let template = Self.parseCommon(raw, name: nameOrPath, path: file, backendID: plugin.id, issues: &issues)
-        let known = Self.commonKeys.union(plugin.knownTemplateKeys)
+        let known = Self.commonKeys.union(plugin.templateKeys)
         for key in (raw.objectValue ?? [:]).keys.sorted() where !known.contains(key) {
             issues.append(TemplateIssue(.warning, path: key, "unknown key, ignored"))
         }
-        issues += plugin.validate(template, config)
+        issues += Self.credentialIssues(raw, required: plugin.requiredCredentials)
+        issues += Self.resolvedActionIssues(raw)
+        let setup = plugin.configure(template, config)
+        issues += setup.issues
+        if let name = plugin.attachmentURLName, template.rule("includeJobLogAttachment", default: setup.fields.attachesJobLogByDefault),
+            (template.url(named: name) ?? "").isEmpty
+        {
+            issues.append(
+                TemplateIssue(
+                    .error, path: "urls",
+                    "job logs are attached (rules.includeJobLogAttachment) but no entry is named \(name); add one, or set the rule to false"
+                ))
+        }
 
         let errors = issues.filter { $0.severity == .error }
         if !errors.isEmpty {
@@ -122,7 +141,30 @@ public struct TemplateLoader: Sendable {
         if let address = template.address, ServiceAddress(address)?.isPlainHTTP == true {
             warnings.append("Template \(file): address.value uses plain http; use https outside simulators and labs.")
         }
-        return LoadedTemplate(template: template, plugin: plugin, warnings: warnings)
+        return LoadedTemplate(template: template, plugin: plugin, setup: setup, warnings: warnings)
+    }
+
+    /// Every `credentials` member the backend needs must be a non-empty string (how it is resolved is checked when the
+    /// backend is made: an environment variable may be set only for the service account).
+    static func credentialIssues(_ raw: JSONValue, required: [String]) -> [TemplateIssue] {
+        required.compactMap { key in
+            let value = raw["credentials"]?[key]
+            if let text = value?.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+            return TemplateIssue(
+                .error, path: "credentials.\(key)",
+                value == nil
+                    ? "is required (env:NAME, file:PATH, the EncryptValue form or the value)"
+                    : "must be a non-empty string (env:NAME, file:PATH, the EncryptValue form or the value)")
+        }
+    }
+
+    /// `resolvedAction` (SPEC §6.3): what `sync` does with a job whose ticket is resolved.
+    static func resolvedActionIssues(_ raw: JSONValue) -> [TemplateIssue] {
+        guard let value = raw["resolvedAction"] else { return [] }
+        guard let text = value.stringValue, ["markfixed", "restart"].contains(text.lowercased()) else {
+            return [TemplateIssue(.error, path: "resolvedAction", "must be \"markFixed\" or \"restart\", found \(value.serialized())")]
+        }
+        return []
     }
 
     /// Parses the parts all SMA formats share, recording problems with their JSON paths.
@@ -132,11 +174,11 @@ public struct TemplateLoader: Sendable {
         if let address = raw["address"] {
             if let value = address["value"]?.stringValue {
                 if ServiceAddress(value) == nil {
-                    issues.append(TemplateIssue(.error, path: "address.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\""))
+                    issues.error("address.value", "expected host[:port] or an http(s):// base URL, found \"\(value)\"")
                 }
                 template.address = value
             } else {
-                issues.append(TemplateIssue(.error, path: "address.value", "expected a string"))
+                issues.error("address.value", "expected a string")
             }
         }
 
@@ -172,7 +214,8 @@ public struct TemplateLoader: Sendable {
 
         template.attributes = parseFields(raw["attributes"], key: "attributes", issues: &issues)
         template.workingHoursAttributes = parseFields(raw["workingHoursAttributes"], key: "workingHoursAttributes", issues: &issues)
-        template.nonWorkingHoursAttributes = parseFields(raw["nonWorkingHoursAttributes"], key: "nonWorkingHoursAttributes", issues: &issues)
+        template.nonWorkingHoursAttributes = parseFields(
+            raw["nonWorkingHoursAttributes"], key: "nonWorkingHoursAttributes", issues: &issues)
         template.workingHours = parseWorkingHours(raw["workingHours"], issues: &issues)
         template.tags = parseTags(raw["tags"], issues: &issues)
 
@@ -256,7 +299,9 @@ public struct TemplateLoader: Sendable {
         var rules: [TagRule] = []
         for (index, entry) in entries.enumerated() {
             guard let indicator = entry["indicator"]?.stringValue, !indicator.isEmpty else {
-                issues.append(TemplateIssue(.error, path: "tags[\(index)].indicator", "expected TAG_START, TAG_END, DEFAULT, EXIT or a backend indicator"))
+                issues.append(
+                    TemplateIssue(
+                        .error, path: "tags[\(index)].indicator", "expected TAG_START, TAG_END, DEFAULT, EXIT or a backend indicator"))
                 continue
             }
             rules.append(

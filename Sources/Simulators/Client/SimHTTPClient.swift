@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ConnectorKit
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A response read by `SimHTTPConnection`.
 public struct SimHTTPResponse: Sendable {
@@ -61,8 +62,10 @@ public final class SimHTTPConnection {
 
     /// Sends one request; the body goes with a Content-Length, or in chunks of `chunkSize` bytes
     /// with `Transfer-Encoding: chunked` when `chunkSize` is given.
-    public func send(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(),
-                     chunkSize: Int? = nil) throws {
+    public func send(
+        method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(),
+        chunkSize: Int? = nil
+    ) throws {
         var all = headers
         if all["Host"] == nil { all.set("Host", "\(host):\(port)") }
         if chunkSize != nil {
@@ -115,8 +118,10 @@ public final class SimHTTPConnection {
     }
 
     /// Sends one request and reads its response.
-    public func exchange(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(),
-                         chunkSize: Int? = nil) throws -> SimHTTPResponse {
+    public func exchange(
+        method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(),
+        chunkSize: Int? = nil
+    ) throws -> SimHTTPResponse {
         try send(method: method, target: target, headers: headers, body: body, chunkSize: chunkSize)
         return try readResponse(forMethod: method)
     }
@@ -134,8 +139,10 @@ public final class SimHTTPConnection {
 /// One-shot requests on a fresh connection each.
 public enum SimHTTPClient {
     /// Sends a request to an `http://host:port/path?query` URL and returns the response.
-    public static func send(_ method: String, _ url: String, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(),
-                            timeout: Double = 10) throws -> SimHTTPResponse {
+    public static func send(
+        _ method: String, _ url: String, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(),
+        timeout: Double = 10
+    ) throws -> SimHTTPResponse {
         guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host else {
             throw SimulatorError.socket("not an http:// URL: \(url)")
         }

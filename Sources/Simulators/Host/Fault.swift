@@ -67,7 +67,8 @@ public struct Fault: Sendable {
         case "drop": kind = .drop
         default:
             guard let preset = presets.first(where: { $0.key.lowercased() == kindName.lowercased() })?.value, let made = preset(json) else {
-                let known = (["status", "html", "latency", "silent", "commitThenFail", "drop"] + presets.keys.sorted()).joined(separator: ", ")
+                let known = (["status", "html", "latency", "silent", "commitThenFail", "drop"] + presets.keys.sorted()).joined(
+                    separator: ", ")
                 throw SimulatorError.badControlRequest("unknown fault kind '\(kindName)'; known kinds: \(known)")
             }
             kind = made
@@ -89,8 +90,10 @@ public final class FaultPlan: Sendable {
     public func add(_ fault: Fault) { queue.withLock { $0.append(fault) } }
 
     /// The next `count` matching requests are answered with `status` (+ `Retry-After`, + body) without being processed.
-    public func failNext(_ count: Int = 1, status: Int, retryAfter: Int? = nil, body: String? = nil,
-                         method: String? = nil, path: PathPattern? = nil) {
+    public func failNext(
+        _ count: Int = 1, status: Int, retryAfter: Int? = nil, body: String? = nil,
+        method: String? = nil, path: PathPattern? = nil
+    ) {
         add(Fault(.status(status, retryAfter: retryAfter, body: body), count: count, method: method, path: path))
     }
 

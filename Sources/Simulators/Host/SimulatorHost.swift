@@ -24,8 +24,10 @@ public final class SimulatorHost: Sendable {
 
     /// `errorBody` renders the service's own error answer for a status (used by status faults without a body);
     /// `presets` adds service-specific fault kinds to the control API.
-    init(errorBody: @escaping @Sendable (Int) -> SimResponse,
-         presets: [String: @Sendable (JSONValue) -> Fault.Kind?] = [:]) {
+    init(
+        errorBody: @escaping @Sendable (Int) -> SimResponse,
+        presets: [String: @Sendable (JSONValue) -> Fault.Kind?] = [:]
+    ) {
         self.presets = presets
         let handlers = self.handlers
         let journal = self.journal
@@ -76,8 +78,10 @@ public final class SimulatorHost: Sendable {
         }
     }
 
-    private static func dispatch(_ request: SimRequest, handlers: Handlers, journal: RequestJournal, faults: FaultPlan,
-                                 errorBody: @Sendable (Int) -> SimResponse) -> SimResponse {
+    private static func dispatch(
+        _ request: SimRequest, handlers: Handlers, journal: RequestJournal, faults: FaultPlan,
+        errorBody: @Sendable (Int) -> SimResponse
+    ) -> SimResponse {
         guard let routes = handlers.routes else { return .drop }
         if request.pathSegments.first == "_sim" {
             return handlers.control?(request) ?? SimResponse.json(["error": "unknown simulator control route"], status: 404)

@@ -41,7 +41,8 @@ enum AtlassianDocument {
     static func document(fromPlainText text: String) -> JSONValue {
         let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
         let paragraphs: [JSONValue] = lines.map { line in
-            line.isEmpty ? ["type": "paragraph", "content": []]
+            line.isEmpty
+                ? ["type": "paragraph", "content": []]
                 : ["type": "paragraph", "content": [["type": "text", "text": .string(String(line))]]]
         }
         return ["type": "doc", "version": 1, "content": .array(paragraphs)]
@@ -59,7 +60,9 @@ enum AtlassianDocument {
         default:
             let children = node["content"]?.arrayValue ?? []
             // Inline children run together; block children (list items, table cells) get lines of their own.
-            let inline = children.allSatisfy { ["text", "hardBreak", "mention", "emoji", "inlineCard"].contains($0["type"]?.stringValue ?? "") }
+            let inline = children.allSatisfy {
+                ["text", "hardBreak", "mention", "emoji", "inlineCard"].contains($0["type"]?.stringValue ?? "")
+            }
             return children.map(text(ofBlock:)).joined(separator: inline ? "" : "\n")
         }
     }

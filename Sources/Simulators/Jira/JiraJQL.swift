@@ -11,7 +11,10 @@ import Foundation
 ///     sort    := (created | updated | resolutiondate | key) [ASC | DESC]
 struct JQLQuery: Equatable {
     enum Field: String, CaseIterable {
-        case project, labels, statusCategory = "statuscategory", status, resolution, key, issueType = "issuetype"
+        case project, labels
+        case statusCategory = "statuscategory"
+        case status, resolution, key
+        case issueType = "issuetype"
     }
 
     enum Clause: Equatable {
@@ -168,7 +171,8 @@ enum JQLParser {
         switch tokens.popFirst() {
         case .quoted(let text)?: return text
         case .word(let text)? where !["and", "or", "order", "empty", "null"].contains(text.lowercased()): return text
-        case let token?: throw JQLError(message: "Error in the JQL Query: Expecting a value after '\(operatorText)' but got '\(token.text)'.")
+        case let token?:
+            throw JQLError(message: "Error in the JQL Query: Expecting a value after '\(operatorText)' but got '\(token.text)'.")
         case nil: throw JQLError(message: "Error in the JQL Query: Expecting a value after '\(operatorText)'.")
         }
     }
@@ -208,7 +212,9 @@ enum JQLParser {
                         value.append(next)
                     }
                 }
-                guard closed else { throw JQLError(message: "Error in the JQL Query: The quoted string '\(value)' has not been completed.") }
+                guard closed else {
+                    throw JQLError(message: "Error in the JQL Query: The quoted string '\(value)' has not been completed.")
+                }
                 tokens.append(.quoted(value))
             } else if character == "!" {
                 characters.removeFirst()
@@ -255,7 +261,8 @@ extension JQLQuery {
             for value in values {
                 let known: Bool
                 switch clause.field {
-                case .project: known = projects.contains { [$0.key.lowercased(), $0.name.lowercased(), $0.id].contains(value.lowercased()) }
+                case .project:
+                    known = projects.contains { [$0.key.lowercased(), $0.name.lowercased(), $0.id].contains(value.lowercased()) }
                 case .statusCategory: known = JiraStatusCategory(jql: value) != nil
                 case .status: known = workflow.status(jql: value) != nil
                 case .resolution: known = workflow.resolution(named: value) != nil
@@ -318,7 +325,10 @@ extension JQLQuery {
                 case .created: order = Self.compare(left.created, right.created)
                 case .updated: order = Self.compare(left.updated, right.updated)
                 case .resolutiondate: order = Self.compare(left.resolutionDate ?? .distantFuture, right.resolutionDate ?? .distantFuture)
-                case .key: order = left.projectKey == right.projectKey ? Self.compare(left.id, right.id) : Self.compare(left.projectKey, right.projectKey)
+                case .key:
+                    order =
+                        left.projectKey == right.projectKey
+                        ? Self.compare(left.id, right.id) : Self.compare(left.projectKey, right.projectKey)
                 }
                 if order != .orderedSame { return ascending ? order == .orderedAscending : order == .orderedDescending }
             }

@@ -19,17 +19,24 @@ extension JiraSimulator {
             guard let issue = self.issue(segments[1]) else { return Self.errorCollection(.issueNotFound) }
             return .json(Self.analystView(issue))
         case ("POST", "issues", 1):
-            guard let summary = body?["summary"]?.stringValue else { return Self.controlError("send {\"summary\": \"...\", \"project\": \"OPS\"}") }
+            guard let summary = body?["summary"]?.stringValue else {
+                return Self.controlError("send {\"summary\": \"...\", \"project\": \"OPS\"}")
+            }
             return analystWrite { () throws(JiraRejection) in
-                try createIssue(project: body?["project"]?.stringValue ?? settings.projects.first?.key ?? "OPS", summary: summary,
-                                description: body?["description"]?.stringValue, issueType: body?["issueType"]?.stringValue ?? "Incident",
-                                labels: body?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                try createIssue(
+                    project: body?["project"]?.stringValue ?? settings.projects.first?.key ?? "OPS", summary: summary,
+                    description: body?["description"]?.stringValue, issueType: body?["issueType"]?.stringValue ?? "Incident",
+                    labels: body?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             }
         case ("POST", "issues", 3) where lower[2] == "transition":
             guard let name = body?["name"]?.stringValue else { return Self.controlError("send {\"name\": \"Resolve\"}") }
-            return analystWrite { () throws(JiraRejection) in try transition(segments[1], named: name, resolution: body?["resolution"]?.stringValue) }
+            return analystWrite { () throws(JiraRejection) in
+                try transition(segments[1], named: name, resolution: body?["resolution"]?.stringValue)
+            }
         case ("POST", "issues", 3) where lower[2] == "labels":
-            guard let labels = body?["add"]?.arrayValue?.compactMap(\.stringValue) else { return Self.controlError("send {\"add\": [\"label\"]}") }
+            guard let labels = body?["add"]?.arrayValue?.compactMap(\.stringValue) else {
+                return Self.controlError("send {\"add\": [\"label\"]}")
+            }
             return analystWrite { () throws(JiraRejection) in try addLabels(labels, to: segments[1]) }
         case ("GET", "settings", 1):
             return .json(Self.describe(settings))
@@ -67,28 +74,38 @@ extension JiraSimulator {
 
     static func analystView(_ issue: JiraIssue) -> JSONValue {
         [
-            "id": .string(String(issue.id)), "key": .string(issue.key), "project": .string(issue.projectKey), "issueType": .string(issue.issueType),
+            "id": .string(String(issue.id)), "key": .string(issue.key), "project": .string(issue.projectKey),
+            "issueType": .string(issue.issueType),
             "summary": .string(issue.summary), "description": .string(issue.descriptionText),
             "status": .string(issue.status.name), "statusCategory": .string(issue.status.category.rawValue),
             "resolution": issue.resolution.map(JSONValue.string) ?? .null, "priority": .string(issue.priority),
             "labels": .array(issue.labels.map(JSONValue.string)), "components": .array(issue.components.map(JSONValue.string)),
             "customFields": .object(issue.customFields), "properties": .object(issue.properties),
-            "serviceDeskId": issue.serviceDeskID.map(JSONValue.string) ?? .null, "requestTypeId": issue.requestTypeID.map(JSONValue.string) ?? .null,
+            "serviceDeskId": issue.serviceDeskID.map(JSONValue.string) ?? .null,
+            "requestTypeId": issue.requestTypeID.map(JSONValue.string) ?? .null,
             "created": .string(JiraTime.format(issue.created)),
-            "comments": .array(issue.comments.map { comment in
-                ["id": .string(String(comment.id)), "body": .string(comment.text), "public": .bool(comment.isPublic),
-                 "author": .string(comment.author)]
-            }),
-            "attachments": .array(issue.attachments.map { file in
-                ["id": .string(String(file.id)), "filename": .string(file.fileName), "mimeType": .string(file.mimeType),
-                 "size": .int(file.data.count), "base64": .string(file.data.base64EncodedString())]
-            }),
+            "comments": .array(
+                issue.comments.map { comment in
+                    [
+                        "id": .string(String(comment.id)), "body": .string(comment.text), "public": .bool(comment.isPublic),
+                        "author": .string(comment.author),
+                    ]
+                }),
+            "attachments": .array(
+                issue.attachments.map { file in
+                    [
+                        "id": .string(String(file.id)), "filename": .string(file.fileName), "mimeType": .string(file.mimeType),
+                        "size": .int(file.data.count), "base64": .string(file.data.base64EncodedString()),
+                    ]
+                }),
         ]
     }
 
     private static func describe(_ current: JiraSettings) -> JSONValue {
-        ["deployment": .string(current.deployment.rawValue), "searchIndexLag": .number(String(current.searchIndexLag)),
-         "xsrfRefusalStatus": .int(current.xsrfRefusalStatus),
-         "captchaAfterFailedLogins": current.captchaAfterFailedLogins.map(JSONValue.int) ?? .null]
+        [
+            "deployment": .string(current.deployment.rawValue), "searchIndexLag": .number(String(current.searchIndexLag)),
+            "xsrfRefusalStatus": .int(current.xsrfRefusalStatus),
+            "captchaAfterFailedLogins": current.captchaAfterFailedLogins.map(JSONValue.int) ?? .null,
+        ]
     }
 }

@@ -9,8 +9,10 @@ enum JiraTextFormat {
 /// The create screen: which fields may be set on create and what each accepts. Problems are collected per field,
 /// as Jira reports them all in one ErrorCollection.
 extension JiraSimulator {
-    static func newIssue(from fields: [String: JSONValue], format: JiraTextFormat, settings: JiraSettings,
-                         properties: JSONValue? = nil) throws(JiraRejection) -> JiraNewIssue {
+    static func newIssue(
+        from fields: [String: JSONValue], format: JiraTextFormat, settings: JiraSettings,
+        properties: JSONValue? = nil
+    ) throws(JiraRejection) -> JiraNewIssue {
         var errors: [String: String] = [:]
         let cloud = settings.deployment == .cloud
 
@@ -55,13 +57,15 @@ extension JiraSimulator {
                 errors["description"] = "Operation value must be a string"
             }
             if let description, AtlassianDocument.plainText(of: description).count > settings.maxTextLength {
-                errors["description"] = "The entered text is too long. It exceeds the allowed limit of \(grouped(settings.maxTextLength)) characters."
+                errors["description"] =
+                    "The entered text is too long. It exceeds the allowed limit of \(grouped(settings.maxTextLength)) characters."
             }
         }
 
         var priority: String?
         if let value = fields["priority"], value != .null, let project {
-            if let name = value["name"]?.stringValue, let found = project.priorities.first(where: { $0.lowercased() == name.lowercased() }) {
+            if let name = value["name"]?.stringValue, let found = project.priorities.first(where: { $0.lowercased() == name.lowercased() })
+            {
                 priority = found
             } else if let id = value["id"]?.intValue, project.priorities.indices.contains(id - 1) {
                 priority = project.priorities[id - 1]
@@ -76,7 +80,8 @@ extension JiraSimulator {
                 labels = items.compactMap(\.stringValue)
                 // Jira names the first offending label only.
                 if let spaced = labels.first(where: { $0.contains { $0.isWhitespace } }) {
-                    errors["labels"] = cloud ? "The label '\(spaced)' can't contain spaces." : "The label '\(spaced)' contains spaces which is invalid."
+                    errors["labels"] =
+                        cloud ? "The label '\(spaced)' can't contain spaces." : "The label '\(spaced)' contains spaces which is invalid."
                 } else if let long = labels.first(where: { $0.count > 255 }) {
                     errors["labels"] = "The label '\(long)' exceeds the maximum length for a single label of 255 characters."
                 }
@@ -88,7 +93,9 @@ extension JiraSimulator {
         var components: [String] = []
         if let value = fields["components"], value != .null, let project {
             for item in value.arrayValue ?? [value] {
-                if let name = item["name"]?.stringValue, let found = project.components.first(where: { $0.lowercased() == name.lowercased() }) {
+                if let name = item["name"]?.stringValue,
+                    let found = project.components.first(where: { $0.lowercased() == name.lowercased() })
+                {
                     components.append(found)
                 } else if let id = item["id"]?.intValue, project.components.indices.contains(id - 10100) {
                     components.append(project.components[id - 10100])
@@ -113,14 +120,17 @@ extension JiraSimulator {
             guard let key = property["key"]?.stringValue, !key.isEmpty, key.count <= 255, let value = property["value"],
                 value != .null, value.serialized().utf8.count <= 32_768
             else {
-                throw JiraRejection(errorMessages: ["An issue property needs a key of at most 255 characters and a JSON value of at most 32768 bytes."])
+                throw JiraRejection(errorMessages: [
+                    "An issue property needs a key of at most 255 characters and a JSON value of at most 32768 bytes."
+                ])
             }
             storedProperties[key] = value
         }
 
         guard errors.isEmpty, let project else { throw JiraRejection(errors: errors) }
-        return JiraNewIssue(project: project, issueType: issueType, summary: summary, description: description, priority: priority,
-                            labels: labels, components: components, customFields: customFields, properties: storedProperties)
+        return JiraNewIssue(
+            project: project, issueType: issueType, summary: summary, description: description, priority: priority,
+            labels: labels, components: components, customFields: customFields, properties: storedProperties)
     }
 
     static func isCustomFieldID(_ name: String) -> Bool {

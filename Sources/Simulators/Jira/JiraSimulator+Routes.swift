@@ -43,7 +43,9 @@ extension JiraSimulator {
         let credential = header.split(separator: " ", maxSplits: 1).dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         switch (current.deployment, scheme) {
         case (.cloud, "basic"):
-            if case let (user, secret)? = Self.basicPair(credential), user.lowercased() == current.email.lowercased(), secret == current.apiToken {
+            if case (let user, let secret)? = Self.basicPair(credential), user.lowercased() == current.email.lowercased(),
+                secret == current.apiToken
+            {
                 return .success(JiraCaller(name: current.accountID, displayName: "OpCon Service", email: current.email))
             }
         case (.dataCenter, "bearer"):
@@ -54,7 +56,7 @@ extension JiraSimulator {
             if let limit = current.captchaAfterFailedLogins, failedLogins.current >= limit {
                 return .failure(Refusal(response: Self.captchaRefusal(request)))
             }
-            if case let (user, secret)? = Self.basicPair(credential), user == current.userName, secret == current.password {
+            if case (let user, let secret)? = Self.basicPair(credential), user == current.userName, secret == current.password {
                 failedLogins.withLock { $0 = 0 }
                 return .success(JiraCaller(name: current.userName, displayName: "OpCon Service", email: current.email))
             }
@@ -77,7 +79,8 @@ extension JiraSimulator {
     /// `WWW-Authenticate` without its value; a Basic challenge is the simulator's choice.
     static func unauthorized(_ current: JiraSettings) -> SimResponse {
         let message = "Client must be authenticated to access this resource."
-        var response = current.jsonUnauthorizedBody
+        var response =
+            current.jsonUnauthorizedBody
             ? SimResponse.json(["message": .string(message), "status-code": 401], status: 401)
             : SimResponse.text(message, status: 401)
         response.headers.set("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
@@ -87,8 +90,9 @@ extension JiraSimulator {
 
     /// Data Center behind a CAPTCHA: 403, the password not even checked, the login page to visit.
     private static func captchaRefusal(_ request: SimRequest) -> SimResponse {
-        var response = SimResponse.text("<!DOCTYPE html><html><body><h1>Forbidden</h1><p>CAPTCHA required: log in through the browser.</p></body></html>",
-                                         status: 403, contentType: "text/html;charset=UTF-8")
+        var response = SimResponse.text(
+            "<!DOCTYPE html><html><body><h1>Forbidden</h1><p>CAPTCHA required: log in through the browser.</p></body></html>",
+            status: 403, contentType: "text/html;charset=UTF-8")
         response.headers.set("X-Seraph-LoginReason", "AUTHENTICATION_DENIED")
         response.headers.set("X-Authentication-Denied-Reason", "CAPTCHA_CHALLENGE; login-url=\(baseURL(of: request))/login.jsp")
         return response
@@ -96,8 +100,10 @@ extension JiraSimulator {
 
     // MARK: Platform API
 
-    private func platformAPI(_ request: SimRequest, version rawVersion: String, rest: [String], caller: JiraCaller,
-                             settings current: JiraSettings) -> SimResponse {
+    private func platformAPI(
+        _ request: SimRequest, version rawVersion: String, rest: [String], caller: JiraCaller,
+        settings current: JiraSettings
+    ) -> SimResponse {
         // `latest` is version 2; Data Center has no version 3.
         let version: Int
         switch rawVersion {
@@ -127,9 +133,12 @@ extension JiraSimulator {
             return ["GET", "POST"].contains(method) ? searchJQL(request, version: version, settings: current) : Self.notAllowed(request)
         case ("search", 1):
             guard current.deployment == .dataCenter else {
-                return Self.errorCollection(JiraRejection(status: 410, errorMessages: [
-                    "The requested API has been removed. Use /rest/api/3/search/jql instead (Atlassian changelog CHANGE-2046).",
-                ]))
+                return Self.errorCollection(
+                    JiraRejection(
+                        status: 410,
+                        errorMessages: [
+                            "The requested API has been removed. Use /rest/api/3/search/jql instead (Atlassian changelog CHANGE-2046)."
+                        ]))
             }
             return ["GET", "POST"].contains(method) ? searchDataCenter(request, settings: current) : Self.notAllowed(request)
         case ("myself", 1):
@@ -138,7 +147,8 @@ extension JiraSimulator {
             return .json(["enabled": true, "uploadLimit": .int(current.effectiveUploadLimit)])
         case ("attachment", 3) where lower[1] == "content":
             guard let id = Int(rest[2]), let file = store.withLock({ $0.attachment(id) }) else {
-                return Self.errorCollection(JiraRejection(status: 404, errorMessages: ["The attachment with id '\(rest[2])' does not exist."]))
+                return Self.errorCollection(
+                    JiraRejection(status: 404, errorMessages: ["The attachment with id '\(rest[2])' does not exist."]))
             }
             return SimResponse(status: 200, headers: ["Content-Type": file.mimeType], body: file.data)
         default:
@@ -151,12 +161,16 @@ extension JiraSimulator {
             return Self.errorCollection(JiraRejection(errorMessages: ["The request body must be a JSON object with \"fields\"."]))
         }
         do {
-            let new = try Self.newIssue(from: fields, format: version == 3 ? .document : .plain, settings: current,
-                                        properties: body["properties"])
+            let new = try Self.newIssue(
+                from: fields, format: version == 3 ? .document : .plain, settings: current,
+                properties: body["properties"])
             let issue = store.withLock { $0.create(new, workflow: current.workflow, reporter: caller.name) }
             let base = Self.baseURL(of: request)
-            return .json(["id": .string(String(issue.id)), "key": .string(issue.key),
-                          "self": .string("\(base)/rest/api/\(version)/issue/\(issue.id)")], status: 201)
+            return .json(
+                [
+                    "id": .string(String(issue.id)), "key": .string(issue.key),
+                    "self": .string("\(base)/rest/api/\(version)/issue/\(issue.id)"),
+                ], status: 201)
         } catch {
             return Self.errorCollection(error)
         }
@@ -169,10 +183,13 @@ extension JiraSimulator {
     }
 
     /// An issue as the platform API renders it; `fields` nil or containing `*all`/`*navigable` renders every field.
-    static func issueJSON(_ issue: JiraIssue, version: Int, fields wanted: Set<String>?, base: String, settings current: JiraSettings) -> JSONValue {
+    static func issueJSON(
+        _ issue: JiraIssue, version: Int, fields wanted: Set<String>?, base: String, settings current: JiraSettings
+    ) -> JSONValue {
         let project = current.project(issue.projectKey)
         let person: (String) -> JSONValue = { name in
-            current.deployment == .cloud ? ["accountId": .string(name), "displayName": .string(name)]
+            current.deployment == .cloud
+                ? ["accountId": .string(name), "displayName": .string(name)]
                 : ["name": .string(name), "key": .string(name), "displayName": .string(name)]
         }
         let text: (JSONValue) -> JSONValue = { document in
@@ -184,14 +201,22 @@ extension JiraSimulator {
             return ["self": .string("\(api)/component/\(id)"), "id": .string(id), "name": .string(name)]
         }
         let priorityID = String(1 + (project?.priorities.firstIndex(of: issue.priority) ?? 0))
-        let priority: JSONValue = ["self": .string("\(api)/priority/\(priorityID)"), "id": .string(priorityID), "name": .string(issue.priority)]
+        let priority: JSONValue = [
+            "self": .string("\(api)/priority/\(priorityID)"), "id": .string(priorityID), "name": .string(issue.priority),
+        ]
         let typeID = String(10001 + (project?.issueTypes.firstIndex(of: issue.issueType) ?? 0))
-        let issueType: JSONValue = ["self": .string("\(api)/issuetype/\(typeID)"), "id": .string(typeID), "name": .string(issue.issueType),
-                                    "subtask": false]
-        let projectJSON: JSONValue = ["self": .string("\(api)/project/\(project?.id ?? "")"), "id": .string(project?.id ?? ""),
-                                      "key": .string(issue.projectKey), "name": .string(project?.name ?? issue.projectKey)]
+        let issueType: JSONValue = [
+            "self": .string("\(api)/issuetype/\(typeID)"), "id": .string(typeID), "name": .string(issue.issueType),
+            "subtask": false,
+        ]
+        let projectJSON: JSONValue = [
+            "self": .string("\(api)/project/\(project?.id ?? "")"), "id": .string(project?.id ?? ""),
+            "key": .string(issue.projectKey), "name": .string(project?.name ?? issue.projectKey),
+        ]
         let comments: [JSONValue] = issue.comments.map { commentJSON($0, issue: issue, version: version, base: base, settings: current) }
-        let commentPage: JSONValue = ["comments": .array(comments), "startAt": 0, "maxResults": .int(comments.count), "total": .int(comments.count)]
+        let commentPage: JSONValue = [
+            "comments": .array(comments), "startAt": 0, "maxResults": .int(comments.count), "total": .int(comments.count),
+        ]
         let attachments: [JSONValue] = issue.attachments.map { attachmentJSON($0, version: version, base: base, settings: current) }
         var all: [String: JSONValue] = [:]
         all["summary"] = .string(issue.summary)
@@ -214,8 +239,10 @@ extension JiraSimulator {
         if let wanted, !wanted.contains("*all"), !wanted.contains("*navigable") {
             shown = all.filter { wanted.contains($0.key) }
         }
-        return ["expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations", "id": .string(String(issue.id)),
-                "self": .string("\(base)/rest/api/\(version)/issue/\(issue.id)"), "key": .string(issue.key), "fields": .object(shown)]
+        return [
+            "expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations", "id": .string(String(issue.id)),
+            "self": .string("\(base)/rest/api/\(version)/issue/\(issue.id)"), "key": .string(issue.key), "fields": .object(shown),
+        ]
     }
 
     // MARK: Transitions
@@ -225,9 +252,11 @@ extension JiraSimulator {
         let base = Self.baseURL(of: request)
         let offered = current.workflow.transitions(from: issue.status.name).compactMap { transition -> JSONValue? in
             guard let target = current.workflow.status(named: transition.to) else { return nil }
-            return ["id": .string(transition.id), "name": .string(transition.name), "to": current.workflow.statusJSON(target, base: base),
-                    "hasScreen": .bool(transition.hasScreen), "isGlobal": false, "isInitial": false, "isAvailable": true,
-                    "isConditional": false, "isLooped": false]
+            return [
+                "id": .string(transition.id), "name": .string(transition.name), "to": current.workflow.statusJSON(target, base: base),
+                "hasScreen": .bool(transition.hasScreen), "isGlobal": false, "isInitial": false, "isAvailable": true,
+                "isConditional": false, "isLooped": false,
+            ]
         }
         return .json(["expand": "transitions", "transitions": .array(offered)])
     }
@@ -271,8 +300,10 @@ extension JiraSimulator {
     // MARK: Identity
 
     private func myself(_ request: SimRequest, caller: JiraCaller, version: Int, settings current: JiraSettings) -> SimResponse {
-        var user: JSONValue = ["self": .string("\(Self.baseURL(of: request))/rest/api/\(version)/myself"), "emailAddress": .string(caller.email),
-                               "displayName": .string(caller.displayName), "active": true, "timeZone": "UTC"]
+        var user: JSONValue = [
+            "self": .string("\(Self.baseURL(of: request))/rest/api/\(version)/myself"), "emailAddress": .string(caller.email),
+            "displayName": .string(caller.displayName), "active": true, "timeZone": "UTC",
+        ]
         if current.deployment == .cloud {
             user = user.setting("accountId", to: .string(caller.name)).setting("accountType", to: "atlassian")
         } else {
@@ -282,8 +313,10 @@ extension JiraSimulator {
     }
 
     private func serverInfo(_ request: SimRequest, _ current: JiraSettings) -> SimResponse {
-        .json(["baseUrl": .string(Self.baseURL(of: request)), "version": current.deployment == .cloud ? "1001.0.0-SNAPSHOT" : "9.12.0",
-               "deploymentType": current.deployment == .cloud ? "Cloud" : "Server", "serverTitle": "Jira (simulated)"])
+        .json([
+            "baseUrl": .string(Self.baseURL(of: request)), "version": current.deployment == .cloud ? "1001.0.0-SNAPSHOT" : "9.12.0",
+            "deploymentType": current.deployment == .cloud ? "Cloud" : "Server", "serverTitle": "Jira (simulated)",
+        ])
     }
 
     // MARK: Helpers
@@ -303,12 +336,16 @@ extension JiraSimulator {
     private func browsePage(_ key: String) -> SimResponse {
         guard let issue = self.issue(key) else { return .htmlError(status: 404) }
         let escape: (String) -> String = {
-            $0.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            $0.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+                of: ">", with: "&gt;")
         }
-        let rows = [("Summary", issue.summary), ("Status", issue.status.name), ("Resolution", issue.resolution ?? "Unresolved"),
-                    ("Labels", issue.labels.joined(separator: " ")), ("Description", issue.descriptionText)]
-            .map { "<tr><th>\($0.0)</th><td>\(escape($0.1))</td></tr>" }.joined()
-        return .text("<!DOCTYPE html><html><body><h1>\(escape(issue.key))</h1><table>\(rows)</table></body></html>",
-                     contentType: "text/html; charset=utf-8")
+        let rows = [
+            ("Summary", issue.summary), ("Status", issue.status.name), ("Resolution", issue.resolution ?? "Unresolved"),
+            ("Labels", issue.labels.joined(separator: " ")), ("Description", issue.descriptionText),
+        ]
+        .map { "<tr><th>\($0.0)</th><td>\(escape($0.1))</td></tr>" }.joined()
+        return .text(
+            "<!DOCTYPE html><html><body><h1>\(escape(issue.key))</h1><table>\(rows)</table></body></html>",
+            contentType: "text/html; charset=utf-8")
     }
 }

@@ -37,8 +37,10 @@ extension JiraSimulator {
     }
 
     /// The issues a query finds, as the (lagging) index sees them, in the query's order.
-    private func search(_ jql: String, reconcile: Set<Int>, settings current: JiraSettings,
-                        requireBounded: Bool) throws(JiraRejection) -> [JiraIssue] {
+    private func search(
+        _ jql: String, reconcile: Set<Int>, settings current: JiraSettings,
+        requireBounded: Bool
+    ) throws(JiraRejection) -> [JiraIssue] {
         let query: JQLQuery
         do {
             query = try JQLParser.parse(jql)
@@ -47,7 +49,9 @@ extension JiraSimulator {
             throw JiraRejection(errorMessages: [error.message])
         }
         if requireBounded && !query.isBounded {
-            throw JiraRejection(errorMessages: ["Unbounded JQL queries are not allowed here. Please add a search restriction to your query."])
+            throw JiraRejection(errorMessages: [
+                "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+            ])
         }
         let indexedBefore = Date(timeIntervalSinceNow: -current.searchIndexLag)
         let visible = issues.filter { $0.created <= indexedBefore || reconcile.contains($0.id) }
@@ -87,8 +91,10 @@ extension JiraSimulator {
             let page = Array(found.dropFirst(startAt).prefix(limit))
             let base = Self.baseURL(of: request)
             let wanted = parameters.fields.map { Set($0) }
-            return .json(["expand": "schema,names", "startAt": .int(startAt), "maxResults": .int(limit), "total": .int(found.count),
-                          "issues": .array(page.map { Self.issueJSON($0, version: 2, fields: wanted, base: base, settings: current) })])
+            return .json([
+                "expand": "schema,names", "startAt": .int(startAt), "maxResults": .int(limit), "total": .int(found.count),
+                "issues": .array(page.map { Self.issueJSON($0, version: 2, fields: wanted, base: base, settings: current) }),
+            ])
         } catch {
             return Self.errorCollection(error)
         }
@@ -98,7 +104,9 @@ extension JiraSimulator {
     private static func pageToken(offset: Int) -> String { Data("sim-page:\(offset)".utf8).base64EncodedString() }
 
     private static func offset(ofPageToken token: String) -> Int? {
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), text.hasPrefix("sim-page:") else { return nil }
+        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), text.hasPrefix("sim-page:") else {
+            return nil
+        }
         return Int(text.dropFirst("sim-page:".count))
     }
 }

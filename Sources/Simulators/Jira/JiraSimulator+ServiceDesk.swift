@@ -36,12 +36,14 @@ extension JiraSimulator {
             return Self.serviceDeskError(404, "The service desk '\(deskID)' does not exist.", key: "sd.servicedesk.notfound")
         }
         guard let type = desk.requestTypes.first(where: { $0.id == typeID }) else {
-            return Self.serviceDeskError(404, "The request type '\(typeID)' does not exist in service desk \(deskID).", key: "sd.requesttype.notfound")
+            return Self.serviceDeskError(
+                404, "The request type '\(typeID)' does not exist in service desk \(deskID).", key: "sd.requesttype.notfound")
         }
         let values = body["requestFieldValues"]?.objectValue ?? [:]
         if let stranger = values.keys.sorted().first(where: { !type.fields.contains($0) }) {
-            return Self.serviceDeskError(400, "The field '\(stranger)' is not visible on the request type '\(type.name)'.",
-                                         key: "sd.request.field.not.on.requesttype")
+            return Self.serviceDeskError(
+                400, "The field '\(stranger)' is not visible on the request type '\(type.name)'.",
+                key: "sd.request.field.not.on.requesttype")
         }
         var fields = values
         fields["project"] = ["key": .string(desk.projectKey)]
@@ -61,7 +63,9 @@ extension JiraSimulator {
     /// `CustomerRequestDTO`: the category in upper case, dates in four forms, links to the portal and the agent view.
     static func requestJSON(_ issue: JiraIssue, base: String, settings current: JiraSettings) -> JSONValue {
         let created = dateJSON(issue.created)
-        let reporter: JSONValue = current.deployment == .cloud ? ["accountId": .string(issue.reporter), "displayName": .string(issue.reporter)]
+        let reporter: JSONValue =
+            current.deployment == .cloud
+            ? ["accountId": .string(issue.reporter), "displayName": .string(issue.reporter)]
             : ["name": .string(issue.reporter), "key": .string(issue.reporter), "displayName": .string(issue.reporter)]
         var values: [JSONValue] = [["fieldId": "summary", "label": "Summary", "value": .string(issue.summary)]]
         if issue.description != nil {
@@ -74,20 +78,27 @@ extension JiraSimulator {
         return [
             "issueId": .string(String(issue.id)), "issueKey": .string(issue.key), "requestTypeId": .string(issue.requestTypeID ?? ""),
             "serviceDeskId": .string(portal), "createdDate": created, "reporter": reporter,
-            "currentStatus": ["status": .string(issue.status.name), "statusCategory": .string(issue.status.category.rawValue.uppercased()),
-                              "statusDate": dateJSON(issue.updated)],
+            "currentStatus": [
+                "status": .string(issue.status.name), "statusCategory": .string(issue.status.category.rawValue.uppercased()),
+                "statusDate": dateJSON(issue.updated),
+            ],
             "requestFieldValues": .array(values),
-            "_links": ["jiraRest": .string("\(base)/rest/api/2/issue/\(issue.id)"),
-                       "web": .string("\(base)/servicedesk/customer/portal/\(portal)/\(issue.key)"),
-                       "self": .string("\(base)/rest/servicedeskapi/request/\(issue.id)"),
-                       "agent": .string("\(base)/browse/\(issue.key)")],
+            "_links": [
+                "jiraRest": .string("\(base)/rest/api/2/issue/\(issue.id)"),
+                "web": .string("\(base)/servicedesk/customer/portal/\(portal)/\(issue.key)"),
+                "self": .string("\(base)/rest/servicedeskapi/request/\(issue.id)"),
+                "agent": .string("\(base)/browse/\(issue.key)"),
+            ],
         ]
     }
 
     private static func dateJSON(_ date: Date) -> JSONValue {
         let stamp = JiraTime.format(date)
-        return ["iso8601": .string(String(stamp.prefix(19)) + "+0000"), "jira": .string(stamp), "friendly": .string(String(stamp.prefix(16)).replacingOccurrences(of: "T", with: " ")),
-                "epochMillis": .int(JiraTime.epochMillis(date))]
+        return [
+            "iso8601": .string(String(stamp.prefix(19)) + "+0000"), "jira": .string(stamp),
+            "friendly": .string(String(stamp.prefix(16)).replacingOccurrences(of: "T", with: " ")),
+            "epochMillis": .int(JiraTime.epochMillis(date)),
+        ]
     }
 
     /// `{"body": "text", "public": false}` is an internal comment; `public` is required.
@@ -96,8 +107,9 @@ extension JiraSimulator {
             return Self.serviceDeskError(400, "The request body must be a JSON object.", key: "sd.request.body.invalid")
         }
         guard let isPublic = body["public"]?.boolValue else {
-            return Self.serviceDeskError(400, "The 'public' field is required: true for a reply to the customer, false for an internal comment.",
-                                         key: "sd.comment.public.required")
+            return Self.serviceDeskError(
+                400, "The 'public' field is required: true for a reply to the customer, false for an internal comment.",
+                key: "sd.comment.public.required")
         }
         guard let text = body["body"]?.stringValue, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return Self.serviceDeskError(400, "The comment body must be a non-empty string.", key: "sd.comment.body.required")
@@ -105,12 +117,16 @@ extension JiraSimulator {
         guard let issue = self.issue(key), Self.belongsToServiceDesk(issue, settings) else { return Self.requestNotFound(key) }
         do {
             let comment = try store.withLock { store throws(JiraRejection) in
-                try store.addComment(to: issue.key, body: AtlassianDocument.document(fromPlainText: text), isPublic: isPublic, author: caller.name)
+                try store.addComment(
+                    to: issue.key, body: AtlassianDocument.document(fromPlainText: text), isPublic: isPublic, author: caller.name)
             }
-            return .json(["id": .string(String(comment.id)), "body": .string(comment.text), "public": .bool(comment.isPublic),
-                          "author": ["displayName": .string(caller.displayName)], "created": Self.dateJSON(comment.created),
-                          "_links": ["self": .string("\(Self.baseURL(of: request))/rest/servicedeskapi/request/\(key)/comment/\(comment.id)")]],
-                         status: 201)
+            return .json(
+                [
+                    "id": .string(String(comment.id)), "body": .string(comment.text), "public": .bool(comment.isPublic),
+                    "author": ["displayName": .string(caller.displayName)], "created": Self.dateJSON(comment.created),
+                    "_links": ["self": .string("\(Self.baseURL(of: request))/rest/servicedeskapi/request/\(key)/comment/\(comment.id)")],
+                ],
+                status: 201)
         } catch {
             return Self.requestNotFound(key)
         }

@@ -101,7 +101,10 @@ public final class JiraSimulator: SimulatedService {
     // MARK: Envelopes
 
     static func errorCollectionJSON(_ rejection: JiraRejection) -> JSONValue {
-        ["errorMessages": .array(rejection.errorMessages.map(JSONValue.string)), "errors": .object(rejection.errors.mapValues(JSONValue.string))]
+        [
+            "errorMessages": .array(rejection.errorMessages.map(JSONValue.string)),
+            "errors": .object(rejection.errors.mapValues(JSONValue.string)),
+        ]
     }
 
     /// The platform's ErrorCollection.
@@ -130,14 +133,17 @@ public final class JiraSimulator: SimulatedService {
 
     /// Creates an issue as a person would in the UI (no create-screen checks beyond the project).
     @discardableResult
-    public func createIssue(project: String = "OPS", summary: String, description: String? = nil, issueType: String = "Incident",
-                            labels: [String] = [], reporter: String = "analyst") throws(JiraRejection) -> JiraIssue {
+    public func createIssue(
+        project: String = "OPS", summary: String, description: String? = nil, issueType: String = "Incident",
+        labels: [String] = [], reporter: String = "analyst"
+    ) throws(JiraRejection) -> JiraIssue {
         let current = settings
         guard let project = current.project(project) else {
             throw JiraRejection(errors: ["project": "Specify a valid project ID or key"])
         }
-        let new = JiraNewIssue(project: project, issueType: issueType, summary: summary,
-                               description: description.map(AtlassianDocument.document(fromPlainText:)), labels: labels)
+        let new = JiraNewIssue(
+            project: project, issueType: issueType, summary: summary,
+            description: description.map(AtlassianDocument.document(fromPlainText:)), labels: labels)
         return store.withLock { $0.create(new, workflow: current.workflow, reporter: reporter) }
     }
 
@@ -151,7 +157,9 @@ public final class JiraSimulator: SimulatedService {
             let offered = workflow.transitions(from: issue.status.name)
             guard let transition = offered.first(where: { $0.name.lowercased() == name.lowercased() }) else {
                 let names = offered.map(\.name).joined(separator: ", ")
-                throw JiraRejection(errorMessages: ["No transition '\(name)' from \(issue.status.name); offered: \(names.isEmpty ? "none" : names)."])
+                throw JiraRejection(errorMessages: [
+                    "No transition '\(name)' from \(issue.status.name); offered: \(names.isEmpty ? "none" : names)."
+                ])
             }
             return try store.transition(keyOrID, transitionID: transition.id, resolution: resolution, workflow: workflow)
         }

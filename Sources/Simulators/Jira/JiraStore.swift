@@ -88,10 +88,12 @@ public struct JiraProject: Sendable, Equatable {
     /// The priority of an issue created without one.
     public var defaultPriority: String
 
-    public init(id: String = "10000", key: String = "OPS", name: String = "Operations",
-                issueTypes: [String] = ["Incident", "Service Request", "Task", "Bug"],
-                components: [String] = ["Batch", "Database", "Network"],
-                priorities: [String] = ["Highest", "High", "Medium", "Low", "Lowest"], defaultPriority: String = "Medium") {
+    public init(
+        id: String = "10000", key: String = "OPS", name: String = "Operations",
+        issueTypes: [String] = ["Incident", "Service Request", "Task", "Bug"],
+        components: [String] = ["Batch", "Database", "Network"],
+        priorities: [String] = ["Highest", "High", "Medium", "Low", "Lowest"], defaultPriority: String = "Medium"
+    ) {
         self.id = id
         self.key = key
         self.name = name
@@ -112,8 +114,10 @@ public struct JiraServiceDesk: Sendable, Equatable {
         /// The field ids the request type exposes; anything else in `requestFieldValues` is refused.
         public var fields: [String]
 
-        public init(id: String, name: String, issueType: String,
-                    fields: [String] = ["summary", "description", "labels", "priority", "components"]) {
+        public init(
+            id: String, name: String, issueType: String,
+            fields: [String] = ["summary", "description", "labels", "priority", "components"]
+        ) {
             self.id = id
             self.name = name
             self.issueType = issueType
@@ -125,8 +129,10 @@ public struct JiraServiceDesk: Sendable, Equatable {
     public var projectKey: String
     public var requestTypes: [RequestType]
 
-    public init(id: String = "1", projectKey: String = "OPS",
-                requestTypes: [RequestType] = [RequestType(id: "10", name: "Report an incident", issueType: "Incident")]) {
+    public init(
+        id: String = "1", projectKey: String = "OPS",
+        requestTypes: [RequestType] = [RequestType(id: "10", name: "Report an incident", issueType: "Incident")]
+    ) {
         self.id = id
         self.projectKey = projectKey
         self.requestTypes = requestTypes
@@ -186,8 +192,10 @@ struct JiraStore {
     }
 
     /// Applies transition `transitionID` if the issue's status offers it; `resolution` overrides the one it sets.
-    mutating func transition(_ keyOrID: String, transitionID: String, resolution override: String? = nil,
-                             workflow: JiraWorkflow, now: Date = Date()) throws(JiraRejection) -> JiraIssue {
+    mutating func transition(
+        _ keyOrID: String, transitionID: String, resolution override: String? = nil,
+        workflow: JiraWorkflow, now: Date = Date()
+    ) throws(JiraRejection) -> JiraIssue {
         let index = try index(of: keyOrID)
         var issue = issues[index]
         guard let transition = workflow.transitions(from: issue.status.name).first(where: { $0.id == transitionID }),
@@ -208,8 +216,10 @@ struct JiraStore {
         return issue
     }
 
-    mutating func addComment(to keyOrID: String, body: JSONValue, isPublic: Bool, author: String,
-                             now: Date = Date()) throws(JiraRejection) -> JiraComment {
+    mutating func addComment(
+        to keyOrID: String, body: JSONValue, isPublic: Bool, author: String,
+        now: Date = Date()
+    ) throws(JiraRejection) -> JiraComment {
         let index = try index(of: keyOrID)
         let comment = JiraComment(id: nextCommentID, body: body, isPublic: isPublic, author: author, created: now)
         nextCommentID += 1
@@ -218,13 +228,17 @@ struct JiraStore {
         return comment
     }
 
-    mutating func attach(_ files: [(fileName: String, mimeType: String, data: Data)], to keyOrID: String, author: String,
-                         now: Date = Date()) throws(JiraRejection) -> [JiraAttachment] {
+    mutating func attach(
+        _ files: [(fileName: String, mimeType: String, data: Data)], to keyOrID: String, author: String,
+        now: Date = Date()
+    ) throws(JiraRejection) -> [JiraAttachment] {
         let index = try index(of: keyOrID)
         var added: [JiraAttachment] = []
         for file in files {
-            added.append(JiraAttachment(id: nextAttachmentID, fileName: file.fileName, mimeType: file.mimeType, data: file.data,
-                                        author: author, created: now))
+            added.append(
+                JiraAttachment(
+                    id: nextAttachmentID, fileName: file.fileName, mimeType: file.mimeType, data: file.data,
+                    author: author, created: now))
             nextAttachmentID += 1
         }
         issues[index].attachments += added

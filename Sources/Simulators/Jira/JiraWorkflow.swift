@@ -135,8 +135,10 @@ public struct JiraWorkflow: Sendable, Equatable {
     }
 
     func statusJSON(_ status: JiraStatus, base: String) -> JSONValue {
-        ["self": .string("\(base)/rest/api/2/status/\(status.id)"), "id": .string(status.id), "name": .string(status.name),
-         "statusCategory": status.category.json]
+        [
+            "self": .string("\(base)/rest/api/2/status/\(status.id)"), "id": .string(status.id), "name": .string(status.name),
+            "statusCategory": status.category.json,
+        ]
     }
 
     func resolutionJSON(_ name: String?, base: String) -> JSONValue {

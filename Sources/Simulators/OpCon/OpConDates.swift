@@ -6,7 +6,9 @@ enum OpConDates {
     static func compactDay(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(whereSeparator: { $0 == "-" || $0 == "/" }).map(String.init)
-        let year: String, month: String, day: String
+        let year: String
+        let month: String
+        let day: String
         if parts.count == 1, trimmed.count == 8, trimmed.allSatisfy(\.isNumber) {
             (year, month, day) = (String(trimmed.prefix(4)), String(trimmed.dropFirst(4).prefix(2)), String(trimmed.suffix(2)))
         } else if parts.count == 3, parts[0].count == 4, trimmed.contains("-") {

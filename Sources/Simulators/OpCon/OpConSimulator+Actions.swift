@@ -25,15 +25,20 @@ extension OpConSimulator {
             let results = jobIDs.map { Self.apply(action, to: $0, reason: reason, in: &store) }
             let failures = results.filter { $0["result"]?.stringValue == "failed" }.count
             func response(_ id: Int, _ result: String, _ jobs: [JSONValue], _ message: String?) -> JSONValue {
-                ["id": .int(id), "action": .string(action), "result": .string(result), "jobs": .array(jobs),
-                 "reason": reason.map(JSONValue.string) ?? nil, "message": message.map(JSONValue.string) ?? nil,
-                 "expires": .string(SimTime.opcon(Date(timeIntervalSinceNow: 3_600)))]
+                [
+                    "id": .int(id), "action": .string(action), "result": .string(result), "jobs": .array(jobs),
+                    "reason": reason.map(JSONValue.string) ?? nil, "message": message.map(JSONValue.string) ?? nil,
+                    "expires": .string(SimTime.opcon(Date(timeIntervalSinceNow: 3_600))),
+                ]
             }
             let pending = jobIDs.map { JSONValue.object(["id": .string($0), "result": "submitted", "message": nil]) }
             return store.addJobAction(
                 submitted: { response($0, "submitted", pending, nil) },
-                final: { response($0, failures == 0 ? "success" : "failed", results,
-                                  failures == 0 ? nil : "\(failures) of \(results.count) jobs could not be processed.") },
+                final: {
+                    response(
+                        $0, failures == 0 ? "success" : "failed", results,
+                        failures == 0 ? nil : "\(failures) of \(results.count) jobs could not be processed.")
+                },
                 polls: polls)
         }
         return .json(answer)
@@ -42,7 +47,8 @@ extension OpConSimulator {
     private static func apply(_ action: String, to jobID: String, reason: String?, in store: inout OpConStore) -> JSONValue {
         guard let current = store.jobs[jobID]?.status else {
             let message = "Daily job '\(jobID)' was not found."
-            store.appliedActions.append(OpConJobActionRecord(jobID: jobID, action: action, reason: reason, applied: false, message: message))
+            store.appliedActions.append(
+                OpConJobActionRecord(jobID: jobID, action: action, reason: reason, applied: false, message: message))
             return ["id": .string(jobID), "result": "failed", "message": .string(message), "status": nil]
         }
         switch OpConJobActionRules.outcome(of: action, from: current) {
@@ -51,7 +57,8 @@ extension OpConSimulator {
             store.appliedActions.append(OpConJobActionRecord(jobID: jobID, action: action, reason: reason, applied: true, message: nil))
             return ["id": .string(jobID), "result": "success", "message": nil, "status": target.json]
         case .refuse(let message):
-            store.appliedActions.append(OpConJobActionRecord(jobID: jobID, action: action, reason: reason, applied: false, message: message))
+            store.appliedActions.append(
+                OpConJobActionRecord(jobID: jobID, action: action, reason: reason, applied: false, message: message))
             return ["id": .string(jobID), "result": "failed", "message": .string(message), "status": current.json]
         }
     }
@@ -70,7 +77,8 @@ extension OpConSimulator {
             return Self.apiError(400, "The request body must be a job instance action object.", code: 1002, resource: "jobInstanceAction")
         }
         guard let action = body["action"]?.stringValue?.uppercased(), action == "LIST" || action == "FILE" else {
-            return Self.apiError(400, "A job instance action must be LIST or FILE.", code: 1002, resource: "jobInstanceAction", name: "action")
+            return Self.apiError(
+                400, "A job instance action must be LIST or FILE.", code: 1002, resource: "jobInstanceAction", name: "action")
         }
         let items = body["jobInstanceActionItems"]?.arrayValue ?? []
         let requested = items.compactMap { item -> (Int, String?)? in
@@ -78,8 +86,9 @@ extension OpConSimulator {
             return (number, item["jorsRequestParameters"]?.stringValue)
         }
         guard !requested.isEmpty, requested.count == items.count else {
-            return Self.apiError(400, "Each jobInstanceActionItems entry needs a numeric id (the job number).", code: 1002,
-                                 resource: "jobInstanceAction", name: "jobInstanceActionItems")
+            return Self.apiError(
+                400, "Each jobInstanceActionItems entry needs a numeric id (the job number).", code: 1002,
+                resource: "jobInstanceAction", name: "jobInstanceActionItems")
         }
         let settings = self.settings
         let answer = store.withLock { store -> JSONValue in
@@ -88,12 +97,16 @@ extension OpConSimulator {
             }
             let firstFailure = results.first { $0["result"]?.stringValue == "failed" }
             func response(_ id: Int, _ result: String, _ items: [JSONValue], _ message: JSONValue) -> JSONValue {
-                ["id": .int(id), "action": .string(action), "result": .string(result), "message": message,
-                 "jobInstanceActionItems": .array(items), "expires": .string(SimTime.opcon(Date(timeIntervalSinceNow: 3_600)))]
+                [
+                    "id": .int(id), "action": .string(action), "result": .string(result), "message": message,
+                    "jobInstanceActionItems": .array(items), "expires": .string(SimTime.opcon(Date(timeIntervalSinceNow: 3_600))),
+                ]
             }
             let pending = requested.map { number, parameters -> JSONValue in
-                ["id": .int(number), "jorsRequestParameters": parameters.map(JSONValue.string) ?? nil, "result": "submitted",
-                 "message": nil, "files": nil, "data": nil]
+                [
+                    "id": .int(number), "jorsRequestParameters": parameters.map(JSONValue.string) ?? nil, "result": "submitted",
+                    "message": nil, "files": nil, "data": nil,
+                ]
             }
             return store.addInstanceAction(
                 submitted: { response($0, "submitted", pending, nil) },
@@ -105,9 +118,11 @@ extension OpConSimulator {
 
     private static func output(action: String, jobNumber: Int, parameters: String?, jorsFailure: String?, store: OpConStore) -> JSONValue {
         func item(_ result: String, message: String? = nil, files: [String]? = nil, data: String? = nil) -> JSONValue {
-            ["id": .int(jobNumber), "jorsRequestParameters": parameters.map(JSONValue.string) ?? nil, "result": .string(result),
-             "message": message.map(JSONValue.string) ?? nil, "files": files.map { .array($0.map(JSONValue.string)) } ?? nil,
-             "data": data.map(JSONValue.string) ?? nil]
+            [
+                "id": .int(jobNumber), "jorsRequestParameters": parameters.map(JSONValue.string) ?? nil, "result": .string(result),
+                "message": message.map(JSONValue.string) ?? nil, "files": files.map { .array($0.map(JSONValue.string)) } ?? nil,
+                "data": data.map(JSONValue.string) ?? nil,
+            ]
         }
         guard let id = store.jobID(jobNumber: jobNumber), let job = store.jobs[id] else {
             return item("failed", message: "Job number \(jobNumber) was not found in the daily tables.")
@@ -127,7 +142,8 @@ extension OpConSimulator {
 
     func pollJobInstanceAction(_ idText: String) -> SimResponse {
         guard let id = Int(idText), let answer = store.withLock({ $0.instanceActions[id]?.poll() }) else {
-            return Self.apiError(404, "Job instance action '\(idText)' was not found.", code: 1001, resource: "jobInstanceAction", name: "id")
+            return Self.apiError(
+                404, "Job instance action '\(idText)' was not found.", code: 1001, resource: "jobInstanceAction", name: "id")
         }
         return .json(answer)
     }

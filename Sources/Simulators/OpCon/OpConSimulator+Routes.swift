@@ -82,12 +82,16 @@ extension OpConSimulator {
     }
 
     private func getJob(_ id: String) -> SimResponse {
-        guard let job = job(id) else { return Self.apiError(404, "Daily job '\(id)' was not found.", code: 1001, resource: "dailyJob", name: "id") }
+        guard let job = job(id) else {
+            return Self.apiError(404, "Daily job '\(id)' was not found.", code: 1001, resource: "dailyJob", name: "id")
+        }
         return .json(job)
     }
 
     private func putJob(_ id: String, _ request: SimRequest) -> SimResponse {
-        guard job(id) != nil else { return Self.apiError(404, "Daily job '\(id)' was not found.", code: 1001, resource: "dailyJob", name: "id") }
+        guard job(id) != nil else {
+            return Self.apiError(404, "Daily job '\(id)' was not found.", code: 1001, resource: "dailyJob", name: "id")
+        }
         guard let body = try? request.jsonBody(), case .object = body else {
             return Self.apiError(400, "The request body must be a daily job object.", code: 1002, resource: "dailyJob")
         }
@@ -95,7 +99,8 @@ extension OpConSimulator {
             return Self.apiError(400, "The daily job 'id' is required.", code: 1002, resource: "dailyJob", name: "id")
         }
         guard bodyID == id else {
-            return Self.apiError(400, "The body id '\(bodyID)' does not match the path id '\(id)'.", code: 1002, resource: "dailyJob", name: "id")
+            return Self.apiError(
+                400, "The body id '\(bodyID)' does not match the path id '\(id)'.", code: 1002, resource: "dailyJob", name: "id")
         }
         guard let stored = store.withLock({ $0.replace(id: id, with: body) }) else { return getJob(id) }
         return .json(stored)
@@ -113,7 +118,8 @@ extension OpConSimulator {
         let existing = store.withLock { $0.incidentTicket(of: id) }
         if let ticket {
             guard ticket == "1", let existing else {
-                return Self.apiError(404, "Incident ticket \(ticket) was not found for daily job \(uid).", code: 1001, resource: "incidentTicket")
+                return Self.apiError(
+                    404, "Incident ticket \(ticket) was not found for daily job \(uid).", code: 1001, resource: "incidentTicket")
             }
             switch request.method {
             case "GET": return .json(existing)
@@ -128,7 +134,8 @@ extension OpConSimulator {
         case "GET": return .json(.array(existing.map { [$0] } ?? []))
         case "POST":
             if existing != nil && !settings.incidentTicketPostOverwrites {
-                return Self.apiError(400, "DailyJob only supports a single instance of an incident ticket.", code: 1002, resource: "incidentTicket")
+                return Self.apiError(
+                    400, "DailyJob only supports a single instance of an incident ticket.", code: 1002, resource: "incidentTicket")
             }
             return storeTicket(request, jobID: id, status: 201)
         default: return methodNotAllowed(request)
@@ -137,7 +144,9 @@ extension OpConSimulator {
 
     private func storeTicket(_ request: SimRequest, jobID: String, status: Int) -> SimResponse {
         guard let body = try? request.jsonBody(), case .object = body else {
-            return Self.apiError(400, "The request body must be an incident ticket object {id, ticketId, ticketUrl}.", code: 1002, resource: "incidentTicket")
+            return Self.apiError(
+                400, "The request body must be an incident ticket object {id, ticketId, ticketUrl}.", code: 1002, resource: "incidentTicket"
+            )
         }
         let ticket = store.withLock { store -> JSONValue? in
             store.setIncidentTicket(of: jobID, ticketID: body["ticketId"] ?? nil, url: body["ticketUrl"] ?? nil)

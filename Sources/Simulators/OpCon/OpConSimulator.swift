@@ -51,10 +51,12 @@ public final class OpConSimulator: SimulatedService {
     /// `date` is `yyyy-MM-dd` (or `yyyyMMdd`, `MM/dd/yyyy`); `logFiles` are name → text, in the order JORS lists them;
     /// `extraFields` are stored as further job members (a client must carry them through a PUT).
     @discardableResult
-    public func addJob(date: String, scheduleID: Int, instance: Int = 1, schedule: String, job: String,
-                       agent: String = "WINAGENT01", tags: [String] = [], documentation: String? = nil,
-                       status: OpConJobStatus = .failed, termination: String = "Exit Code 1",
-                       logFiles: KeyValuePairs<String, String> = [:], extraFields: [String: JSONValue] = [:]) -> String {
+    public func addJob(
+        date: String, scheduleID: Int, instance: Int = 1, schedule: String, job: String,
+        agent: String = "WINAGENT01", tags: [String] = [], documentation: String? = nil,
+        status: OpConJobStatus = .failed, termination: String = "Exit Code 1",
+        logFiles: KeyValuePairs<String, String> = [:], extraFields: [String: JSONValue] = [:]
+    ) -> String {
         guard let day = OpConDates.compactDay(date) else {
             preconditionFailure("OpConSimulator.addJob: date '\(date)' is not yyyy-MM-dd")
         }
@@ -93,7 +95,12 @@ public final class OpConSimulator: SimulatedService {
     /// OpCon's classic error body: an array of ApiError. The codes are the simulator's own
     /// (1001 not found, 1002 bad request, 2001 authentication); clients should read the message.
     static func apiError(_ status: Int, _ message: String, code: Int, resource: String? = nil, name: String? = nil) -> SimResponse {
-        .json([["resource": resource.map(JSONValue.string) ?? nil, "name": name.map(JSONValue.string) ?? nil,
-                "code": .int(code), "message": .string(message)]], status: status)
+        .json(
+            [
+                [
+                    "resource": resource.map(JSONValue.string) ?? nil, "name": name.map(JSONValue.string) ?? nil,
+                    "code": .int(code), "message": .string(message),
+                ]
+            ], status: status)
     }
 }

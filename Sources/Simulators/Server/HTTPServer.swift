@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A small HTTP/1.1 server on 127.0.0.1: one thread per connection, keep-alive, chunked request
 /// bodies, and a clean `stop()` that closes the listener and every open connection.
@@ -147,8 +148,10 @@ public final class HTTPServer: Sendable {
 
     private func acceptLoop(listener: Int32, wakeRead: Int32) {
         while true {
-            var entries = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+            var entries = [
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&entries, 2, -1)
             if ready < 0 {
                 if errno == EINTR { continue }

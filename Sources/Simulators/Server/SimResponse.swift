@@ -41,7 +41,8 @@ public struct SimResponse: Sendable {
     /// The kind of HTML error page a proxy or IIS puts in front of a service.
     public static func htmlError(status: Int) -> SimResponse {
         let title = "\(status) \(HTTPStatus.reason(status))"
-        let page = "<!DOCTYPE html><html><head><title>\(title)</title></head><body><h1>\(title)</h1>"
+        let page =
+            "<!DOCTYPE html><html><head><title>\(title)</title></head><body><h1>\(title)</h1>"
             + "<p>The server could not complete the request.</p></body></html>"
         return text(page, status: status, contentType: "text/html; charset=utf-8")
     }

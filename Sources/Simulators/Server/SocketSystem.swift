@@ -1,35 +1,36 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The socket details that differ between Linux and macOS, kept in one place.
 enum SocketSystem {
     /// `SOCK_STREAM` as the platform's `socket(2)` wants it.
     static var streamType: Int32 {
         #if canImport(Glibc)
-        return Int32(SOCK_STREAM.rawValue)
+            return Int32(SOCK_STREAM.rawValue)
         #else
-        return SOCK_STREAM
+            return SOCK_STREAM
         #endif
     }
 
     /// Flags for `send(2)`: a peer that went away must not kill the process with SIGPIPE.
     static var sendFlags: Int32 {
         #if canImport(Glibc)
-        return Int32(MSG_NOSIGNAL)
+            return Int32(MSG_NOSIGNAL)
         #else
-        return 0
+            return 0
         #endif
     }
 
     /// On macOS SIGPIPE is switched off per socket instead of per send.
     static func suppressSigPipe(_ fd: Int32) {
         #if canImport(Darwin)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
         #endif
     }
 
@@ -37,7 +38,7 @@ enum SocketSystem {
     static func address(ipv4 hostOrder: UInt32, port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         #if canImport(Darwin)
-        address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
+            address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
         #endif
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian

@@ -21,7 +21,8 @@ public struct BusinessRuleSwitches: Sendable, Equatable {
     }
 
     /// Every rule off: nothing calls OpCon back (for `connector sync` tests).
-    public static let allOff = BusinessRuleSwitches(ticketAccepted: false, ticketResolved: false, ticketRestart: false, ticketCancelled: false)
+    public static let allOff = BusinessRuleSwitches(
+        ticketAccepted: false, ticketResolved: false, ticketRestart: false, ticketCancelled: false)
 
     /// The rules that fire for `record`, by name, with the OpCon action each sends. Conditions test
     /// the current value (not a change), as the shipped rules do: every update while Resolved re-sends.
@@ -85,8 +86,9 @@ final class BusinessRuleRunner: Sendable {
                 headers.set("Authorization", "Token \(opconToken)")
                 headers.set("Content-Type", "application/json")
                 do {
-                    let response = try SimHTTPClient.send("POST", "http://\(callback.address)/api/jobactions", headers: headers,
-                                                          body: body.data(), timeout: 5)
+                    let response = try SimHTTPClient.send(
+                        "POST", "http://\(callback.address)/api/jobactions", headers: headers,
+                        body: body.data(), timeout: 5)
                     callback.status = response.status
                 } catch {
                     callback.error = String(describing: error)

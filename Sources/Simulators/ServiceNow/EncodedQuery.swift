@@ -9,10 +9,23 @@ public typealias ServiceNowRecord = [String: String]
 /// `ORDERBY`/`ORDERBYDESC`. Parts it cannot read are dropped, as the real instance does.
 struct EncodedQuery {
     enum Operator: String, CaseIterable {
-        case notLike = "NOT LIKE", notIn = "NOT IN", isNotEmpty = "ISNOTEMPTY", emptyString = "EMPTYSTRING"
-        case startsWith = "STARTSWITH", endsWith = "ENDSWITH", isEmpty = "ISEMPTY", anything = "ANYTHING"
-        case between = "BETWEEN", like = "LIKE", inList = "IN"
-        case notEquals = "!=", lessOrEqual = "<=", greaterOrEqual = ">=", equals = "=", less = "<", greater = ">"
+        case notLike = "NOT LIKE"
+        case notIn = "NOT IN"
+        case isNotEmpty = "ISNOTEMPTY"
+        case emptyString = "EMPTYSTRING"
+        case startsWith = "STARTSWITH"
+        case endsWith = "ENDSWITH"
+        case isEmpty = "ISEMPTY"
+        case anything = "ANYTHING"
+        case between = "BETWEEN"
+        case like = "LIKE"
+        case inList = "IN"
+        case notEquals = "!="
+        case lessOrEqual = "<="
+        case greaterOrEqual = ">="
+        case equals = "="
+        case less = "<"
+        case greater = ">"
 
         /// Longest spellings first, so `NOT LIKE` wins over `LIKE` and `<=` over `<`.
         static let bySpellingLength = allCases.sorted { $0.rawValue.count > $1.rawValue.count }

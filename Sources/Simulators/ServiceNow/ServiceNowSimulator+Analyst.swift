@@ -22,15 +22,21 @@ extension ServiceNowSimulator {
                 guard let state = fields["state"] else {
                     throw ServiceNowRejection(status: 400, message: "Missing state", detail: "Send {\"state\": \"2\"}")
                 }
-                return try setState(state, of: segments[1], closeCode: fields["close_code"], closeNotes: fields["close_notes"],
-                                    workNote: fields["work_notes"])
+                return try setState(
+                    state, of: segments[1], closeCode: fields["close_code"], closeNotes: fields["close_notes"],
+                    workNote: fields["work_notes"])
             }
         case ("GET", "callbacks", 1):
-            return .json(.array(callbacks.map { callback in
-                ["rule": .string(callback.rule), "action": .string(callback.action), "incident": .string(callback.incidentNumber),
-                 "address": .string(callback.address), "jobId": .string(callback.jobID),
-                 "status": callback.status.map(JSONValue.int) ?? nil, "error": callback.error.map(JSONValue.string) ?? nil]
-            }))
+            return .json(
+                .array(
+                    callbacks.map { callback in
+                        [
+                            "rule": .string(callback.rule), "action": .string(callback.action),
+                            "incident": .string(callback.incidentNumber),
+                            "address": .string(callback.address), "jobId": .string(callback.jobID),
+                            "status": callback.status.map(JSONValue.int) ?? nil, "error": callback.error.map(JSONValue.string) ?? nil,
+                        ]
+                    }))
         case ("GET", "rules", 1):
             return .json(Self.describe(settings.businessRules))
         case ("POST", "rules", 1):
@@ -49,7 +55,9 @@ extension ServiceNowSimulator {
         }
     }
 
-    private func analystWrite(_ request: SimRequest, _ write: (ServiceNowRecord) throws(ServiceNowRejection) -> ServiceNowRecord) -> SimResponse {
+    private func analystWrite(
+        _ request: SimRequest, _ write: (ServiceNowRecord) throws(ServiceNowRejection) -> ServiceNowRecord
+    ) -> SimResponse {
         switch Self.fields(of: request) {
         case .failure(let rejection): return Self.error(rejection)
         case .success(let fields):
@@ -72,7 +80,9 @@ extension ServiceNowSimulator {
     }
 
     private static func describe(_ switches: BusinessRuleSwitches) -> JSONValue {
-        ["ticketAccepted": .bool(switches.ticketAccepted), "ticketResolved": .bool(switches.ticketResolved),
-         "ticketRestart": .bool(switches.ticketRestart), "ticketCancelled": .bool(switches.ticketCancelled)]
+        [
+            "ticketAccepted": .bool(switches.ticketAccepted), "ticketResolved": .bool(switches.ticketResolved),
+            "ticketRestart": .bool(switches.ticketRestart), "ticketCancelled": .bool(switches.ticketCancelled),
+        ]
     }
 }

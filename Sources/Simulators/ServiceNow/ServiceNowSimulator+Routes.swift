@@ -76,8 +76,10 @@ extension ServiceNowSimulator {
     /// A JSON object body as field → string (numbers and booleans as text, null as "", reference objects by `value`).
     static func fields(of request: SimRequest) -> Result<ServiceNowRecord, ServiceNowRejection> {
         guard !request.body.isEmpty, let body = try? request.jsonBody(), case .object(let members) = body else {
-            return .failure(ServiceNowRejection(status: 400, message: "Exception while reading request",
-                                                detail: "The request body must be a JSON object"))
+            return .failure(
+                ServiceNowRejection(
+                    status: 400, message: "Exception while reading request",
+                    detail: "The request body must be a JSON object"))
         }
         var fields: ServiceNowRecord = [:]
         for (name, value) in members {
@@ -102,8 +104,10 @@ extension ServiceNowSimulator {
     }
 
     /// The list semantics shared by every table: query, order, offset, limit, `X-Total-Count`.
-    static func list(_ rows: [(sequence: Int, record: ServiceNowRecord)], _ request: SimRequest, knownFields: Set<String>,
-                     strictFields: Bool, defaultLimit: Int) -> SimResponse {
+    static func list(
+        _ rows: [(sequence: Int, record: ServiceNowRecord)], _ request: SimRequest, knownFields: Set<String>,
+        strictFields: Bool, defaultLimit: Int
+    ) -> SimResponse {
         let query: EncodedQuery
         if let text = request.query("sysparm_query") {
             query = EncodedQuery(text)
@@ -179,7 +183,9 @@ extension ServiceNowSimulator {
 
     private func journalTable(_ request: SimRequest) -> SimResponse {
         let rows = store.withLock { $0.journal }
-        return Self.list(rows, request, knownFields: ServiceNowStore.journalColumns, strictFields: settings.unknownQueryFieldsMatchNothing, defaultLimit: 10_000)
+        return Self.list(
+            rows, request, knownFields: ServiceNowStore.journalColumns, strictFields: settings.unknownQueryFieldsMatchNothing,
+            defaultLimit: 10_000)
     }
 
     // MARK: Attachment API
@@ -192,7 +198,9 @@ extension ServiceNowSimulator {
         case ("GET", 0):
             guard Self.acceptsJSON(request) else { return Self.notAcceptable() }
             let rows = store.withLock { $0.attachments.map { ($0.sequence, $0.attachment.metadata) } }
-            return Self.list(rows, request, knownFields: ServiceNowStore.attachmentColumns, strictFields: settings.unknownQueryFieldsMatchNothing, defaultLimit: 1_000)
+            return Self.list(
+                rows, request, knownFields: ServiceNowStore.attachmentColumns, strictFields: settings.unknownQueryFieldsMatchNothing,
+                defaultLimit: 1_000)
         case ("GET", 1), ("GET", 2), ("DELETE", 1):
             let sysID = rest[0]
             guard let attachment = store.withLock({ $0.attachments.first { $0.attachment.sysID == sysID }?.attachment }) else {
@@ -204,8 +212,9 @@ extension ServiceNowSimulator {
             }
             if lower.count == 2 {
                 guard lower[1] == "file" else { return Self.noSuchResource() }
-                return SimResponse(status: 200, headers: ["Content-Type": attachment.metadata["content_type"] ?? "application/octet-stream"],
-                                   body: attachment.data)
+                return SimResponse(
+                    status: 200, headers: ["Content-Type": attachment.metadata["content_type"] ?? "application/octet-stream"],
+                    body: attachment.data)
             }
             return .json(["result": .object(attachment.metadata.mapValues(JSONValue.string))])
         default:
@@ -242,8 +251,9 @@ extension ServiceNowSimulator {
         guard let record = incident(sysID) else { return .htmlError(status: 404) }
         let rows = ["number", "state", "short_description", "description", "correlation_id", "close_code", "close_notes"]
             .map { "<tr><th>\($0)</th><td>\(Self.escapeHTML(record[$0] ?? ""))</td></tr>" }.joined()
-        return .text("<!DOCTYPE html><html><body><h1>\(record["number"] ?? "")</h1><table>\(rows)</table></body></html>",
-                     contentType: "text/html; charset=utf-8")
+        return .text(
+            "<!DOCTYPE html><html><body><h1>\(record["number"] ?? "")</h1><table>\(rows)</table></body></html>",
+            contentType: "text/html; charset=utf-8")
     }
 
     static func escapeHTML(_ text: String) -> String {

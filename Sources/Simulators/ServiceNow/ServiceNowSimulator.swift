@@ -75,7 +75,8 @@ public final class ServiceNowSimulator: SimulatedService {
 
     /// ServiceNow's error envelope.
     static func error(_ status: Int, message: String, detail: String?) -> SimResponse {
-        .json(["error": ["message": .string(message), "detail": detail.map(JSONValue.string) ?? nil], "status": "failure"], status: status)
+        .json(
+            ["error": ["message": .string(message), "detail": detail.map(JSONValue.string) ?? nil], "status": "failure"], status: status)
     }
 
     static func error(_ rejection: ServiceNowRejection) -> SimResponse {
@@ -117,7 +118,9 @@ public final class ServiceNowSimulator: SimulatedService {
 
     /// Updates an incident as an analyst; the same path as the Table API, so the business rules fire.
     @discardableResult
-    public func updateIncident(_ key: String, _ fields: ServiceNowRecord, user: String = "analyst") throws(ServiceNowRejection) -> ServiceNowRecord {
+    public func updateIncident(
+        _ key: String, _ fields: ServiceNowRecord, user: String = "analyst"
+    ) throws(ServiceNowRejection) -> ServiceNowRecord {
         let current = settings
         let record = try store.withLock { store throws(ServiceNowRejection) in
             try store.update(key, with: fields, user: user, policy: current.policy)
@@ -129,8 +132,10 @@ public final class ServiceNowSimulator: SimulatedService {
     /// Moves an incident to `state` as an analyst. Resolving or closing supplies `close_code` and
     /// `close_notes` (defaults when none are stored yet), as the form makes the analyst do.
     @discardableResult
-    public func setState(_ state: String, of key: String, closeCode: String? = nil, closeNotes: String? = nil,
-                         workNote: String? = nil) throws(ServiceNowRejection) -> ServiceNowRecord {
+    public func setState(
+        _ state: String, of key: String, closeCode: String? = nil, closeNotes: String? = nil,
+        workNote: String? = nil
+    ) throws(ServiceNowRejection) -> ServiceNowRecord {
         var fields: ServiceNowRecord = ["state": state]
         let stored = incident(key)
         if ["6", "7"].contains(state) {

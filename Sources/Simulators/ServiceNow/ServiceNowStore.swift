@@ -70,7 +70,9 @@ struct ServiceNowStore {
 
     // MARK: Writes
 
-    mutating func insert(_ given: ServiceNowRecord, user: String, policy: ServiceNowPolicy, now: Date = Date()) throws(ServiceNowRejection) -> ServiceNowRecord {
+    mutating func insert(
+        _ given: ServiceNowRecord, user: String, policy: ServiceNowPolicy, now: Date = Date()
+    ) throws(ServiceNowRejection) -> ServiceNowRecord {
         let stamp = SimTime.serviceNow(now)
         var record: ServiceNowRecord = Dictionary(uniqueKeysWithValues: Self.incidentColumns.map { ($0, "") })
         record.merge([
@@ -92,7 +94,9 @@ struct ServiceNowStore {
         return record
     }
 
-    mutating func update(_ key: String, with given: ServiceNowRecord, user: String, policy: ServiceNowPolicy, now: Date = Date()) throws(ServiceNowRejection) -> ServiceNowRecord {
+    mutating func update(
+        _ key: String, with given: ServiceNowRecord, user: String, policy: ServiceNowPolicy, now: Date = Date()
+    ) throws(ServiceNowRejection) -> ServiceNowRecord {
         guard let position = index(of: key) else { throw .notFound }
         let stamp = SimTime.serviceNow(now)
         let before = incidents[position].record
@@ -131,8 +135,10 @@ struct ServiceNowStore {
         return true
     }
 
-    mutating func attach(_ data: Data, to incidentSysID: String, fileName: String, contentType: String, user: String,
-                         baseURL: String) -> ServiceNowAttachment {
+    mutating func attach(
+        _ data: Data, to incidentSysID: String, fileName: String, contentType: String, user: String,
+        baseURL: String
+    ) -> ServiceNowAttachment {
         let stamp = SimTime.serviceNow()
         let sysID = Self.newSysID()
         let metadata: ServiceNowRecord = [
@@ -207,10 +213,14 @@ struct ServiceNowStore {
     private mutating func appendJournal(_ given: ServiceNowRecord, to sysID: String, user: String, stamp: String) {
         for element in Self.journalFields.sorted() {
             guard let value = given[element], !value.isEmpty else { continue }
-            journal.append((nextSequence, [
-                "sys_id": Self.newSysID(), "element": element, "element_id": sysID, "name": "incident", "value": value,
-                "sys_created_on": stamp, "sys_created_by": user,
-            ]))
+            journal.append(
+                (
+                    nextSequence,
+                    [
+                        "sys_id": Self.newSysID(), "element": element, "element_id": sysID, "name": "incident", "value": value,
+                        "sys_created_on": stamp, "sys_created_by": user,
+                    ]
+                ))
             nextSequence += 1
         }
     }

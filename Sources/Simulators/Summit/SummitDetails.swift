@@ -24,13 +24,17 @@ enum SummitDetails {
             "Reopen_Ticket": .bool(ticket.reopened), "Repeat_Ticket": false, "attachments": .bool(!ticket.attachments.isEmpty),
         ]
         let history = ticket.changeHistory.enumerated().map { index, change -> JSONValue in
-            ["uid": .int(index + 1), "column_name": .string(change.column), "change_date": .string(change.date),
-             "change_by": 0, "change_byName": "Simulated Analyst", "OldValue": .string(change.oldValue),
-             "new_Value": .string(change.newValue), "AttributeType": ""]
+            [
+                "uid": .int(index + 1), "column_name": .string(change.column), "change_date": .string(change.date),
+                "change_by": 0, "change_byName": "Simulated Analyst", "OldValue": .string(change.oldValue),
+                "new_Value": .string(change.newValue), "AttributeType": "",
+            ]
         }
         let attributes = ticket.customFields.enumerated().map { index, field -> JSONValue in
-            ["ID": .int(index + 1), "Incident_ID": .int(ticket.internalID), "Group_Name": .string(field.groupName),
-             "IM_CtAttribute_ID": .int(index + 1), "SR_CtAttribute_Name": .string(field.name), "AttributeText": .string(field.value)]
+            [
+                "ID": .int(index + 1), "Incident_ID": .int(ticket.internalID), "Group_Name": .string(field.groupName),
+                "IM_CtAttribute_ID": .int(index + 1), "SR_CtAttribute_Name": .string(field.name), "AttributeText": .string(field.value),
+            ]
         }
         return ["TicketDetails": [row], "ChangeHistory": .array(history), "CustomAttributes": .array(attributes)]
     }

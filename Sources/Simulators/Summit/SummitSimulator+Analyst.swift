@@ -31,9 +31,13 @@ extension SummitSimulator {
         [
             "TicketNo": .int(ticket.number), "Status": .string(ticket.status), "Reopened": .bool(ticket.reopened),
             "Updater": .string(ticket.updater), "Ticket": .object(ticket.fields), "WorkLog": .array(ticket.workLog.map(JSONValue.string)),
-            "CustomFields": .array(ticket.customFields.map { ["GroupName": .string($0.groupName), "Name": .string($0.name), "Value": .string($0.value)] }),
+            "CustomFields": .array(
+                ticket.customFields.map { ["GroupName": .string($0.groupName), "Name": .string($0.name), "Value": .string($0.value)] }),
             "Attachments": .array(ticket.attachments.map { ["FileName": .string($0.fileName), "Size": .int($0.data.count)] }),
-            "ChangeHistory": .array(ticket.changeHistory.map { ["column_name": .string($0.column), "OldValue": .string($0.oldValue), "new_Value": .string($0.newValue)] }),
+            "ChangeHistory": .array(
+                ticket.changeHistory.map {
+                    ["column_name": .string($0.column), "OldValue": .string($0.oldValue), "new_Value": .string($0.newValue)]
+                }),
         ]
     }
 }

@@ -56,7 +56,9 @@ public final class SummitSimulator: SimulatedService {
     public func createTicket(symptom: String, description: String = "", status: String = "New") throws(SummitFailure) -> SummitTicket {
         let container: JSONValue = [
             "Updater": "Executive",
-            "Ticket": ["IsFromWebService": true, "Status": .string(status), "Symptom": .string(symptom), "Description": .string(description)],
+            "Ticket": [
+                "IsFromWebService": true, "Status": .string(status), "Symptom": .string(symptom), "Description": .string(description),
+            ],
         ]
         let current = settings
         return try store.withLock { store throws(SummitFailure) in try store.logOrUpdate(container, settings: current).0 }
@@ -77,8 +79,9 @@ public final class SummitSimulator: SimulatedService {
         let operation = path[service.upperBound...]
         if operation.isEmpty || operation == "/" {
             // The bare .svc address is the SOAP endpoint: a JSON POST gets 415.
-            return .text("Cannot process the message because the content type '\(request.headers["Content-Type"] ?? "")' "
-                         + "was not the expected type 'text/xml; charset=utf-8'.", status: 415)
+            return .text(
+                "Cannot process the message because the content type '\(request.headers["Content-Type"] ?? "")' "
+                    + "was not the expected type 'text/xml; charset=utf-8'.", status: 415)
         }
         let isCommon = operation == "/restservice/commonws_jsonobjcall" || operation == "/restservice/commonws_jsonobjcall_json"
         let isUpload = operation == "/restservice/summit_uploadattachmentbase64encoded"
@@ -91,8 +94,10 @@ public final class SummitSimulator: SimulatedService {
     }
 
     /// Summit's response envelope (HTTP 200 whatever happened).
-    static func envelope(errors: String = "", message: String = "", outputObject: JSONValue = nil,
-                         extra: [String: JSONValue] = [:]) -> SimResponse {
+    static func envelope(
+        errors: String = "", message: String = "", outputObject: JSONValue = nil,
+        extra: [String: JSONValue] = [:]
+    ) -> SimResponse {
         var members: [String: JSONValue] = [
             "Errors": .string(errors), "Message": .string(message), "Input": nil, "Output": nil, "OutputID": 0,
             "OutputObject": outputObject, "OrgID": 1, "TokenID": nil,
@@ -133,13 +138,16 @@ public final class SummitSimulator: SimulatedService {
         }
         let current = settings
         do {
-            let (ticket, created) = try store.withLock { store throws(SummitFailure) in try store.logOrUpdate(container, settings: current) }
+            let (ticket, created) = try store.withLock { store throws(SummitFailure) in try store.logOrUpdate(container, settings: current)
+            }
             let message = created ? "Ticket \(ticket.number) logged successfully" : "Ticket \(ticket.number) updated successfully"
-            return Self.envelope(message: message, extra: [
-                "TicketNo": .int(ticket.number), "TicketID_Internal": .int(ticket.internalID),
-                "TicketID_Encrypted": .string(ticket.encryptedID), "Priority": .string(ticket.field("Priority_Name")),
-                "SLA": "24/7", "ResolutionDeadLine": nil, "Resolution_DeadLine": nil,
-            ])
+            return Self.envelope(
+                message: message,
+                extra: [
+                    "TicketNo": .int(ticket.number), "TicketID_Internal": .int(ticket.internalID),
+                    "TicketID_Encrypted": .string(ticket.encryptedID), "Priority": .string(ticket.field("Priority_Name")),
+                    "SLA": "24/7", "ResolutionDeadLine": nil, "Resolution_DeadLine": nil,
+                ])
         } catch {
             return Self.envelope(errors: error.message)
         }
@@ -179,10 +187,13 @@ public final class SummitSimulator: SimulatedService {
 
     private func ticketPage(_ request: SimRequest) -> SimResponse {
         guard let number = request.query("ID").flatMap({ Int($0) }), let ticket = ticket(number) else { return .htmlError(status: 404) }
-        let rows = [("Ticket", String(ticket.number)), ("Status", ticket.status), ("Symptom", ticket.symptom),
-                    ("Description", ticket.description)]
-            .map { "<tr><th>\($0.0)</th><td>\(ServiceNowSimulator.escapeHTML($0.1))</td></tr>" }.joined()
-        return .text("<!DOCTYPE html><html><body><h1>Incident \(ticket.number)</h1><table>\(rows)</table></body></html>",
-                     contentType: "text/html; charset=utf-8")
+        let rows = [
+            ("Ticket", String(ticket.number)), ("Status", ticket.status), ("Symptom", ticket.symptom),
+            ("Description", ticket.description),
+        ]
+        .map { "<tr><th>\($0.0)</th><td>\(ServiceNowSimulator.escapeHTML($0.1))</td></tr>" }.joined()
+        return .text(
+            "<!DOCTYPE html><html><body><h1>Incident \(ticket.number)</h1><table>\(rows)</table></body></html>",
+            contentType: "text/html; charset=utf-8")
     }
 }

@@ -86,7 +86,9 @@ struct SummitStore {
     func index(of number: Int) -> Int? { tickets.firstIndex { $0.number == number } }
 
     /// `IM_LogOrUpdateIncident` on a decoded container; returns the ticket and whether it was created.
-    mutating func logOrUpdate(_ container: JSONValue, settings: SummitSettings, now: Date = Date()) throws(SummitFailure) -> (SummitTicket, Bool) {
+    mutating func logOrUpdate(
+        _ container: JSONValue, settings: SummitSettings, now: Date = Date()
+    ) throws(SummitFailure) -> (SummitTicket, Bool) {
         guard let updater = container["Updater"]?.stringValue, !updater.isEmpty else {
             throw SummitFailure(message: "Updater is mandatory (Executive or Caller).")
         }
@@ -138,7 +140,8 @@ struct SummitStore {
             stored.status = status
         }
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) where stored.fields[name] != value {
-            changes.append(SummitChange(column: name, oldValue: stored.field(name), newValue: value.scalarText ?? value.serialized(), date: stamp))
+            changes.append(
+                SummitChange(column: name, oldValue: stored.field(name), newValue: value.scalarText ?? value.serialized(), date: stamp))
             stored.fields[name] = value
         }
         for field in customFields {
@@ -190,8 +193,9 @@ struct SummitStore {
     private static func customFields(_ list: JSONValue?) -> [SummitCustomField] {
         (list?.arrayValue ?? []).compactMap { item in
             guard let name = item.member(caseInsensitive: "Name")?.scalarText else { return nil }
-            return SummitCustomField(groupName: item.member(caseInsensitive: "GroupName")?.scalarText ?? "", name: name,
-                                     value: item.member(caseInsensitive: "Value")?.scalarText ?? "")
+            return SummitCustomField(
+                groupName: item.member(caseInsensitive: "GroupName")?.scalarText ?? "", name: name,
+                value: item.member(caseInsensitive: "Value")?.scalarText ?? "")
         }
     }
 

@@ -5,30 +5,27 @@ import Foundation
 /// known. OpCon and the ITSM are checked side by side, each within its own limit (at most 15 s), so a silent OpCon
 /// neither holds up the ITSM's check nor lends it its timeout.
 struct CheckCommand: ConnectorCommand {
-    static let name = "check"
-    static let summary = "preflight: config, template, secrets, OpCon and the ITSM, each ok or failed"
-    static let usage = """
-          connector check -t TEMPLATE [--home DIR] [--json]
-        --json  one JSON document on stdout instead of one line per check (docs: README, "Machine-readable output")
-        """
+    static let signature = CommandSignature(
+        name: "check", summary: "preflight: config, template, secrets, OpCon and the ITSM, each ok or failed",
+        options: [
+            .template("the template to check"), .home,
+            .json("one JSON document on stdout instead of one line per check (docs: README, \"Machine-readable output\")"),
+        ])
 
     /// The most one service's checks may take together (SPEC §1.2).
     static let serviceLimit: Double = 15
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let options = try OptionScanner(command: "connector check", options: [
-            OptionSpec("-t", "--template", takesValue: true), OptionSpec("--home", takesValue: true),
-            OptionSpec("--json", takesValue: false),
-        ]).scan(context.words)
+        let options = context.options
         let templateName = try options.required("-t")
         let checks = CheckList(console: context.console, printsLines: !options.has("--json"))
 
         var runtime: ConnectorRuntime?
         await checks.run("Connector.config", service: "configuration") {
-            runtime = try context.runtime(home: options.string("--home"))
+            runtime = try context.runtime()
             return runtime?.home.configFile
         }
-        guard let runtime else { return finish(checks, runtime: nil, template: templateName, json: options.has("--json"), context: context) }
+        guard let runtime else { return finish(checks, template: templateName, json: options.has("--json"), context: context) }
         checks.masker = runtime.masker
         checks.warn(runtime.config.warnings)
 
@@ -43,7 +40,7 @@ struct CheckCommand: ConnectorCommand {
         async let opcon: Void = Self.checkOpCon(runtime.withBudget(seconds: limit), checks)
         async let itsm: Void = Self.checkITSM(runtime.withBudget(seconds: limit), loaded, checks)
         _ = await (opcon, itsm)
-        return finish(checks, runtime: runtime, template: templateName, json: options.has("--json"), context: context)
+        return finish(checks, template: templateName, json: options.has("--json"), context: context)
     }
 
     private static func checkOpCon(_ runtime: ConnectorRuntime, _ checks: CheckList) async {
@@ -69,7 +66,7 @@ struct CheckCommand: ConnectorCommand {
     private static func checkITSM(_ runtime: ConnectorRuntime, _ loaded: LoadedTemplate?, _ checks: CheckList) async {
         guard let loaded else { return }
         let service = loaded.plugin.displayName
-        var backend: (any ITSMBackend)?
+        var backend: (any TicketBackend)?
         await checks.run("\(service) credentials", service: service) {
             backend = try runtime.backend(for: loaded)
             return "resolved"
@@ -85,17 +82,17 @@ struct CheckCommand: ConnectorCommand {
         }
     }
 
-    /// Prints the JSON document or the closing sentence; logs the first failure.
-    private func finish(_ checks: CheckList, runtime: ConnectorRuntime?, template: String, json: Bool, context: CommandContext) -> ExitCode {
+    /// Prints the JSON document or the closing sentence; logs the first failure. A failed check does not end the
+    /// command, so the command line does not see it: the closing sentence counts them all.
+    private func finish(_ checks: CheckList, template: String, json: Bool, context: CommandContext) -> ExitCode {
         let failures = checks.failures
-        if let first = failures.first { _ = runtime?.report(first) }
         let code = failures.first?.exitCode ?? .ok
         if json {
             context.console.print(checks.document(template: template, exitCode: code).serialized(pretty: true))
         }
         if let first = failures.first {
-            let masked = runtime.map { first.masked(by: $0.masker) } ?? first
-            context.console.error("connector check: \(failures.count) check(s) failed; the first: \(masked.message)")
+            let shown = context.failures.report(first)
+            context.console.error("connector check: \(failures.count) check(s) failed; the first: \(shown.message)")
         }
         return code
     }
@@ -151,13 +148,17 @@ final class CheckList: @unchecked Sendable {
         let started = Deadline.monotonicSeconds()
         do {
             let detail = try await body()
-            record(Entry(order: order, name: name, service: service, status: .ok, detail: detail, error: nil,
-                         seconds: Deadline.monotonicSeconds() - started))
+            record(
+                Entry(
+                    order: order, name: name, service: service, status: .ok, detail: detail, error: nil,
+                    seconds: Deadline.monotonicSeconds() - started))
             return nil
         } catch {
             let failure = (error as? ConnectorError) ?? ServiceFailure.map(error, service: service)
-            record(Entry(order: order, name: name, service: service, status: .failed, detail: nil, error: failure,
-                         seconds: Deadline.monotonicSeconds() - started))
+            record(
+                Entry(
+                    order: order, name: name, service: service, status: .failed, detail: nil, error: failure,
+                    seconds: Deadline.monotonicSeconds() - started))
             return failure.exitCode
         }
     }
@@ -201,7 +202,9 @@ final class CheckList: @unchecked Sendable {
                 "name": .string(entry.name), "service": .string(entry.service), "status": .string(entry.status.rawValue),
                 "seconds": .number(String(format: "%.3f", entry.seconds)),
             ]
-            if let detail = entry.detail { fields[entry.status == .skipped ? "reason" : "detail"] = .string(lock.withLock { mask(detail) }) }
+            if let detail = entry.detail {
+                fields[entry.status == .skipped ? "reason" : "detail"] = .string(lock.withLock { mask(detail) })
+            }
             if let error = entry.error {
                 fields["error"] = .string(lock.withLock { mask(error.message) })
                 fields["exitCode"] = .int(Int(error.exitCode.rawValue))

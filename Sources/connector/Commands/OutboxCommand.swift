@@ -3,34 +3,30 @@ import Foundation
 
 /// `outbox list` / `outbox flush` (SPEC §7.1).
 struct OutboxCommand: ConnectorCommand {
-    static let name = "outbox"
-    static let summary = "list or deliver failure events that could not be delivered earlier"
-    static let usage = """
-          connector outbox list [--home DIR] [--json]
-          connector outbox flush [--home DIR]
-        --json  with list: one JSON document on stdout
-        """
+    static let signature = CommandSignature(
+        name: "outbox", summary: "list or deliver failure events that could not be delivered earlier",
+        options: [.home, .json("with list: one JSON document on stdout")],
+        argument: .init(
+            name: "action", choices: ["list", "flush"],
+            help: "list shows the waiting (and dead) events; flush delivers them now"))
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let options = try OptionScanner(command: "connector outbox", options: [
-            OptionSpec("--home", takesValue: true), OptionSpec("--json", takesValue: false),
-        ], allowsPositionals: true).scan(context.words)
-        guard options.positionals.count == 1, let action = options.positionals.first, ["list", "flush"].contains(action) else {
-            let given = options.positionals.first.map { " (found \"\($0)\")" } ?? ""
-            let hint = options.positionals.first.map { ClosestName.hint(for: $0, among: ["list", "flush"]) } ?? ""
-            throw ConnectorError.usage("give one action, list or flush\(given).\(hint)")
-        }
+        let options = context.options
+        // The parser let through exactly one of the declared actions.
+        let action = options.arguments[0]
         let json = options.has("--json")
         if json && action != "list" {
             throw ConnectorError.usage("--json goes with outbox list.")
         }
         let runtime: ConnectorRuntime
         do {
-            runtime = try context.runtime(home: options.string("--home"))
+            runtime = try context.runtime()
         } catch {
             if json {
-                let document: JSONValue = ["command": "outbox list", "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
-                                           "error": .string(error.message)]
+                let document: JSONValue = [
+                    "command": "outbox list", "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
+                    "error": .string(error.message),
+                ]
                 context.console.print(document.serialized(pretty: true))
             }
             throw error
@@ -62,9 +58,13 @@ struct OutboxCommand: ConnectorCommand {
             console.print("delivered \(outcome.jobID): \(outcome.decision) \(outcome.ticket?.number ?? "")")
         }
         for failure in report.failed { console.error("connector outbox: dropped \(failure)") }
-        console.print("outbox flush: \(report.delivered.count) delivered, \(report.waiting) still waiting, \(report.movedToDead) moved to dead, \(report.failed.count) dropped.")
+        console.print(
+            "outbox flush: \(report.delivered.count) delivered, \(report.waiting) still waiting, \(report.movedToDead) moved to dead, \(report.failed.count) dropped."
+        )
         if report.waiting > 0 {
-            console.error("connector outbox: \(report.waiting) event(s) still wait for a service that cannot be reached; they are delivered by the next run or flush.")
+            console.error(
+                "connector outbox: \(report.waiting) event(s) still wait for a service that cannot be reached; they are delivered by the next run or flush."
+            )
             return .queued
         }
         return .ok

@@ -5,24 +5,23 @@ import Foundation
 /// option), or a long-running service (`--interval S`) that stops cleanly on SIGINT/SIGTERM or a Windows console
 /// control event.
 struct SyncCommand: ConnectorCommand {
-    static let name = "sync"
-    static let summary = "apply ticket states to today's failed and under-review jobs (once, or every S seconds as a service)"
-    static let usage = """
-          connector sync -t TEMPLATE [--once] [--home DIR] [--json]
-          connector sync -t TEMPLATE --interval SECONDS [--home DIR]
-        --once        one pass, then exit (the default)
-        --interval S  a pass every S seconds until SIGINT/SIGTERM (Ctrl+C, a service stop); the pass in progress
-                      is finished, then exit 0. An outage waits (S, doubling, up to 5 minutes); only refused
-                      credentials (77) or a configuration error (78) end it
-        --json        with --once: one JSON document on stdout
-        """
+    static let signature = CommandSignature(
+        name: "sync",
+        summary: "apply ticket states to today's failed and under-review jobs (once, or every S seconds as a service)",
+        options: [
+            .template("the template whose ITSM is read"),
+            .flag("--once", help: "one pass, then exit (the default)"),
+            .value(
+                "--interval", valueName: "SECONDS",
+                help: "instead of --once: a pass every SECONDS until SIGINT/SIGTERM (Ctrl+C, a service stop); the pass "
+                    + "in progress is finished, then exit 0. An outage waits (SECONDS, doubling, up to 5 minutes); only "
+                    + "refused credentials (77) or a configuration error (78) end it"),
+            .home,
+            .json("with --once: one JSON document on stdout"),
+        ])
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let options = try OptionScanner(command: "connector sync", options: [
-            OptionSpec("-t", "--template", takesValue: true), OptionSpec("--once", takesValue: false),
-            OptionSpec("--interval", takesValue: true), OptionSpec("--home", takesValue: true),
-            OptionSpec("--json", takesValue: false),
-        ]).scan(context.words)
+        let options = context.options
         let templateName = try options.required("-t")
         let interval = try options.seconds("--interval")
         if options.has("--once"), interval != nil {
@@ -30,26 +29,21 @@ struct SyncCommand: ConnectorCommand {
         }
         if let interval {
             if options.has("--json") {
-                throw ConnectorError.usage("--json goes with --once; a service writes one line per pass (LOG_FORMAT=json makes the log JSON lines).")
+                throw ConnectorError.usage(
+                    "--json goes with --once; a service writes one line per pass (LOG_FORMAT=json makes the log JSON lines).")
             }
-            return try await serve(templateName, every: interval, home: options.string("--home"), context: context)
+            return try await serve(templateName, every: interval, context: context)
         }
-        return try await once(templateName, home: options.string("--home"), json: options.has("--json"), context: context)
+        return try await once(templateName, json: options.has("--json"), context: context)
     }
 
     // MARK: One pass
 
-    private func once(_ templateName: String, home: String?, json: Bool, context: CommandContext) async throws -> ExitCode {
+    private func once(_ templateName: String, json: Bool, context: CommandContext) async throws -> ExitCode {
         let console = context.console
-        let runtime: ConnectorRuntime
         do {
-            runtime = try context.runtime(home: home)
-        } catch {
-            if json { console.print(Self.failureDocument(templateName, error).serialized(pretty: true)) }
-            throw error
-        }
-        let started = Deadline.monotonicSeconds()
-        do {
+            let runtime = try context.runtime()
+            let started = Deadline.monotonicSeconds()
             let engine = try runtime.syncEngine(forTemplate: templateName)
             let report = try await engine.runOnce(verifyingAccess: true)
             let seconds = Deadline.monotonicSeconds() - started
@@ -65,25 +59,20 @@ struct SyncCommand: ConnectorCommand {
             }
             return .ok
         } catch {
-            let reported = runtime.report(error)
-            if json { console.print(Self.failureDocument(templateName, reported.error).serialized(pretty: true)) }
-            throw reported
+            // With --json the document says what failed too; the command line reports it.
+            if json { console.print(Self.failureDocument(templateName, context.failures.masked(error)).serialized(pretty: true)) }
+            throw error
         }
     }
 
     // MARK: The service
 
-    private func serve(_ templateName: String, every interval: Double, home: String?, context: CommandContext) async throws -> ExitCode {
+    private func serve(_ templateName: String, every interval: Double, context: CommandContext) async throws -> ExitCode {
         let console = context.console
         // Every pass measures DEADLINE_SECONDS from its own start; the clients are built once.
         let passClock = PassClock()
-        let runtime = try context.runtime(home: home, deadlineClock: passClock.read)
-        let engine: SyncEngine
-        do {
-            engine = try runtime.syncEngine(forTemplate: templateName)
-        } catch {
-            throw runtime.report(error)
-        }
+        let runtime = try context.runtime(deadlineClock: passClock.read)
+        let engine = try runtime.syncEngine(forTemplate: templateName)
         let logger = runtime.logger.scoped(job: nil, template: engine.template.name)
         let stop = StopRequest { reason, count in
             if count == 1 {
@@ -95,14 +84,13 @@ struct SyncCommand: ConnectorCommand {
             }
         }
         TerminationSignals.route(to: stop)
-        console.print("\(Self.stamp()) sync \(engine.template.name): a pass every \(Self.format(interval)) until stopped (Ctrl+C, SIGTERM or a service stop).")
-        let service = SyncService(engine: engine, interval: interval, stop: stop, logger: logger, passClock: passClock,
-                                  observe: { event in Self.show(event, on: console, masker: runtime.masker) })
-        do {
-            try await service.run()
-        } catch {
-            throw runtime.report(error)
-        }
+        console.print(
+            "\(Self.stamp()) sync \(engine.template.name): a pass every \(Self.format(interval)) until stopped (Ctrl+C, SIGTERM or a service stop)."
+        )
+        let service = SyncService(
+            engine: engine, interval: interval, stop: stop, logger: logger, passClock: passClock,
+            observe: { event in Self.show(event, on: console, masker: runtime.masker) })
+        try await service.run()
         return .ok
     }
 
@@ -154,14 +142,17 @@ struct SyncCommand: ConnectorCommand {
             "ticketsRead": .int(report.ticketsRead), "seconds": .number(String(format: "%.3f", seconds)),
             "actions": .array(actions),
             "missingTickets": .array(report.missing.map { ["job": .string($0.jobID), "ticket": .string($0.ticket)] }),
-            "problems": .array(report.problems.map {
-                ["job": .string($0.jobID), "ticket": .string($0.ticket), "message": .string(masker.mask($0.message))]
-            }),
+            "problems": .array(
+                report.problems.map {
+                    ["job": .string($0.jobID), "ticket": .string($0.ticket), "message": .string(masker.mask($0.message))]
+                }),
         ]
     }
 
     static func failureDocument(_ template: String, _ error: ConnectorError) -> JSONValue {
-        ["command": "sync", "template": .string(template), "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
-         "error": .string(error.message)]
+        [
+            "command": "sync", "template": .string(template), "ok": false, "exitCode": .int(Int(error.exitCode.rawValue)),
+            "error": .string(error.message),
+        ]
     }
 }

@@ -3,21 +3,15 @@ import Foundation
 
 /// Lists the templates, the backend each selects, whether it validates, and its warnings.
 struct TemplatesCommand: ConnectorCommand {
-    static let name = "templates"
-    static let summary = "list the templates, the backend each selects, whether it validates, and its warnings"
-    static let usage = """
-          connector templates [--home DIR] [--json]
-        --json  one JSON document on stdout
-        """
+    static let signature = CommandSignature(
+        name: "templates", summary: "list the templates, the backend each selects, whether it validates, and its warnings",
+        options: [.home, .json("one JSON document on stdout")])
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let options = try OptionScanner(command: "connector templates", options: [
-            OptionSpec("--home", takesValue: true), OptionSpec("--json", takesValue: false),
-        ]).scan(context.words)
-        let json = options.has("--json")
+        let json = context.options.has("--json")
         let runtime: ConnectorRuntime
         do {
-            runtime = try context.runtime(home: options.string("--home"))
+            runtime = try context.runtime()
         } catch {
             if json { context.console.print(Self.failureDocument(error).serialized(pretty: true)) }
             throw error
@@ -27,7 +21,7 @@ struct TemplatesCommand: ConnectorCommand {
             let error = ConnectorError.configuration(
                 "The templates folder \(directory) cannot be read: check TEMPLATES_DIRECTORY in \(runtime.home.configFile).")
             if json { context.console.print(Self.failureDocument(error).serialized(pretty: true)) }
-            throw runtime.report(error)
+            throw error
         }
         var listed: [JSONValue] = []
         var invalid = 0
@@ -35,8 +29,10 @@ struct TemplatesCommand: ConnectorCommand {
             do {
                 let loaded = try runtime.loader.load(name, config: runtime.config)
                 let warnings = loaded.warnings.map(runtime.masker.mask)
-                listed.append(["file": .string(name), "backend": .string(loaded.plugin.id), "valid": true,
-                               "warnings": .array(warnings.map(JSONValue.string))])
+                listed.append([
+                    "file": .string(name), "backend": .string(loaded.plugin.id), "valid": true,
+                    "warnings": .array(warnings.map(JSONValue.string)),
+                ])
                 guard !json else { continue }
                 context.console.print("\(name)  \(loaded.plugin.id)  valid\(warnings.isEmpty ? "" : " (\(warnings.count) warning(s))")")
                 for warning in warnings { context.console.print("    warning: \(warning)") }
@@ -56,8 +52,7 @@ struct TemplatesCommand: ConnectorCommand {
             context.console.print(document.serialized(pretty: true))
         }
         if invalid > 0 {
-            let error = ConnectorError.configuration("\(invalid) template(s) in \(directory) do not validate; each is listed with the reason.")
-            context.console.error("connector templates: \(runtime.report(error).error.message)")
+            throw ConnectorError.configuration("\(invalid) template(s) in \(directory) do not validate; each is listed with the reason.")
         }
         return code
     }

@@ -2,9 +2,9 @@ import Foundation
 import Subprocess
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What one run of the built `connector` executable did.
@@ -45,13 +45,17 @@ enum ConnectorProcess {
     }
 
     /// Runs `connector <arguments>` with `CONNECTOR_HOME=home` and waits at most `timeout` seconds.
-    static func run(_ arguments: [String], home: String?, environment: [String: String] = [:], timeout: Double = 120) async throws -> ConnectorRun {
+    static func run(
+        _ arguments: [String], home: String?, environment: [String: String] = [:], timeout: Double = 120
+    ) async throws -> ConnectorRun {
         try await start(arguments, home: home, environment: environment).finish(timeout: timeout)
     }
 
     /// Starts `connector <arguments>` without waiting (for kill and long-running tests).
-    static func start(_ arguments: [String], home: String?, environment: [String: String] = [:],
-                      workingDirectory: String? = nil) throws -> Subprocess {
+    static func start(
+        _ arguments: [String], home: String?, environment: [String: String] = [:],
+        workingDirectory: String? = nil
+    ) throws -> Subprocess {
         try Subprocess(executable, arguments, environment: Self.environment(home: home, environment), workingDirectory: workingDirectory)
     }
 }
