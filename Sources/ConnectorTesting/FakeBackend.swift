@@ -23,7 +23,8 @@ public struct FakeBackend: TicketBackend {
 
     public init() {}
 
-    public var capabilities: BackendCapabilities { .correlationSearch }
+    /// What the fake declares; a test takes `.correlationSearch` away to stand for an ITSM that cannot be searched.
+    public var capabilities: BackendCapabilities = .correlationSearch
 
     public func reference(recordedID: String) -> TicketReference? {
         guard recordedID.hasPrefix("T") else { return nil }

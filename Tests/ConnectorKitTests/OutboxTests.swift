@@ -58,6 +58,39 @@ struct OutboxTests {
         #expect(outbox.dead().map(\.event.job) == ["OLD"])
     }
 
+    @Test("a create whose outcome is unknown is replayed only where the ITSM can be searched; elsewhere it moves to dead")
+    func unconfirmedCreateIsNotSentTwice() async throws {
+        for searchable in [true, false] {
+            let root = home()
+            let outbox = Outbox(directory: root + "/outbox")
+            var backend = FakeBackend()
+            if !searchable { backend.capabilities = [] }
+            backend.failures.set("create", [.unconfirmed("the answer was lost"), nil])
+            let engine = LifecycleEngine(
+                template: Template(name: "t.json", path: "/t.json", raw: [:], backendID: "fake"), backend: backend,
+                opcon: FakeOpCon(jobs: [sampleJob()]), config: ConnectorConfig(), outbox: outbox,
+                locks: JobLocks(directory: root + "/locks"), logger: .silent, calendar: fixedCalendar())
+            let first = try await engine.handle(sampleEvent())
+            guard case .queued = first.status else {
+                Issue.record("the first run should queue the event: \(first.status)")
+                continue
+            }
+            let item = try #require(outbox.pending().items.first)
+            #expect(item.progress.createSentAt != nil)
+            do {
+                let replay = try await engine.resume(item)
+                #expect(searchable, "without a search the replay must not create")
+                #expect(replay.status == .handled && backend.state.current.created.count == 1)
+            } catch {
+                let error = try #require(error as? ConnectorError)
+                #expect(!searchable, "\(error)")
+                #expect(error.exitCode == .dataError && error.message.contains("not sent again"))
+                #expect(backend.state.current.created.isEmpty)
+                #expect(outbox.dead().count == 1 && outbox.pending().items.isEmpty)
+            }
+        }
+    }
+
     @Test("an item whose job is locked by a live run is left waiting")
     func lockedItemWaits() async throws {
         let root = home()

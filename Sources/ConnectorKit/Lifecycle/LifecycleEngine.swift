@@ -452,8 +452,11 @@ public struct LifecycleEngine: Sendable {
         switch decision {
         case .create, .replace:
             return try await backend.create(draft)
-        case .update(let old), .reopen(let old):
-            try await backend.update(old, with: draft, reopening: decision.verb == "reopen")
+        case .update(let old):
+            try await backend.update(old, with: draft, reopening: false)
+            return old.reference
+        case .reopen(let old):
+            try await backend.update(old, with: draft, reopening: true)
             return old.reference
         case .skip:
             throw .internal("a skip decision reached the write step")
