@@ -7,8 +7,12 @@ import Testing
 
 @Suite("Unusable answers and refusals")
 struct AnswerHandlingTests {
-    private func outcome(of answer: ScriptedTransport.Answer, logger: Logger = .silent) async throws -> ConnectorError? {
-        let backend = Fixture.backend(ScriptedTransport([answer]), settings: try Fixture.settings(), logger: logger)
+    /// The error an update gets from `answer` (given to every attempt when `repeated`, as a server that stays down).
+    private func outcome(
+        of answer: ScriptedTransport.Answer, repeated: Bool = false, logger: Logger = .silent
+    ) async throws -> ConnectorError? {
+        let transport = ScriptedTransport([answer], then: repeated ? answer : nil)
+        let backend = Fixture.backend(transport, settings: try Fixture.settings(), logger: logger)
         do {
             try await backend.update(Fixture.existing(.new, state: "1"), with: Fixture.draft(), reopening: false)
             return nil
@@ -88,7 +92,7 @@ struct AnswerHandlingTests {
 
     @Test func anUnreachableInstanceIsUnavailable() async throws {
         let error = try await outcome(
-            of: .failure(TransportError.connectionFailed(host: "acme.service-now.com", reason: "connection refused")))
+            of: .failure(TransportError.notConnected(host: "acme.service-now.com", reason: "connection refused")), repeated: true)
         #expect(
             error
                 == .unavailable(

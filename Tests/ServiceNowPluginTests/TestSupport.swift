@@ -67,11 +67,18 @@ enum Fixture {
         logger: Logger = .silent, masker: SecretMasker = SecretMasker(), clock: ManualClock = ManualClock(),
         deadlineSeconds: Double = 120
     ) -> ServiceNowBackend {
+        // The run's retries, as the stack has them, with waits that are recorded and move the clock, and no jitter.
+        let deadline = Deadline(seconds: deadlineSeconds, clock: clock.now)
+        let sleep: RetryMiddleware.Sleep = {
+            pauses.record($0)
+            clock.advance($0)
+        }
+        let retries = RetryMiddleware(deadline: deadline, sleep: sleep, random: { $0 })
         let environment = BackendEnvironment(
-            http: HTTPClient(transport: transport), secrets: SecretResolver(masker: masker, environment: [:]), logger: logger,
-            config: ConnectorConfig(),
+            http: HTTPClient(transport: transport, middlewares: [retries]), secrets: SecretResolver(masker: masker, environment: [:]),
+            logger: logger, config: ConnectorConfig(),
             template: Template(name: "servicenow.json", path: "/templates/servicenow.json", raw: [:], backendID: "servicenow"),
-            deadline: Deadline(seconds: deadlineSeconds, clock: clock.now),
+            deadline: deadline,
             pause: {
                 pauses.record($0)
                 clock.advance($0)

@@ -109,7 +109,8 @@ func makeEnvironment(
     variables: [String: String] = ["SUMMIT_API_KEY": testKey], masker: SecretMasker = SecretMasker(),
     logger: Logger? = nil, capture: WriteCapture? = nil
 ) -> BackendEnvironment {
-    let http = HTTPClient(transport: transport)
+    // The run's retries, as the stack has them, without the waits.
+    let http = HTTPClient(transport: transport, middlewares: [RetryMiddleware(deadline: Deadline(seconds: 60), sleep: { _ in })])
     return BackendEnvironment(
         http: capture.map { http.adding($0) } ?? http, secrets: SecretResolver(masker: masker, environment: variables),
         logger: logger ?? Logger(masker: masker), config: config, template: template, pause: { _ in })

@@ -181,10 +181,11 @@ public struct ServiceClient: Sendable {
 
     // MARK: Creating without doubling
 
-    /// Sends a create. A 2xx answer is read into the new ticket's reference. A 429 proved nothing landed, so the POST is
-    /// sent again after its `Retry-After`; an answer whose outcome is unknown (5xx, timeout, dropped connection) is
-    /// followed by `confirm`, and sent again only when that finds nothing. Waits follow the run's retry policy and end
-    /// inside its deadline; past that the error is `.unavailable` and the event waits in the outbox.
+    /// Sends a create. A 2xx answer is read into the new ticket's reference. A 429 or a connection never made proved
+    /// nothing landed and the run's retries have already sent it again while the deadline allowed, so it fails as
+    /// `.unavailable` (the event waits in the outbox). An answer whose outcome is unknown (5xx, timeout, dropped
+    /// connection) is followed by `confirm`, and sent again only when that finds nothing, with the run's retry policy's
+    /// waits and inside its deadline.
     /// - Parameter confirm: nil when nothing can show whether a create landed: such a create is never sent twice.
     public func create(
         _ request: HTTPRequest, action: String, confirm: LandingCheck?,
@@ -195,16 +196,14 @@ public struct ServiceClient: Sendable {
         while true {
             let reason: String
             var retryAfter: Double?
-            var provenNotLanded = false
             do {
                 let response = try await http.send(request)
                 switch response.status {
                 case 200..<300:
                     return try read(response)
-                case 429, 500...599:
+                case 500...599:
                     reason = "HTTP \(response.status)" + (errorMessage(response.body).map { ": \($0)" } ?? "")
                     retryAfter = RetryAfter.delay(from: response.header("Retry-After"), now: Date())
-                    provenNotLanded = response.status == 429
                 default:
                     throw failure(response, action: action)
                 }
@@ -222,20 +221,15 @@ public struct ServiceClient: Sendable {
             }
             let said = masker.mask(reason)
 
-            if provenNotLanded {
-                logger.warning("\(service) turned the request to \(action) away (\(said)); it was not processed, so it is sent again.")
-            } else {
-                guard let confirm else {
-                    throw .unconfirmed(
-                        "\(service) did not confirm the request to \(action) (\(said)). It is not sent again: "
-                            + "nothing can show whether it landed, and a second one could open a duplicate; check \(service).")
-                }
-                logger.warning(
-                    "\(service) did not confirm the request to \(action) (\(said)); looking for the ticket before sending it again.")
-                if let landed = try await look(confirm) {
-                    logger.info("\(service): the unconfirmed request did create \(landed.number); using it.")
-                    return landed
-                }
+            guard let confirm else {
+                throw .unconfirmed(
+                    "\(service) did not confirm the request to \(action) (\(said)). It is not sent again: "
+                        + "nothing can show whether it landed, and a second one could open a duplicate; check \(service).")
+            }
+            logger.warning("\(service) did not confirm the request to \(action) (\(said)); looking for the ticket before sending it again.")
+            if let landed = try await look(confirm) {
+                logger.info("\(service): the unconfirmed request did create \(landed.number); using it.")
+                return landed
             }
 
             let serverNamed = retryAfter != nil
@@ -243,7 +237,7 @@ public struct ServiceClient: Sendable {
             // has already spaced the attempts.
             let delay = max(retryAfter ?? 0, policy.baseDelay, serverNamed ? 0 : policy.backoff(retry: guessedRetries + 1, jitter: false))
             let attempts = attempt == 1 ? "1 attempt" : "\(attempt) attempts"
-            let noneFound = provenNotLanded ? "" : ", and it did not land"
+            let noneFound = ", and it did not land"
             if !serverNamed && guessedRetries + 1 >= policy.maxAttempts {
                 throw .unavailable("\(service) could not \(action) (last: \(said))\(noneFound); gave up after \(attempts).")
             }

@@ -44,10 +44,10 @@ public struct RetryPolicy: Sendable, Equatable {
 ///
 /// A 429 is retried whatever the method: the server turned the request away before doing anything with it
 /// (ServiceNow's rate limiter, servicenow-api.md §1.7; RFC 6585), so sending it again cannot act twice, and SPEC
-/// §7.1 queues an event only for "429 beyond the deadline". Everything else is retried only for idempotent requests
-/// (GET, PUT, PATCH, DELETE and POSTs marked retry-safe): a plain POST may have acted before the connection broke or
-/// the gateway gave up, and a second one could open a second ticket (ServiceNow's create checks by correlation
-/// first and repeats it itself; SPEC §6.2).
+/// §7.1 queues an event only for "429 beyond the deadline". So is a request that never left this machine (a refused
+/// connection). Everything else is retried only for idempotent requests (GET, PUT, PATCH, DELETE and POSTs marked
+/// retry-safe): a plain POST may have acted before the connection broke or the gateway gave up, and a second one could
+/// open a second ticket (`ServiceClient.create` repeats a create only after its landing check; SPEC §6.2).
 public struct RetryMiddleware: ClientMiddleware {
     /// Waits the given number of seconds; tests inject one that records the delays instead.
     public typealias Sleep = @Sendable (Double) async throws -> Void

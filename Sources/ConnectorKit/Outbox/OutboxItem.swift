@@ -14,8 +14,9 @@ public struct OutboxProgress: Codable, Sendable, Equatable {
     /// Job-log files already attached (by name).
     public var attachedFiles: [String] = []
     public var jobLogDone = false
-    /// When a create was sent for this event and its outcome was not learned (set before the create goes out, cleared
-    /// by nothing: a ticket recorded in `ticket` supersedes it). Optional so that items written before it existed load.
+    /// When a create was sent for this event and its outcome is not known: set before the create goes out, cleared when
+    /// it fails with proof that nothing was stored; a ticket recorded in `ticket` supersedes it. Optional so that items
+    /// written before it existed load.
     public var createSentAt: Date?
 
     public init() {}
