@@ -85,11 +85,6 @@ struct SummitSettings: Sendable, Equatable {
         for key in (raw["rules"]?.objectValue ?? [:]).keys.sorted() where !knownRules.contains(key.lowercased()) {
             issues.warning("rules.\(key)", "not a Summit rule, ignored")
         }
-        if template.rule("submitSingleIncidentPerDay", default: false), config.general.dailyStartHour == nil {
-            issues.error(
-                "rules.submitSingleIncidentPerDay",
-                "needs DAILY_START_HOUR (0-23) in the [GENERAL] section of \(config.path.isEmpty ? "Connector.config" : config.path)")
-        }
         let domain = template.tags.first { $0.indicator.uppercased() == "ASSIGNTO" }?.value
         if template.rule("includeAssignToTag", default: false), domain == nil {
             issues.warning(

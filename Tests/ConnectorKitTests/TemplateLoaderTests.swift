@@ -106,7 +106,9 @@ struct TemplateLoaderTests {
              "rules": {"includeTagRouting": false, "submitSingleIncidentPerDay": day,
                        "includeJobLogAttachment" :day }}
             """)
-        let loaded = try loader.load("t.json", config: ConnectorConfig())
+        var config = ConnectorConfig()
+        config.general.dailyStartHour = 7  // the once-per-day rule needs it
+        let loaded = try loader.load("t.json", config: config)
         #expect(loaded.template.rule("submitSingleIncidentPerDay", default: false))
         #expect(loaded.template.rule("includeJobLogAttachment", default: false))
         #expect(!loaded.template.rule("includeTagRouting", default: true))
@@ -192,5 +194,16 @@ struct TemplateLoaderTests {
                 == "http://127.0.0.1:9000/api_integration/x")
         #expect(ServiceAddress("http://127.0.0.1:9000")?.isPlainHTTP == true)
         #expect(ServiceAddress("") == nil)
+    }
+
+    @Test("submitSingleIncidentPerDay needs DAILY_START_HOUR in Connector.config, whatever the backend")
+    func singleIncidentPerDayNeedsTheStartHour() throws {
+        let text = #"{"alphaKey": 1, "urls": [{"name": "incident", "value": "x"}], "rules": {"submitSingleIncidentPerDay": true}}"#
+        let error = try loadError(text)
+        #expect(error?.message.contains("rules.submitSingleIncidentPerDay: needs DAILY_START_HOUR (0-23) in the [GENERAL] section") == true)
+        let (loader, _) = try write(text)
+        var config = ConnectorConfig()
+        config.general.dailyStartHour = 7
+        #expect(try loader.load("t.json", config: config).template.rule("submitSingleIncidentPerDay", default: false))
     }
 }

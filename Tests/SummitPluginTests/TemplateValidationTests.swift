@@ -110,15 +110,6 @@ struct TemplateValidationTests {
         #expect(try !load(withURLs(urls, rules: [:])).attachesJobLog)
     }
 
-    @Test func singleIncidentPerDayNeedsDailyStartHour() {
-        let raw = sampleRaw(rules: ["submitSingleIncidentPerDay": true, "includeJobLogAttachment": true])
-        let issues = errors(raw, config: config(dailyStartHour: nil))
-        #expect(issues.map(\.path) == ["rules.submitSingleIncidentPerDay"])
-        #expect(issues.first?.message.contains("DAILY_START_HOUR") == true)
-        #expect(issues.first?.message.contains("/opt/connector/Connector.config") == true)
-        #expect(errors(raw, config: config(dailyStartHour: 7)).isEmpty)
-    }
-
     @Test func customAttributesNeedNameAndValue() {
         let raw = sampleRaw(extra: [
             "customAttributes": [

@@ -120,6 +120,11 @@ public struct TemplateLoader: Sendable {
         }
         issues += Self.credentialIssues(raw, required: plugin.requiredCredentials)
         issues += Self.resolvedActionIssues(raw)
+        // The once-per-day window starts at DAILY_START_HOUR, on every backend.
+        if template.rule("submitSingleIncidentPerDay", default: false), config.general.dailyStartHour == nil {
+            let file = config.path.isEmpty ? "Connector.config" : config.path
+            issues.error("rules.submitSingleIncidentPerDay", "needs DAILY_START_HOUR (0-23) in the [GENERAL] section of \(file)")
+        }
         let setup = plugin.configure(template, config)
         issues += setup.issues
         if let name = plugin.attachmentURLName, template.rule("includeJobLogAttachment", default: setup.fields.attachesJobLogByDefault),
