@@ -83,7 +83,7 @@ struct OutboxRecoveryTests {
 
         let after = try await stage.list()
         #expect(after.stdout.contains("waiting: 0\n"), "\(after)")
-        #expect(after.stdout.contains("dead (failed for more than 7 days): 0"))
+        #expect(after.stdout.contains("dead (failed for more than 7 days, or a create to check by hand): 0"))
         #expect(!after.stdout.contains(job.id))
 
         let writes = stage.writeCounts
@@ -264,7 +264,7 @@ struct OutboxRecoveryTests {
 
         let listed = try await stage.list()
         #expect(listed.stdout.contains("waiting: 0\n"), "\(listed)")
-        #expect(listed.stdout.contains("dead (failed for more than 7 days): 1"))
+        #expect(listed.stdout.contains("dead (failed for more than 7 days, or a create to check by hand): 1"))
         let line = try #require(listed.stdout.split(separator: "\n").first { $0.contains(old.id) }, "\(listed)")
         #expect(line.contains("last error:"))
 

@@ -184,8 +184,13 @@ public struct LifecycleEngine: Sendable {
             jobLogFolders?.discard(item)
             return outcome
         } catch let error as ConnectorError where error.exitCode == .unavailable {
-            // The logs fetched so far stay for the replay.
-            return try queue(&item, because: error.message)
+            // The logs fetched so far stay for the replay, which does not send a create again where nothing can
+            // search for it (`noteCreate`): say so now rather than promise a delivery.
+            var reason = error.message
+            if error.isUnconfirmed && !backend.capabilities.contains(.correlationSearch) {
+                reason += " Its next delivery will not send it again but move it to outbox/dead."
+            }
+            return try queue(&item, because: reason)
         } catch let error as ConnectorError {
             outbox.remove(item)
             jobLogFolders?.discard(item)

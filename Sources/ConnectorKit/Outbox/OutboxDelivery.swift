@@ -87,8 +87,14 @@ public struct OutboxDelivery: Sendable {
                 }
             } catch {
                 let message = (error as? ConnectorError)?.message ?? "\(error)"
-                report.failed.append("\(current.event.dailyJobID): \(message)")
-                logger.error("Outbox item for \(current.event.dailyJobID) could not be delivered and was dropped: \(message)")
+                // An item the engine set aside for the operator (a create whose outcome is unknown) is in outbox/dead.
+                if outbox.dead().contains(where: { $0.id == current.id }) {
+                    report.movedToDead += 1
+                    logger.error("Outbox item for \(current.event.dailyJobID) moved to outbox/dead: \(message)")
+                } else {
+                    report.failed.append("\(current.event.dailyJobID): \(message)")
+                    logger.error("Outbox item for \(current.event.dailyJobID) could not be delivered and was dropped: \(message)")
+                }
             }
         }
         return report

@@ -48,7 +48,7 @@ struct OutboxCommand: ConnectorCommand {
             }
             console.print("waiting: \(items.count)")
             for item in items { console.print("  \(runtime.masker.mask(item.summary))") }
-            console.print("dead (failed for more than 7 days): \(dead.count)")
+            console.print("dead (failed for more than 7 days, or a create to check by hand): \(dead.count)")
             for item in dead { console.print("  \(runtime.masker.mask(item.summary))") }
             for file in unreadable { console.print("unreadable: \(file)") }
             return .ok

@@ -50,7 +50,7 @@ struct RunCommand: ConnectorCommand {
         case .skipped(let reason):
             context.console.print("skip: \(reason)")
         case .queued(let reason):
-            context.console.error("connector: \(reason) The event was saved to the outbox; it will be delivered later (exit 75).")
+            context.console.error("connector: \(reason) The event was saved to the outbox (exit 75).")
         }
         return outcome.exitCode
     }

@@ -234,6 +234,7 @@ struct ConformanceTests {
         let flush = try await stage.run(["outbox", "flush"], at: ConformanceStage.later)
         #expect(stage.tickets.count == 1, "the delivery opened a second ticket: \(stage.tickets)\n\(flush)")
         #expect(stage.createsSent == 1, "\(flush)")
+        #expect(flush.stdout.contains("0 delivered, 0 still waiting, 1 moved to dead"), "set aside for the operator: \(flush)")
     }
 
     @Test(
