@@ -43,9 +43,6 @@ struct SummitSettings: Sendable, Equatable {
     /// Reads a template; the settings are nil when there is at least one error.
     static func read(_ template: Template, config: ConnectorConfig) -> (SummitSettings?, [TemplateIssue]) {
         var issues: [TemplateIssue] = []
-        func urlPath(_ name: String) -> String {
-            "urls[\(template.raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame } ?? 0)].value"
-        }
         let raw = template.raw
         let addressText = template.address ?? raw["address"]?["value"]?.stringValue
         let address = addressText.flatMap(ServiceAddress.init)
@@ -72,12 +69,13 @@ struct SummitSettings: Sendable, Equatable {
         if pattern.isEmpty {
             issues.error("urls", "needs an entry named viewIncident (e.g. https://{0}/MDLIncidentMgmt/IM_TicketDetail.aspx?ID={1})")
         } else if !pattern.contains("{1}") {
-            issues.error(urlPath("viewIncident"), "the viewIncident pattern needs {1} where the ticket number goes")
+            issues.error(template.urlValuePath(named: "viewIncident"), "the viewIncident pattern needs {1} where the ticket number goes")
         } else if let viewText, let link = SummitViewLink(pattern: pattern, addressValue: viewText) {
             let sample = URL(string: link.url(forTicket: "1"))
             if sample?.host == nil || !["http", "https"].contains(sample?.scheme?.lowercased() ?? "") {
                 issues.error(
-                    urlPath("viewIncident"), "the viewIncident pattern makes \"\(link.url(forTicket: "1"))\", which is not an http(s) link")
+                    template.urlValuePath(named: "viewIncident"),
+                    "the viewIncident pattern makes \"\(link.url(forTicket: "1"))\", which is not an http(s) link")
             }
             viewLink = link
         }

@@ -157,6 +157,14 @@ struct CreationSafetyTests {
         #expect(pauses.current == [1, 1, 1, 1, 1])
     }
 
+    @Test("a create answered 429 is repeated by the run's retries alone, not again by the create on top of them")
+    func rateLimitedCreatesAreNotRetriedTwice() async throws {
+        let transport = ScriptedTransport([], then: .json(429, Self.rateLimited))
+        let backend = Fixture.backend(transport, settings: try Fixture.settings())
+        await #expect(throws: ConnectorError.self) { _ = try await backend.create(Fixture.draft()) }
+        #expect(transport.requests.count == 4, "the retry policy's 4 attempts")
+    }
+
     @Test func theDeadlineEndsTheAttemptsWhenTheNextWaitWouldPassIt() async throws {
         let pauses = Recorder<[Double]>()
         let transport = ScriptedTransport(Array(repeating: .json(429, Self.rateLimited, headers: ["Retry-After": "30"]), count: 10))

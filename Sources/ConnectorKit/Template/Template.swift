@@ -89,20 +89,25 @@ public struct Template: Sendable {
 }
 
 extension Template {
+    /// The JSON path of a `urls` entry's value (`urls[2].value`), for messages; the first entry's when it is absent.
+    public func urlValuePath(named name: String) -> String {
+        let index = raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame }
+        return "urls[\(index ?? 0)].value"
+    }
+
     /// A `urls` entry checked as every backend needs it: present when `required`, not blank, and forming a URL with
     /// `address.value`. Problems go to `issues` with the entry's JSON path; nil when the entry is absent or unusable.
     public func checkedURL(named name: String, required: Bool, example: String, issues: inout [TemplateIssue]) -> String? {
-        let index = raw["urls"]?.arrayValue?.firstIndex { $0["name"]?.stringValue?.caseInsensitiveCompare(name) == .orderedSame } ?? 0
         guard let value = url(named: name) else {
             if required { issues.error("urls", "needs an entry {\"name\": \"\(name)\", \"value\": \"\(example)\"}") }
             return nil
         }
         guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
-            issues.error("urls[\(index)].value", "expected a path such as \"\(example)\"")
+            issues.error(urlValuePath(named: name), "expected a path such as \"\(example)\"")
             return nil
         }
         if let base = address.flatMap(ServiceAddress.init), base.url(forPath: value) == nil {
-            issues.error("urls[\(index)].value", "\"\(value)\" does not form a URL with the address")
+            issues.error(urlValuePath(named: name), "\"\(value)\" does not form a URL with the address")
             return nil
         }
         return value
